@@ -1,0 +1,61 @@
+"""Python names derived from spec names: always ASCII identifiers, never keywords."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+
+from openapi_python_client import strings as oapc_strings
+
+# Methods and attributes every generated resource already has.
+RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
+
+# Builtin types that appear in generated annotations. A resource method with one of these
+# names shadows the builtin inside the class body, so its annotations must say builtins.list.
+ANNOTATION_BUILTINS = ("list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "type", "object")
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def snake(value: str) -> str:
+    """snake_case using openapi-python-client's word splitting, so both layers agree."""
+    return oapc_strings.snake_case(value)
+
+
+def ascii_identifier(value: str, *, prefix: str) -> str | None:
+    """A snake_case ASCII identifier for `value`, or None when nothing usable remains."""
+    name = snake(value)
+    name = "".join(char for char in name if char.isascii())
+    name = re.sub(r"_+", "_", name).strip("_")
+    if not name:
+        return None
+    if name[0].isdigit():
+        name = f"{prefix}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name = f"{name}_"
+    return name if _IDENTIFIER.match(name) else None
+
+
+def pascal(parts: list[str] | tuple[str, ...]) -> str:
+    return "".join(part[:1].upper() + part[1:] for word in parts for part in word.split("_") if part)
+
+
+def kebab(value: str) -> str:
+    return value.replace("_", "-")
+
+
+def is_safe_identifier(value: str) -> bool:
+    return bool(_IDENTIFIER.match(value)) and not keyword.iskeyword(value)
+
+
+def qualify_builtins(annotation: str, shadowed: frozenset[str]) -> str:
+    """Rewrite `list[...]` to `builtins.list[...]` for the builtins a class body shadows."""
+    if not shadowed:
+        return annotation
+    pattern = r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b"
+    return re.sub(pattern, r"builtins.\1", annotation)
+
+
+def shadowed_builtins(member_names: set[str]) -> frozenset[str]:
+    return frozenset(name for name in ANNOTATION_BUILTINS if name in member_names and hasattr(builtins, name))

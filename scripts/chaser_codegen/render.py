@@ -1,0 +1,177 @@
+"""Stage 6, render: every surface, from the one model, into a staging directory.
+
+- the low-level package (openapi-python-client, with our template overrides) in <pkg>/_api/
+- the runtime modules, copied verbatim from templates/runtime/
+- the clients, resources, CLI and docs, from our Jinja templates in templates/sdk/
+
+Our Jinja environment is strict: undefined variables are errors (StrictUndefined), and spec
+text cannot be printed without an escaping filter (escaping.finalize).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import escaping, lowlevel
+from .errors import PipelineError
+from .model import Api, Operation, Resource
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+OAPC_OVERRIDES = TEMPLATES / "openapi-python-client"
+SDK_TEMPLATES = TEMPLATES / "sdk"
+RUNTIME = TEMPLATES / "runtime"
+
+EXCEPTION_NAMES = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ChaserError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RateLimitInfo",
+    "UnprocessableEntityError",
+    "UploadTooLargeError",
+    "WaiterError",
+    "WaiterFailedError",
+    "WaiterTimeoutError",
+)
+
+
+def _pystr_or_none(value: Any) -> str:
+    return "None" if value is None else escaping.pystr(value)
+
+
+def _pytuple(values: Any) -> str:
+    items = [escaping.pystr(v) for v in values]
+    if not items:
+        return "()"
+    return "(" + ", ".join(items) + ",)"
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SDK_TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        finalize=escaping.finalize,
+    )
+    env.filters.update(escaping.FILTERS)
+    env.filters["pystr_or_none"] = _pystr_or_none
+    env.filters["pytuple"] = _pytuple
+    return env
+
+
+def render_package(api: Api, package_dir: Path, *, version: str) -> None:
+    """Write the whole package into package_dir (which must not exist yet)."""
+    package_dir.mkdir(parents=True)
+    with contextlib.redirect_stdout(io.StringIO()):  # openapi-python-client prints progress
+        lowlevel.render(lowlevel_data(api), package_dir / lowlevel.LOW_LEVEL_PACKAGE, custom_templates=OAPC_OVERRIDES)
+    for module in sorted(RUNTIME.glob("*.py")):
+        shutil.copyfile(module, package_dir / module.name)
+    (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+    env = make_environment()
+    write = _writer(env, package_dir)
+    write("_version.py.jinja", "_version.py", version=version)
+    write(
+        "__init__.py.jinja",
+        "__init__.py",
+        api=api,
+        exception_names=EXCEPTION_NAMES,
+        all_names=sorted(
+            [
+                "APIResponse",
+                "AsyncChaser",
+                "AsyncPage",
+                "AsyncPaginator",
+                "AsyncStream",
+                "Chaser",
+                "DEFAULT_MAX_RETRIES",
+                "DEFAULT_TIMEOUT",
+                "InsecureBaseURLWarning",
+                "NOT_GIVEN",
+                "NotGiven",
+                "ServerSentEvent",
+                "Stream",
+                "SyncPage",
+                "UNSET",
+                "Unset",
+                *EXCEPTION_NAMES,
+            ]
+        ),
+    )
+    write("_client.py.jinja", "_client.py", api=api)
+    write("resources/__init__.py.jinja", "resources/__init__.py", api=api)
+    for top in api.resources:
+        write("resources/resource_module.py.jinja", f"resources/{top.module}.py", **resource_module_context(api, top))
+
+
+def lowlevel_data(api: Api) -> Any:
+    return api.low_level_data
+
+
+def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
+    resources = top.walk()
+    operations: list[Operation] = [op for r in resources for op in r.operations]
+    imports: set[str] = set()
+    for op in operations:
+        imports |= set(op.result.imports)
+        for f in op.parameters + op.body_fields:
+            imports |= set(f.imports)
+        if op.body is not None:
+            imports |= set(op.body.imports)
+    ll_prefix = f"{lowlevel.LOW_LEVEL_PACKAGE}.api"
+    low_level_imports = sorted(
+        (f"{ll_prefix}.{op.low_level_module.rsplit('.', 1)[0]} import {op.low_level_module.rsplit('.', 1)[1]}", op.ll_alias)
+        for op in operations
+    )
+    helpers = sorted({name for r in resources if r.helper for name in (r.helper, f"Async{r.helper}")})
+    return {
+        "api": api,
+        "top": top,
+        "resources": resources,
+        "operations": operations,
+        # UNSET, Unset and File come from the runtime's _types module; typing.cast is imported there too.
+        "imports": sorted(
+            line
+            for line in imports
+            if not line.startswith((f"from {api.low_level_package}.types import", "from typing import cast", "from io import"))
+        ),
+        "low_level_imports": low_level_imports,
+        "helpers": helpers,
+    }
+
+
+def _writer(env: jinja2.Environment, package_dir: Path) -> Any:
+    def write(template: str, target: str, **context: Any) -> None:
+        try:
+            text = env.get_template(template).render(**context)
+        except escaping.UnescapedSpecText as exc:
+            raise PipelineError("render", str(exc), location=f"templates/sdk/{template}") from exc
+        except jinja2.TemplateError as exc:
+            where = f"templates/sdk/{template}"
+            if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+                where += f":{exc.lineno}"
+            raise PipelineError("render", f"{type(exc).__name__}: {exc}", location=where) from exc
+        path = package_dir / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    return write

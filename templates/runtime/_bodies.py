@@ -1,0 +1,27 @@
+"""Request bodies built from keyword arguments.
+
+Most bodies are one model, built directly by the generated method. A body the spec declares
+as a union of models (`oneOf`) gets the union of their properties as keyword arguments; the
+first variant whose properties include every argument given is the one sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._api.types import Unset
+
+
+def pick_variant(variants: tuple[tuple[type[Any], tuple[str, ...]], ...], values: dict[str, Any]) -> Any:
+    given = {name for name, value in values.items() if not isinstance(value, Unset)}
+    problems = []
+    for cls, fields in variants:
+        if not given <= set(fields):
+            continue
+        try:
+            return cls(**{name: values[name] for name in fields if name in given})
+        except TypeError as exc:  # a required property of this variant is missing
+            problems.append(f"{cls.__name__}: {exc}")
+    names = ", ".join(sorted(given)) or "no arguments"
+    detail = f" ({'; '.join(problems)})" if problems else ""
+    raise TypeError(f"no variant of the request body takes {names}{detail}")

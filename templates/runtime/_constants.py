@@ -1,0 +1,17 @@
+"""Defaults of the client. GUIDE.md section 3 fixes the retry numbers; _retry.py applies them."""
+
+from __future__ import annotations
+
+import httpx
+
+DEFAULT_MAX_RETRIES = 2
+# A generous read timeout: exec and self-test calls legitimately take tens of seconds.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+ENV_API_KEY = "CHASER_API_KEY"
+ENV_BASE_URLS = ("CHASER_BASE_URL", "CHASER_API_URL")
+ENV_ACCOUNT = "CHASER_ACCOUNT"
+ENV_LOG = "CHASER_LOG"
+
+ACCOUNT_HEADER = "X-Chaser-Account"

@@ -1,0 +1,91 @@
+"""Hand-written conveniences kept from the official chaser-sdk 0.2.1, on top of generated methods.
+
+The overlay binds each class to its resource (x-sdk-helpers), and the pipeline reads this file
+with `ast` to check that every method a helper calls (`__requires__`) still exists in the spec;
+generation fails, naming the helper, when one disappears. Helpers for URLs that the spec does
+not describe (the session gateway, port forwards and the PTY WebSocket) live here too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote, urlencode
+
+if TYPE_CHECKING:
+    from ._base_client import BaseClient
+    from ._files import FileInput
+
+
+class _HasClient(Protocol):
+    @property
+    def _client(self) -> BaseClient: ...
+
+
+class _SyncFiles(Protocol):
+    def upload(self, id: str, *, file: FileInput, path: str) -> Any: ...
+    def download(self, id: str, *, path: str) -> bytes: ...
+
+
+class _AsyncFiles(Protocol):
+    async def upload(self, id: str, *, file: FileInput, path: str) -> Any: ...
+    async def download(self, id: str, *, path: str) -> bytes: ...
+
+
+class FilesHelpers:
+    __requires__ = ("upload", "download")
+
+    def upload_text(self: _SyncFiles, session_id: str, path: str, text: str, *, filename: str = "upload.txt") -> Any:
+        """Upload `text` (UTF-8) to `path` inside a sandbox session."""
+        return self.upload(session_id, file=(filename, text, "text/plain; charset=utf-8"), path=path)
+
+    def download_text(self: _SyncFiles, session_id: str, path: str, *, encoding: str = "utf-8") -> str:
+        """Download the file at `path` inside a sandbox session and decode it."""
+        return self.download(session_id, path=path).decode(encoding)
+
+
+class AsyncFilesHelpers:
+    __requires__ = ("upload", "download")
+
+    async def upload_text(
+        self: _AsyncFiles, session_id: str, path: str, text: str, *, filename: str = "upload.txt"
+    ) -> Any:
+        """Upload `text` (UTF-8) to `path` inside a sandbox session."""
+        return await self.upload(session_id, file=(filename, text, "text/plain; charset=utf-8"), path=path)
+
+    async def download_text(self: _AsyncFiles, session_id: str, path: str, *, encoding: str = "utf-8") -> str:
+        """Download the file at `path` inside a sandbox session and decode it."""
+        return (await self.download(session_id, path=path)).decode(encoding)
+
+
+class SessionsHelpers:
+    """URLs of a session that the REST spec does not describe (gateway, forwards, PTY)."""
+
+    __requires__ = ()
+
+    def gateway_url(self: _HasClient, session_id: str, tail: str = "") -> str:
+        """The HTTPS gateway of a session: {base_url}/s/{session_id}{tail}."""
+        tail = tail if not tail or tail.startswith("/") else f"/{tail}"
+        return f"{_base(self)}/s/{quote(session_id, safe='')}{tail}"
+
+    def forward_url(self: _HasClient, session_id: str, port: int, tail: str = "/") -> str:
+        """A port forwarded from inside the session: {base_url}/s/{session_id}/forward/{port}/..."""
+        if not 0 < int(port) < 65536:
+            raise ValueError(f"port must be 1-65535, got {port}")
+        return f"{_base(self)}/s/{quote(session_id, safe='')}/forward/{int(port)}/{tail.removeprefix('/')}"
+
+    def pty_websocket_url(self: _HasClient, session_id: str, *, mode: str = "human") -> str:
+        """The WebSocket URL of the session's PTY (wss:// for an https base URL)."""
+        base = _base(self)
+        scheme, rest = base.split("://", 1)
+        ws_scheme = "wss" if scheme == "https" else "ws"
+        return f"{ws_scheme}://{rest}/v1/sessions/{quote(session_id, safe='')}/pty?{urlencode({'mode': mode})}"
+
+
+class AsyncSessionsHelpers(SessionsHelpers):
+    """Building URLs does no I/O, so the async resource shares the sync helpers."""
+
+    __requires__ = ()
+
+
+def _base(resource: _HasClient) -> str:
+    return str(resource._client.base_url).rstrip("/")

@@ -1,0 +1,229 @@
+"""Auto-pagination for the list endpoints the overlay marks with x-pagination.
+
+`client.sessions.list()` fetches the first page and returns a `SyncPage`. Iterating over it
+yields every item of every page, fetching the next page only when the current one is used up,
+so memory holds one page however many items there are. `iter_pages()` yields whole pages.
+The async twin: `async for s in client.sessions.list()` or `page = await client.sessions.list()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar
+
+from ._api.types import Unset
+from ._response import APIResponse, raw_response_mode
+
+if TYPE_CHECKING:
+    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._parsing import Parser
+
+ItemT = TypeVar("ItemT")
+PageT = TypeVar("PageT")
+P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class PaginationSpec:
+    """How one endpoint pages, from its x-pagination overlay entry."""
+
+    style: Literal["offset", "cursor"]
+    items: str
+    limit_param: str | None = None
+    offset_param: str | None = None
+    cursor_param: str | None = None
+    cursor_attr: str | None = None
+    total_attr: str | None = None
+    has_more_attr: str | None = None
+
+    def items_of(self, page: Any) -> list[Any]:
+        items = getattr(page, self.items, None)
+        return items if isinstance(items, list) else []
+
+    def next_params(self, page: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The query of the next page, or None when `page` is the last one."""
+        items = self.items_of(page)
+        if not items:
+            return None
+        has_more = getattr(page, self.has_more_attr, None) if self.has_more_attr else None
+        if has_more is False:
+            return None
+        if self.style == "cursor":
+            assert self.cursor_param and self.cursor_attr
+            cursor = getattr(items[-1], self.cursor_attr, None)
+            if cursor is None or isinstance(cursor, Unset):
+                return None
+            return {**params, self.cursor_param: cursor}
+        assert self.offset_param
+        offset = params.get(self.offset_param)
+        next_offset = (offset if isinstance(offset, int) else 0) + len(items)
+        total = getattr(page, self.total_attr, None) if self.total_attr else None
+        if isinstance(total, int) and not isinstance(total, bool) and next_offset >= total:
+            return None
+        if has_more is None and not isinstance(total, int):
+            # Nothing says whether more pages exist: a short page is the last one.
+            limit = params.get(self.limit_param) if self.limit_param else None
+            if isinstance(limit, int) and len(items) < limit:
+                return None
+        return {**params, self.offset_param: next_offset}
+
+
+class _PageBase(Generic[ItemT, PageT]):
+    def __init__(self, page: PageT, params: Mapping[str, Any], spec: PaginationSpec) -> None:
+        #: The page as the API returned it (for example ListSessionsResponse, with its total).
+        self.page = page
+        self._params = dict(params)
+        self._spec = spec
+
+    @property
+    def items(self) -> list[ItemT]:
+        """The items of this page only."""
+        return self._spec.items_of(self.page)
+
+    def has_next_page(self) -> bool:
+        return self._spec.next_params(self.page, self._params) is not None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} items={len(self.items)} next={self.has_next_page()}>"
+
+
+class SyncPage(_PageBase[ItemT, PageT]):
+    """One page of a list endpoint; iterating over it walks every later page too."""
+
+    def __init__(
+        self,
+        client: SyncAPIClient,
+        kwargs: Mapping[str, Any],
+        parser: Parser[PageT],
+        spec: PaginationSpec,
+        options: Mapping[str, Any],
+        page: PageT,
+    ) -> None:
+        super().__init__(page, kwargs.get("params") or {}, spec)
+        self._client = client
+        self._kwargs = kwargs
+        self._parser = parser
+        self._options = options
+
+    def get_next_page(self) -> SyncPage[ItemT, PageT] | None:
+        params = self._spec.next_params(self.page, self._params)
+        if params is None:
+            return None
+        kwargs = {**self._kwargs, "params": params}
+        page = self._client.request(kwargs, self._parser, idempotent=True, **self._options)
+        return SyncPage(self._client, kwargs, self._parser, self._spec, self._options, page)
+
+    def iter_pages(self) -> Iterator[SyncPage[ItemT, PageT]]:
+        page: SyncPage[ItemT, PageT] | None = self
+        while page is not None:
+            yield page
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.iter_pages():
+            yield from page.items
+
+
+class AsyncPage(_PageBase[ItemT, PageT]):
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        kwargs: Mapping[str, Any],
+        parser: Parser[PageT],
+        spec: PaginationSpec,
+        options: Mapping[str, Any],
+        page: PageT,
+    ) -> None:
+        super().__init__(page, kwargs.get("params") or {}, spec)
+        self._client = client
+        self._kwargs = kwargs
+        self._parser = parser
+        self._options = options
+
+    async def get_next_page(self) -> AsyncPage[ItemT, PageT] | None:
+        params = self._spec.next_params(self.page, self._params)
+        if params is None:
+            return None
+        kwargs = {**self._kwargs, "params": params}
+        page = await self._client.request(kwargs, self._parser, idempotent=True, **self._options)
+        return AsyncPage(self._client, kwargs, self._parser, self._spec, self._options, page)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT, PageT]]:
+        page: AsyncPage[ItemT, PageT] | None = self
+        while page is not None:
+            yield page
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+
+class AsyncPaginator(Generic[ItemT, PageT]):
+    """What an async list method returns: await it for the first page, or iterate all items."""
+
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        kwargs: Mapping[str, Any],
+        parser: Parser[PageT],
+        spec: PaginationSpec,
+        options: Mapping[str, Any],
+    ) -> None:
+        self._client = client
+        self._kwargs = kwargs
+        self._parser = parser
+        self._spec = spec
+        self._options = options
+
+    async def _first_page(self) -> AsyncPage[ItemT, PageT]:
+        page = await self._client.request(self._kwargs, self._parser, idempotent=True, **self._options)
+        return AsyncPage(self._client, self._kwargs, self._parser, self._spec, self._options, page)
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT, PageT]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        page = await self._first_page()
+        async for item in page:
+            yield item
+
+
+def sync_paginate(
+    client: SyncAPIClient,
+    kwargs: Mapping[str, Any],
+    parser: Parser[PageT],
+    spec: PaginationSpec,
+    options: Mapping[str, Any],
+) -> SyncPage[Any, PageT]:
+    """The first page (or, in raw-response mode, the first page's APIResponse)."""
+    if raw_response_mode.get():
+        response, retries = client._send(kwargs, idempotent=True, **options)
+        return APIResponse(  # type: ignore[return-value]
+            response,
+            lambda: SyncPage(client, kwargs, parser, spec, options, client._decode(response, parser)),
+            retries_taken=retries,
+        )
+    page = client.request(kwargs, parser, idempotent=True, **options)
+    return SyncPage(client, kwargs, parser, spec, options, page)
+
+
+def async_paginated_raw_wrapper(
+    func: Callable[P, AsyncPaginator[ItemT, PageT]],
+) -> Callable[P, Awaitable[APIResponse[AsyncPage[ItemT, PageT]]]]:
+    """The raw variant of an async list method: awaits to the first page's APIResponse."""
+
+    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[AsyncPage[ItemT, PageT]]:
+        paginator = func(*args, **kwargs)
+        client = paginator._client
+        response, retries = await client._send(paginator._kwargs, idempotent=True, **paginator._options)
+
+        def parse() -> AsyncPage[ItemT, PageT]:
+            page = client._decode(response, paginator._parser)
+            return AsyncPage(client, paginator._kwargs, paginator._parser, paginator._spec, paginator._options, page)
+
+        return APIResponse(response, parse, retries_taken=retries)
+
+    return wrapped
