@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / ".cache" / "generate-check.json"
+CACHE_DIR = ROOT / ".cache"
 TOOLS = ("openapi-python-client", "ruff", "jinja2", "jsonpath-rfc9535", "openapi-spec-validator", "pyyaml")
 
 
@@ -88,19 +88,29 @@ def input_hash(spec: Path, overlay: Path | None, exclusions: Path | None, versio
 
 def output_hash(out: Path) -> str:
     digest = hashlib.sha256()
-    files = sorted(p for p in out.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if out.exists() else []
+    files = (
+        sorted(p for p in out.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        if out.exists()
+        else []
+    )
     _hash_paths(digest, files, out)
     return digest.hexdigest()
 
 
-def cached_verdict_is_clean(inputs_hash: str, outputs_hash: str) -> bool:
+def _record(out: Path) -> Path:
+    """One record per output directory, so checking one tree never vouches for another."""
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return CACHE_DIR / f"generate-check-{key}.json"
+
+
+def cached_verdict_is_clean(out: Path, inputs_hash: str, outputs_hash: str) -> bool:
     try:
-        record = json.loads(CACHE.read_text())
+        record = json.loads(_record(out).read_text())
     except (OSError, ValueError):
         return False
     return bool(record.get("inputs") == inputs_hash and record.get("outputs") == outputs_hash)
 
 
-def remember_clean(inputs_hash: str, outputs_hash: str) -> None:
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_text(json.dumps({"inputs": inputs_hash, "outputs": outputs_hash}))
+def remember_clean(out: Path, inputs_hash: str, outputs_hash: str) -> None:
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    _record(out).write_text(json.dumps({"inputs": inputs_hash, "outputs": outputs_hash}))

@@ -61,9 +61,11 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     inputs_hash = check.input_hash(inputs.spec, inputs.overlay, inputs.exclusions, inputs.version)
     outputs_hash = check.output_hash(inputs.out)
-    if check.cached_verdict_is_clean(inputs_hash, outputs_hash):
+    if check.cached_verdict_is_clean(inputs.out, inputs_hash, outputs_hash):
         if not quiet:
-            print(f"{inputs.out.name}/ is up to date (inputs and outputs unchanged; {time.perf_counter() - started:.2f} s)")
+            print(
+                f"{inputs.out.name}/ is up to date (inputs and outputs unchanged; {time.perf_counter() - started:.2f} s)"
+            )
         return 0
     from .generate import build
 
@@ -74,9 +76,71 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
     if not diff.clean:
         print(diff.report(inputs.out.name), file=sys.stderr)
         return 1
-    check.remember_clean(inputs_hash, outputs_hash)
+    check.remember_clean(inputs.out, inputs_hash, outputs_hash)
     if not quiet:
         print(f"{inputs.out.name}/ is up to date ({time.perf_counter() - started:.2f} s, full comparison)")
+    return 0
+
+
+def cmd_fetch_spec(args: argparse.Namespace) -> int:
+    from .fetch import DEFAULT_URL, fetch_spec
+    from .generate import ROOT
+
+    source = args.source or DEFAULT_URL
+    changed, report = fetch_spec(
+        source,
+        spec_path=ROOT / "spec" / "openapi.json",
+        source_path=ROOT / "spec" / "source.json",
+        check=args.check,
+        accept_shrink=args.accept_shrink,
+    )
+    for line in report:
+        print(line)
+    if args.check:
+        if changed:
+            print("upstream has drifted from spec/openapi.json; run scripts/fetch-spec", file=sys.stderr)
+            return 1
+        print("spec/openapi.json matches upstream")
+        return 0
+    print(
+        "spec/openapi.json updated; next: scripts/generate, then scripts/test"
+        if changed
+        else "spec/openapi.json is current"
+    )
+    return 0
+
+
+def cmd_spec_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from .generate import ROOT, project_version
+    from .load import load_document
+    from .specdiff import diff_documents, implied_bump, next_version, render_text
+
+    overlay = None
+    if not args.no_overlay:
+        overlay = load_document(
+            Path(args.overlay) if args.overlay else ROOT / "spec" / "overlay.yaml", stage="overlay"
+        )
+    changes = diff_documents(load_document(Path(args.old)), load_document(Path(args.new)), overlay)
+    version = args.version or project_version()
+    bump, suggested = implied_bump(changes), next_version(version, changes)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "changes": [c.as_dict() for c in changes],
+                    "bump": bump,
+                    "current": version,
+                    "next": suggested,
+                },
+                indent=2,
+            )
+        )
+    else:
+        for line in render_text(changes):
+            print(line)
+        print(f"Implied bump: {bump} ({version} -> {suggested})")
     return 0
 
 
@@ -87,17 +151,38 @@ def main(argv: list[str] | None = None) -> int:
     gen = commands.add_parser("generate", help="regenerate generated/ from spec/")
     gen.add_argument("--check", action="store_true", help="fail, listing files, when generated/ differs")
     gen.add_argument("--spec", help="generate from this OpenAPI document instead of spec/openapi.json")
-    gen.add_argument("--overlay", help="apply this overlay (default: spec/overlay.yaml for the vendored spec only)")
+    gen.add_argument(
+        "--overlay", help="apply this overlay (default: spec/overlay.yaml for the vendored spec only)"
+    )
     gen.add_argument("--exclusions", help="exclusions file for --spec")
     gen.add_argument("--out", help="output directory (required with --spec)")
     gen.add_argument("--quiet", action="store_true")
     gen.set_defaults(func=cmd_generate)
+
+    fetch = commands.add_parser("fetch-spec", help="download the upstream spec and vendor it if it is valid")
+    fetch.add_argument("--from", dest="source", help="URL or file (default: the upstream URL)")
+    fetch.add_argument("--check", action="store_true", help="exit 1 when upstream differs; change nothing")
+    fetch.add_argument(
+        "--accept-shrink", action="store_true", help="take a spec that lost most of its operations"
+    )
+    fetch.set_defaults(func=cmd_fetch_spec)
+
+    diff = commands.add_parser("spec-diff", help="classify the changes between two specs")
+    diff.add_argument("old")
+    diff.add_argument("new")
+    diff.add_argument("--json", action="store_true")
+    diff.add_argument("--overlay", help="overlay applied to both (default: spec/overlay.yaml)")
+    diff.add_argument("--no-overlay", action="store_true")
+    diff.add_argument("--version", help="current version (default: pyproject.toml)")
+    diff.set_defaults(func=cmd_spec_diff)
 
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        print("generated/ was left unchanged." if args.command == "generate" else "", file=sys.stderr, end="")
-        print(file=sys.stderr)
+        if args.command == "generate" and not args.check:
+            print(f"{args.out or 'generated/'} was left unchanged.", file=sys.stderr)
+        elif args.command == "fetch-spec":
+            print("spec/openapi.json was left unchanged.", file=sys.stderr)
         return 2

@@ -95,7 +95,11 @@ def docstring(value: SpecText | str | None, width: int | None = None) -> str:
     """
     lines = printable(value).strip().split("\n")
     if width:
-        lines = [wrapped for line in lines for wrapped in (textwrap.wrap(line, width, break_on_hyphens=False) or [""])]
+        lines = [
+            wrapped
+            for line in lines
+            for wrapped in (textwrap.wrap(line, width, break_on_hyphens=False) or [""])
+        ]
     return "\n".join(line.rstrip().replace("\\", "\\\\").replace('"', '\\"') for line in lines)
 
 

@@ -94,7 +94,9 @@ def build(inputs: Inputs, staging: Path) -> Result:
         )
     timer.stage("validate", lambda: validate.validate_spec(document, source))
     exclusions = normalize.load_exclusions(inputs.exclusions)
-    document, notes = timer.stage("normalize", lambda: normalize.normalize(document, exclusions, source=source))
+    document, notes = timer.stage(
+        "normalize", lambda: normalize.normalize(document, exclusions, source=source)
+    )
     data = timer.stage("low-level parse", lambda: lowlevel.parse(document, source=source))
     api = timer.stage(
         "model",
@@ -177,7 +179,9 @@ def format_tree(tree: Path) -> None:
         completed = subprocess.run(command, capture_output=True, text=True, check=False)
         if completed.returncode != 0:
             output = (completed.stdout + completed.stderr).strip()
-            raise PipelineError("format", f"{' '.join(command[1:3])} failed:\n{output[:4000]}", location=str(tree))
+            raise PipelineError(
+                "format", f"{' '.join(command[1:3])} failed:\n{output[:4000]}", location=str(tree)
+            )
 
 
 _VERIFY_SCRIPT = r"""
@@ -211,11 +215,23 @@ def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
         module, name = op.low_level_module.rsplit(".", 1)
         expected.append((f"{package}._api.api.{module}.{name}", "_get_kwargs", f"{op.key} low-level"))
         resource_module = f"{package}.resources.{op.resource_path[0]}"
-        class_name = "".join(part[:1].upper() + part[1:] for seg in op.resource_path for part in seg.split("_") if part)
+        class_name = "".join(
+            part[:1].upper() + part[1:] for seg in op.resource_path for part in seg.split("_") if part
+        )
         for prefix in ("", "Async"):
-            expected.append((resource_module, f"{prefix}{class_name}Resource.{op.name}", f"{op.key} {prefix or 'sync'} client"))
             expected.append(
-                (resource_module, f"{prefix}{class_name}ResourceWithRawResponse.__init__", f"{op.key} {prefix} raw response")
+                (
+                    resource_module,
+                    f"{prefix}{class_name}Resource.{op.name}",
+                    f"{op.key} {prefix or 'sync'} client",
+                )
+            )
+            expected.append(
+                (
+                    resource_module,
+                    f"{prefix}{class_name}ResourceWithRawResponse.__init__",
+                    f"{op.key} {prefix} raw response",
+                )
             )
     return expected
 
@@ -230,7 +246,11 @@ def verify(tree: Path, api: Any) -> None:
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": ""},
     )
     if completed.returncode != 0:
-        raise PipelineError("verify", f"the generated package failed to import:\n{completed.stderr[-4000:]}", location=str(tree))
+        raise PipelineError(
+            "verify",
+            f"the generated package failed to import:\n{completed.stderr[-4000:]}",
+            location=str(tree),
+        )
     problems = json.loads(completed.stdout.strip().splitlines()[-1])
     if problems:
         raise PipelineError(

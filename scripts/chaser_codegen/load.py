@@ -45,11 +45,15 @@ def parse_document(raw: bytes, *, source: str, stage: str = "load") -> dict[str,
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PipelineError(stage, f"not UTF-8 text (byte {exc.start})", location=source) from exc
+    if text.lstrip().startswith("<"):
+        raise PipelineError(stage, "this is an HTML or XML page, not an OpenAPI document", location=source)
     looks_like_json = source.endswith(".json") or text.lstrip().startswith("{")
     try:
         document = _parse_json(text, source, stage) if looks_like_json else _parse_yaml(text, source, stage)
     except RecursionError as exc:
-        raise PipelineError(stage, f"nesting deeper than the parser can follow (limit {MAX_DEPTH})", location=source) from exc
+        raise PipelineError(
+            stage, f"nesting deeper than the parser can follow (limit {MAX_DEPTH})", location=source
+        ) from exc
     if not isinstance(document, dict):
         kind = type(document).__name__
         raise PipelineError(stage, f"the top level is a {kind}, not an object", location=source)
@@ -69,7 +73,9 @@ def _parse_json(text: str, source: str, stage: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
-        raise PipelineError(stage, f"invalid JSON: {exc.msg}", location=f"{source}:{exc.lineno}:{exc.colno}") from exc
+        raise PipelineError(
+            stage, f"invalid JSON: {exc.msg}", location=f"{source}:{exc.lineno}:{exc.colno}"
+        ) from exc
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -92,7 +98,9 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[st
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, bool) or not isinstance(key, str | int | float):
-            raise yaml.constructor.ConstructorError(None, None, f"unsupported key {key!r}", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"unsupported key {key!r}", key_node.start_mark
+            )
         # YAML reads `200:` as an int; OpenAPI keys are strings (status codes included).
         key = str(key)
         if key in result:
@@ -106,7 +114,7 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 def _parse_yaml(text: str, source: str, stage: str) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source

@@ -68,7 +68,9 @@ def render(data: GeneratorData, output_dir: Path, *, custom_templates: Path) -> 
     # Project.build prints "Generating <dir>"; that is its only output and harmless.
     errors = project.build()
     if errors:
-        raise PipelineError("low-level", "; ".join(_describe(error) for error in errors), location=str(output_dir))
+        raise PipelineError(
+            "low-level", "; ".join(_describe(error) for error in errors), location=str(output_dir)
+        )
 
 
 def _describe(error: GeneratorError) -> str:

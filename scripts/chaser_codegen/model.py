@@ -16,25 +16,23 @@ from typing import Any, Literal
 
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import (
-    AnyProperty,
-    BooleanProperty,
-    ConstProperty,
-    DateProperty,
-    DateTimeProperty,
-    EnumProperty,
-    FileProperty,
-    FloatProperty,
-    IntProperty,
-    ListProperty,
-    LiteralEnumProperty,
-    ModelProperty,
-    NoneProperty,
-    StringProperty,
-    UnionProperty,
-    UuidProperty,
-)
+from openapi_python_client.parser.properties.any import AnyProperty
+from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.const import ConstProperty
+from openapi_python_client.parser.properties.date import DateProperty
+from openapi_python_client.parser.properties.datetime import DateTimeProperty
+from openapi_python_client.parser.properties.enum_property import EnumProperty
+from openapi_python_client.parser.properties.file import FileProperty
+from openapi_python_client.parser.properties.float import FloatProperty
+from openapi_python_client.parser.properties.int import IntProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.literal_enum_property import LiteralEnumProperty
+from openapi_python_client.parser.properties.model_property import ModelProperty
+from openapi_python_client.parser.properties.none import NoneProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.parser.properties.string import StringProperty
+from openapi_python_client.parser.properties.union import UnionProperty
+from openapi_python_client.parser.properties.uuid import UuidProperty
 
 from .errors import PipelineError, json_pointer
 from .escaping import SpecText, spec_text
@@ -54,9 +52,27 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 # in the method body); a spec parameter with one of these names gets a trailing underscore.
 RESERVED_ARGUMENT_NAMES = frozenset(
     {
-        "self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "destination",
-        "interval", "body", "cast", "to_file", "pick_variant", "wait", "async_wait", "sync_paginate",
-        "open_stream", "async_open_stream", "builtins", "os", "IO", "Any",
+        "self",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "max_retries",
+        "destination",
+        "interval",
+        "body",
+        "cast",
+        "to_file",
+        "pick_variant",
+        "wait",
+        "async_wait",
+        "sync_paginate",
+        "open_stream",
+        "async_open_stream",
+        "builtins",
+        "os",
+        "IO",
+        "Any",
     }
 )
 IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
@@ -326,6 +342,8 @@ class Api:
     resources: list[Resource]  # top level, each with its children
     exclusions: list[Exclusion]
     document: dict[str, Any] = field(repr=False)
+    # openapi-python-client's parse, rendered as the low-level layer (set by the pipeline).
+    low_level_data: Any = field(default=None, repr=False)
 
     def all_resources(self) -> list[Resource]:
         return [r for top in self.resources for r in top.walk()]
@@ -438,9 +456,9 @@ class _Builder:
         description: Any = None,
         deprecated: bool = False,
     ) -> Field:
-        default = None
-        if getattr(prop, "default", None) is not None:
-            default = prop.default.as_unembedded_code()  # type: ignore[attr-defined]
+        value = getattr(prop, "default", None)
+        # openapi-python-client has already turned the spec's default into safe Python code.
+        default = value.python_code.as_unembedded_code() if value is not None else None
         is_file = isinstance(prop, FileProperty)
         annotation = self.annotation_of(prop)
         if is_file:
@@ -449,13 +467,19 @@ class _Builder:
         imports = self.imports_of(prop)
         max_bytes = schema.get("x-max-bytes") if isinstance(schema, dict) else None
         return Field(
-            wire_name=SpecText(prop.name.get_untrusted_value() if hasattr(prop.name, "get_untrusted_value") else str(prop.name)),
+            wire_name=SpecText(
+                prop.name.get_untrusted_value()
+                if hasattr(prop.name, "get_untrusted_value")
+                else str(prop.name)
+            ),
             python_name=str(prop.python_name),
             location=location,
             annotation=annotation,
             required=bool(prop.required),
             default=default,
-            description=spec_text(description if description is not None else _text(getattr(prop, "description", None))),
+            description=spec_text(
+                description if description is not None else _text(getattr(prop, "description", None))
+            ),
             schema=schema if isinstance(schema, dict) else {},
             imports=imports,
             is_file=is_file,
@@ -473,7 +497,11 @@ class _Builder:
                 declared[resolved.get("name")] = resolved
         fields = []
         for prop in props:
-            wire = prop.name.get_untrusted_value() if hasattr(prop.name, "get_untrusted_value") else str(prop.name)
+            wire = (
+                prop.name.get_untrusted_value()
+                if hasattr(prop.name, "get_untrusted_value")
+                else str(prop.name)
+            )
             raw = declared.get(wire, {})
             fields.append(
                 self.field_from(
@@ -504,7 +532,9 @@ class _Builder:
 
     # -- bodies ---------------------------------------------------------------------------------
 
-    def body_of(self, endpoint: Endpoint, operation: dict[str, Any], pointer: tuple[str, ...], taken: set[str]) -> Body | None:
+    def body_of(
+        self, endpoint: Endpoint, operation: dict[str, Any], pointer: tuple[str, ...], taken: set[str]
+    ) -> Body | None:
         if not endpoint.bodies:
             return None
         if len(endpoint.bodies) > 1:
@@ -530,10 +560,16 @@ class _Builder:
         variants: list[ModelProperty] = []
         if isinstance(prop, ModelProperty):
             variants = [self.model(prop)]
-        elif isinstance(prop, UnionProperty) and all(isinstance(p, ModelProperty) for p in prop.inner_properties):
-            variants = [self.model(p) for p in prop.inner_properties]
+        elif isinstance(prop, UnionProperty) and all(
+            isinstance(p, ModelProperty) for p in prop.inner_properties
+        ):
+            variants = [self.model(p) for p in prop.inner_properties if isinstance(p, ModelProperty)]
 
-        flattened = self._flatten(variants, schema, taken) if variants and kind in ("json", "multipart", "form") else None
+        flattened = (
+            self._flatten(variants, schema, taken)
+            if variants and kind in ("json", "multipart", "form")
+            else None
+        )
         if flattened is None:
             return Body(
                 content_type=content_type,
@@ -587,10 +623,17 @@ class _Builder:
             variant_schema = schemas[index] if index < len(schemas) else {}
             for prop in list(variant.required_properties or []) + list(variant.optional_properties or []):
                 name = str(prop.python_name)
-                wire = prop.name.get_untrusted_value() if hasattr(prop.name, "get_untrusted_value") else str(prop.name)
+                wire = (
+                    prop.name.get_untrusted_value()
+                    if hasattr(prop.name, "get_untrusted_value")
+                    else str(prop.name)
+                )
                 prop_schema = self.resolve((variant_schema.get("properties") or {}).get(wire, {}))
                 candidate = self.field_from(
-                    prop, "body", prop_schema, deprecated=bool(isinstance(prop_schema, dict) and prop_schema.get("deprecated"))
+                    prop,
+                    "body",
+                    prop_schema,
+                    deprecated=bool(isinstance(prop_schema, dict) and prop_schema.get("deprecated")),
                 )
                 if len(variants) > 1 and name in required_names:
                     # Required in one variant only: optional in the merged signature.
@@ -599,10 +642,18 @@ class _Builder:
                 existing = by_name.get(name)
                 if existing is None:
                     by_name[name] = candidate
-                elif existing.annotation.replace(" | Unset", "") != candidate.annotation.replace(" | Unset", ""):
+                elif existing.annotation.replace(" | Unset", "") != candidate.annotation.replace(
+                    " | Unset", ""
+                ):
                     return None
             variant_fields.append(tuple(names))
-        if set(by_name) & taken or set(by_name) & {"self", "extra_headers", "extra_query", "extra_body", "timeout"}:
+        if set(by_name) & taken or set(by_name) & {
+            "self",
+            "extra_headers",
+            "extra_query",
+            "extra_body",
+            "timeout",
+        }:
             return None
         return tuple(by_name.values()), tuple(variant_fields)
 
@@ -622,13 +673,13 @@ class _Builder:
         raw_response = self.resolve(raw_response or {})
         content = raw_response.get("content") or {}
         content_type = next(iter(content), None)
-        if chosen is None or not content:
+        if chosen is None or content_type is None:
             return Result("none", "None", "_p.none_()", frozenset(), None, None)
         prop = chosen.prop
         media = content_type.split(";")[0].strip().lower()
         if media == "text/event-stream":
             return Result("sse", "ServerSentEvent", "_p.none_()", frozenset(), content_type, None)
-        if isinstance(prop, FileProperty) or not _is_json(media) and not media.startswith("text/"):
+        if isinstance(prop, FileProperty) or (not _is_json(media) and not media.startswith("text/")):
             return Result("bytes", "bytes", "_p.bytes_()", frozenset(), content_type, None)
         if not _is_json(media):
             return Result("text", "str", "_p.text()", frozenset(), content_type, None)
@@ -655,7 +706,11 @@ class _Builder:
             raise self.error("x-unwrap needs an object response and a property name", *pointer, "x-unwrap")
         prop = self.model(prop)
         for inner in prop.required_properties or []:
-            wire = inner.name.get_untrusted_value() if hasattr(inner.name, "get_untrusted_value") else str(inner.name)
+            wire = (
+                inner.name.get_untrusted_value()
+                if hasattr(inner.name, "get_untrusted_value")
+                else str(inner.name)
+            )
             if wire == unwrap:
                 annotation = self.annotation_of(inner, no_optional=True)
                 inner_parser = self.parser_of(prop, pointer)
@@ -680,7 +735,12 @@ class _Builder:
     # -- pagination and waiters -----------------------------------------------------------------
 
     def pagination_of(
-        self, operation: dict[str, Any], endpoint: Endpoint, result: Result, query: tuple[Field, ...], pointer: tuple[str, ...]
+        self,
+        operation: dict[str, Any],
+        endpoint: Endpoint,
+        result: Result,
+        query: tuple[Field, ...],
+        pointer: tuple[str, ...],
     ) -> Pagination | None:
         spec = operation.get("x-pagination")
         if spec is None:
@@ -690,12 +750,15 @@ class _Builder:
             raise self.error("x-pagination needs style: offset or cursor", *where)
         if result.model_class is None or result.unwrap:
             raise self.error("a paginated operation must return an object (its page)", *where)
-        page = self.model(_success_model(endpoint))  # type: ignore[arg-type]
+        found = _success_model(endpoint)
+        if found is None:
+            raise self.error("a paginated operation must return an object (its page)", *where)
+        page = self.model(found)
         props = {
             (p.name.get_untrusted_value() if hasattr(p.name, "get_untrusted_value") else str(p.name)): p
             for p in (page.required_properties or []) + (page.optional_properties or [])
         }
-        items_name = spec.get("items")
+        items_name = str(spec.get("items"))
         items = props.get(items_name)
         if not isinstance(items, ListProperty):
             raise self.error(
@@ -710,7 +773,9 @@ class _Builder:
             if name is None:
                 return None
             if name not in query_wire:
-                raise self.error(f"x-pagination {key} {name!r} is not a query parameter of the operation", *where)
+                raise self.error(
+                    f"x-pagination {key} {name!r} is not a query parameter of the operation", *where
+                )
             return str(name)
 
         def attr(key: str) -> str | None:
@@ -718,7 +783,9 @@ class _Builder:
             if name is None:
                 return None
             if name not in props:
-                raise self.error(f"x-pagination {key} {name!r} is not a property of {page.class_info.name}", *where)
+                raise self.error(
+                    f"x-pagination {key} {name!r} is not a property of {page.class_info.name}", *where
+                )
             return str(props[name].python_name)
 
         cursor_attr = None
@@ -727,12 +794,22 @@ class _Builder:
             if isinstance(inner, ModelProperty):
                 inner = self.model(inner)
             cursor_field = spec.get("cursor_field")
-            inner_props = {
-                (p.name.get_untrusted_value() if hasattr(p.name, "get_untrusted_value") else str(p.name)): p
-                for p in ((inner.required_properties or []) + (inner.optional_properties or []))
-            } if isinstance(inner, ModelProperty) else {}
+            inner_props = (
+                {
+                    (
+                        p.name.get_untrusted_value()
+                        if hasattr(p.name, "get_untrusted_value")
+                        else str(p.name)
+                    ): p
+                    for p in ((inner.required_properties or []) + (inner.optional_properties or []))
+                }
+                if isinstance(inner, ModelProperty)
+                else {}
+            )
             if cursor_field not in inner_props:
-                raise self.error(f"x-pagination cursor_field {cursor_field!r} is not a property of the items", *where)
+                raise self.error(
+                    f"x-pagination cursor_field {cursor_field!r} is not a property of the items", *where
+                )
             cursor_attr = str(inner_props[cursor_field].python_name)
         return Pagination(
             style=spec["style"],
@@ -747,13 +824,15 @@ class _Builder:
             has_more_attr=attr("has_more"),
         )
 
-    def waiters_of(self, operation: dict[str, Any], endpoint: Endpoint, resource: str, pointer: tuple[str, ...]) -> tuple[Waiter, ...]:
+    def waiters_of(
+        self, operation: dict[str, Any], endpoint: Endpoint, resource: str, pointer: tuple[str, ...]
+    ) -> tuple[Waiter, ...]:
         specs = operation.get("x-waiters")
         if specs is None:
             return ()
         waiters = []
         for index, spec in enumerate(specs if isinstance(specs, list) else [specs]):
-            where = (*pointer, "x-waiters", index)
+            where: tuple[str | int, ...] = (*pointer, "x-waiters", index)
             name = spec.get("name") if isinstance(spec, dict) else None
             if not isinstance(name, str) or not is_safe_identifier(name):
                 raise self.error("a waiter needs a name that is a Python identifier", *where)
@@ -774,7 +853,9 @@ class _Builder:
                     *where,
                     hint="upstream renamed or removed the status field: update the waiter in spec/overlay.yaml",
                 )
-            states = {key: tuple(str(v) for v in spec.get(key) or ()) for key in ("success", "failure", "pending")}
+            states = {
+                key: tuple(str(v) for v in spec.get(key) or ()) for key in ("success", "failure", "pending")
+            }
             if not states["success"] and not states["pending"]:
                 raise self.error(f"{label} needs success or pending states", *where)
             enum_values = _enum_values(prop)
@@ -785,7 +866,9 @@ class _Builder:
                         f"{label} waits on states the {field_name!r} enum no longer has: {', '.join(unknown)}",
                         *where,
                     )
-            waiters.append(Waiter(name, str(prop.python_name), states["success"], states["failure"], states["pending"]))
+            waiters.append(
+                Waiter(name, str(prop.python_name), states["success"], states["failure"], states["pending"])
+            )
         return tuple(waiters)
 
     # -- operations -----------------------------------------------------------------------------
@@ -950,11 +1033,15 @@ def _read_helpers(module: Path) -> dict[str, tuple[str, tuple[str, ...], tuple[s
         if not isinstance(node, ast.ClassDef):
             continue
         defined = tuple(
-            item.name for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
+            item.name
+            for item in node.body
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
         )
         requires: tuple[str, ...] = ()
         for item in node.body:
-            if isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__requires__" for t in item.targets):
+            if isinstance(item, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__requires__" for t in item.targets
+            ):
                 requires = tuple(ast.literal_eval(item.value))
         helpers[node.name] = (node.name, defined, requires)
     return helpers
@@ -964,7 +1051,11 @@ def _attach_helpers(declared: Any, resources: list[Resource], helpers: dict[str,
     if declared is None:
         return
     if not isinstance(declared, dict):
-        raise PipelineError("model", "x-sdk-helpers must map resources to helper classes", location=f"{source} #/x-sdk-helpers")
+        raise PipelineError(
+            "model",
+            "x-sdk-helpers must map resources to helper classes",
+            location=f"{source} #/x-sdk-helpers",
+        )
     by_path = {".".join(r.path): r for top in resources for r in top.walk()}
     for resource_name, class_name in declared.items():
         where = f"{source} {json_pointer('x-sdk-helpers', resource_name)}"
@@ -977,7 +1068,9 @@ def _attach_helpers(declared: Any, resources: list[Resource], helpers: dict[str,
             )
         if class_name not in helpers or f"Async{class_name}" not in helpers:
             raise PipelineError(
-                "model", f"helper classes {class_name} and Async{class_name} must exist in _helpers.py", location=where
+                "model",
+                f"helper classes {class_name} and Async{class_name} must exist in _helpers.py",
+                location=where,
             )
         _, defined, requires = helpers[class_name]
         have = {op.name for op in resource.operations}
@@ -1029,7 +1122,7 @@ def _is_json(media: str) -> bool:
 
 
 def _is_success(status_code: Any) -> bool:
-    low, _high = status_code.range
+    low: int = status_code.range[0]
     return 200 <= low <= 299
 
 
@@ -1065,13 +1158,16 @@ def _enum_values(prop: Any) -> set[str] | None:
 
 
 def _as_optional(field_: Field) -> Field:
-    annotation = field_.annotation if field_.annotation.endswith("| Unset") else f"{field_.annotation} | Unset"
+    annotation = (
+        field_.annotation if field_.annotation.endswith("| Unset") else f"{field_.annotation} | Unset"
+    )
     return replace(field_, annotation=annotation, required=False, default=None)
 
 
 def _renamed(fields: tuple[Field, ...]) -> tuple[Field, ...]:
     return tuple(
-        replace(f, arg_name=f"{f.python_name}_") if f.python_name in RESERVED_ARGUMENT_NAMES else f for f in fields
+        replace(f, arg_name=f"{f.python_name}_") if f.python_name in RESERVED_ARGUMENT_NAMES else f
+        for f in fields
     )
 
 

@@ -13,7 +13,19 @@ RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
 
 # Builtin types that appear in generated annotations. A resource method with one of these
 # names shadows the builtin inside the class body, so its annotations must say builtins.list.
-ANNOTATION_BUILTINS = ("list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "type", "object")
+ANNOTATION_BUILTINS = (
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "type",
+    "object",
+)
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -48,7 +48,9 @@ def load_exclusions(path: Path | None) -> list[Exclusion]:
     return exclusions
 
 
-def normalize(document: dict[str, Any], exclusions: list[Exclusion], *, source: str) -> tuple[dict[str, Any], list[Note]]:
+def normalize(
+    document: dict[str, Any], exclusions: list[Exclusion], *, source: str
+) -> tuple[dict[str, Any], list[Note]]:
     result = copy.deepcopy(document)
     notes: list[Note] = []
     present = {operation_key(method, path): (path, method) for path, method, _ in iter_operations(result)}
@@ -71,14 +73,24 @@ def normalize(document: dict[str, Any], exclusions: list[Exclusion], *, source: 
         if not isinstance(original, str) or ascii_identifier(original, prefix="op") is None:
             derived = f"{method}_{path}"
             operation["operationId"] = derived
-            notes.append(Note(pointer, f"operationId {original!r} unusable; derived {derived!r} from the method and path"))
+            notes.append(
+                Note(
+                    pointer,
+                    f"operationId {original!r} unusable; derived {derived!r} from the method and path",
+                )
+            )
         base = ascii_identifier(operation["operationId"], prefix="op") or "operation"
         name, counter = base, 2
         while name in seen:
             name = f"{base}_{counter}"
             counter += 1
         if name != base:
-            notes.append(Note(pointer, f"operationId {operation['operationId']!r} clashes with {seen[base]}; renamed {name!r}"))
+            notes.append(
+                Note(
+                    pointer,
+                    f"operationId {operation['operationId']!r} clashes with {seen[base]}; renamed {name!r}",
+                )
+            )
             operation["operationId"] = name
         seen[name] = pointer
     return result, notes

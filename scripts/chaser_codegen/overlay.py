@@ -39,7 +39,9 @@ def check_overlay(overlay: dict[str, Any], source: str) -> list[dict[str, Any]]:
     """Validate the overlay document's own structure, returning its actions."""
     version = overlay.get("overlay")
     if not isinstance(version, str) or not version.startswith(SUPPORTED_OVERLAY_VERSIONS):
-        raise PipelineError("overlay", f"unsupported overlay version {version!r} (expected 1.0.x)", location=source)
+        raise PipelineError(
+            "overlay", f"unsupported overlay version {version!r} (expected 1.0.x)", location=source
+        )
     info = overlay.get("info")
     if not isinstance(info, dict) or not isinstance(info.get("title"), str) or "version" not in info:
         raise PipelineError("overlay", "info.title and info.version are required", location=source)
@@ -63,7 +65,9 @@ def check_overlay(overlay: dict[str, Any], source: str) -> list[dict[str, Any]]:
         if not isinstance(removes, bool):
             raise PipelineError("overlay", "remove must be a boolean", location=where)
         if has_update == removes:
-            raise PipelineError("overlay", "an action has exactly one of update or remove: true", location=where)
+            raise PipelineError(
+                "overlay", "an action has exactly one of update or remove: true", location=where
+            )
         try:
             jsonpath_rfc9535.compile(action["target"])
         except jsonpath_rfc9535.JSONPathError as exc:
@@ -128,10 +132,16 @@ def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
 
 
 def _remove_all(
-    document: dict[str, Any], locations: list[tuple[str | int, ...]], index: int, action: dict[str, Any], source: str
+    document: dict[str, Any],
+    locations: list[tuple[str | int, ...]],
+    index: int,
+    action: dict[str, Any],
+    source: str,
 ) -> None:
     if any(not location for location in locations):
-        raise PipelineError("overlay", "cannot remove the root of the document", location=describe(index, action, source))
+        raise PipelineError(
+            "overlay", "cannot remove the root of the document", location=describe(index, action, source)
+        )
     # Delete array items from the highest index down, so that earlier indexes stay valid.
     for location in sorted(locations, key=lambda loc: [(str(type(k)), k) for k in loc], reverse=True):
         parent: Any = document

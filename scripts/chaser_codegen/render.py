@@ -82,7 +82,9 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
     """Write the whole package into package_dir (which must not exist yet)."""
     package_dir.mkdir(parents=True)
     with contextlib.redirect_stdout(io.StringIO()):  # openapi-python-client prints progress
-        lowlevel.render(lowlevel_data(api), package_dir / lowlevel.LOW_LEVEL_PACKAGE, custom_templates=OAPC_OVERRIDES)
+        lowlevel.render(
+            lowlevel_data(api), package_dir / lowlevel.LOW_LEVEL_PACKAGE, custom_templates=OAPC_OVERRIDES
+        )
     for module in sorted(RUNTIME.glob("*.py")):
         shutil.copyfile(module, package_dir / module.name)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
@@ -120,7 +122,11 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
     write("_client.py.jinja", "_client.py", api=api)
     write("resources/__init__.py.jinja", "resources/__init__.py", api=api)
     for top in api.resources:
-        write("resources/resource_module.py.jinja", f"resources/{top.module}.py", **resource_module_context(api, top))
+        write(
+            "resources/resource_module.py.jinja",
+            f"resources/{top.module}.py",
+            **resource_module_context(api, top),
+        )
 
 
 def lowlevel_data(api: Api) -> Any:
@@ -139,7 +145,10 @@ def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
             imports |= set(op.body.imports)
     ll_prefix = f"{lowlevel.LOW_LEVEL_PACKAGE}.api"
     low_level_imports = sorted(
-        (f"{ll_prefix}.{op.low_level_module.rsplit('.', 1)[0]} import {op.low_level_module.rsplit('.', 1)[1]}", op.ll_alias)
+        (
+            f"{ll_prefix}.{op.low_level_module.rsplit('.', 1)[0]} import {op.low_level_module.rsplit('.', 1)[1]}",
+            op.ll_alias,
+        )
         for op in operations
     )
     helpers = sorted({name for r in resources if r.helper for name in (r.helper, f"Async{r.helper}")})
@@ -152,7 +161,9 @@ def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
         "imports": sorted(
             line
             for line in imports
-            if not line.startswith((f"from {api.low_level_package}.types import", "from typing import cast", "from io import"))
+            if not line.startswith(
+                (f"from {api.low_level_package}.types import", "from typing import cast", "from io import")
+            )
         ),
         "low_level_imports": low_level_imports,
         "helpers": helpers,

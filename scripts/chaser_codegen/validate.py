@@ -31,18 +31,29 @@ def validate_spec(spec: dict[str, Any], source: str) -> None:
     """Raise a PipelineError listing the first few problems, each with its JSON pointer."""
     version = openapi_version(spec, source)
     if not isinstance(spec.get("paths"), dict):
-        raise PipelineError("validate", "the document has no paths object", location=f"{source} {json_pointer('paths')}")
+        raise PipelineError(
+            "validate", "the document has no paths object", location=f"{source} {json_pointer('paths')}"
+        )
 
     # Imported here: the validator is the slowest import of the pipeline and --check rarely needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
+    errors: list[Any] = []
+    iterator = validator_class(spec).iter_errors()
     try:
-        errors = list(islice(validator_class(spec).iter_errors(), MAX_REPORTED_ERRORS))
+        errors.extend(islice(iterator, MAX_REPORTED_ERRORS))
     except RecursionError as exc:
         raise PipelineError("validate", "a $ref cycle the validator cannot follow", location=source) from exc
-    except Exception as exc:  # the validator raises bare errors for unresolvable references
-        raise PipelineError("validate", f"{type(exc).__name__}: {exc}", location=source) from exc
+    except Exception as exc:
+        # The validator's semantic checks can crash on a document its schema check already
+        # rejected (or on an unresolvable $ref); report what it found before it crashed.
+        if not errors:
+            raise PipelineError(
+                "validate",
+                f"the document is not valid OpenAPI (the validator stopped on {type(exc).__name__}: {exc})",
+                location=source,
+            ) from exc
     if errors:
         lines = []
         for error in errors:
