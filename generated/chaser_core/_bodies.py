@@ -8,9 +8,26 @@ first variant whose properties include every argument given is the one sent.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from ._api.types import Unset
+
+M = TypeVar("M")
+
+
+def as_model(cls: type[M], value: M | Mapping[str, Any]) -> M:
+    """Accept a plain dict (in wire format, as in the API docs) wherever a model is expected."""
+    if isinstance(value, Mapping):
+        model: M = getattr(cls, "from_dict")(value)  # noqa: B009 - every generated model has from_dict
+        return model
+    return value
+
+
+def as_optional_model(cls: type[M], value: M | Mapping[str, Any] | Unset) -> M | Unset:
+    if isinstance(value, Unset):
+        return value
+    return as_model(cls, value)
 
 
 def pick_variant(variants: tuple[tuple[type[Any], tuple[str, ...]], ...], values: dict[str, Any]) -> Any:

@@ -123,8 +123,23 @@ def generate(inputs: Inputs) -> Result:
     inputs.out.parent.mkdir(parents=True, exist_ok=True)
     with staging_dir(inputs.out) as staging:
         result = build(inputs, staging)
-        swap_into_place(staging, inputs.out)
+        with output_lock(inputs.out):
+            swap_into_place(staging, inputs.out)
     return result
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Two generations into one directory at once must not interleave their renames."""
+    import fcntl
+
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager

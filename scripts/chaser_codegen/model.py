@@ -99,6 +99,7 @@ class Field:
     max_bytes: int | None = None
     deprecated: bool = False
     arg_name: str = ""  # the wrapper's argument name; differs from python_name only to avoid a clash
+    model_class: str | None = None  # a model argument, which also accepts a plain dict
 
     def __post_init__(self) -> None:
         if not self.arg_name:
@@ -111,6 +112,9 @@ class Field:
     @property
     def value_expr(self) -> str:
         """The expression that passes this argument on to the low-level layer."""
+        if self.model_class is not None:
+            convert = "as_model" if self.required else "as_optional_model"
+            return f"{convert}({self.model_class}, {self.arg_name})"
         if not self.is_file:
             return self.arg_name
         convert = f"to_file({self.arg_name}, field={self.arg_name!r}, limit={self.max_bytes!r})"
@@ -465,6 +469,12 @@ class _Builder:
             # Uploads accept bytes, text, a path or a file object (chaser_core._files.FileInput).
             annotation = "FileInput" if prop.required else "FileInput | Unset"
         imports = self.imports_of(prop)
+        model_class = None
+        if isinstance(prop, ModelProperty) and location == "body":
+            # A nested object argument: the model, or the same object as a plain dict.
+            model_class = prop.class_info.name
+            annotation = f"{model_class} | Mapping[str, Any]" + ("" if prop.required else " | Unset")
+            imports = imports | {"from collections.abc import Mapping", "from typing import Any"}
         max_bytes = schema.get("x-max-bytes") if isinstance(schema, dict) else None
         return Field(
             wire_name=SpecText(
@@ -485,6 +495,7 @@ class _Builder:
             is_file=is_file,
             max_bytes=max_bytes if isinstance(max_bytes, int) and not isinstance(max_bytes, bool) else None,
             deprecated=deprecated,
+            model_class=model_class,
         )
 
     def parameter_fields(

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 
 from chaser_core._api.models.assistants_add_channel_body import AssistantsAddChannelBody
 from chaser_core._api.models.assistants_create_body import AssistantsCreateBody
@@ -15,6 +17,7 @@ from .._api.api.assistants import assistants_create as _assistants_create_api
 from .._api.api.assistants import assistants_list as _assistants_list_api
 from .._api.api.assistants import assistants_pause as _assistants_pause_api
 from .._api.api.assistants import assistants_resume as _assistants_resume_api
+from .._bodies import as_optional_model
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -74,7 +77,7 @@ class AssistantsResource(SyncAPIResource):
     def create(
         self,
         *,
-        config: AssistantsCreateBodyConfig | Unset = UNSET,
+        config: AssistantsCreateBodyConfig | Mapping[str, Any] | Unset = UNSET,
         name: str | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -99,7 +102,7 @@ class AssistantsResource(SyncAPIResource):
         """
 
         body = AssistantsCreateBody(
-            config=config,
+            config=as_optional_model(AssistantsCreateBodyConfig, config),
             name=name,
         )
 
@@ -291,7 +294,7 @@ class AsyncAssistantsResource(AsyncAPIResource):
     async def create(
         self,
         *,
-        config: AssistantsCreateBodyConfig | Unset = UNSET,
+        config: AssistantsCreateBodyConfig | Mapping[str, Any] | Unset = UNSET,
         name: str | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -316,7 +319,7 @@ class AsyncAssistantsResource(AsyncAPIResource):
         """
 
         body = AssistantsCreateBody(
-            config=config,
+            config=as_optional_model(AssistantsCreateBodyConfig, config),
             name=name,
         )
 

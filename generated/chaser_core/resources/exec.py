@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 
 from chaser_core._api.models.exec_in_session_body import ExecInSessionBody
 from chaser_core._api.models.exec_in_session_body_env import ExecInSessionBodyEnv
@@ -13,6 +15,7 @@ from chaser_core._api.models.sandbox_exec_response import SandboxExecResponse
 from .. import _parsing as _p
 from .._api.api.exec_ import exec_in_session as _exec_in_session_api
 from .._api.api.exec_ import exec_run as _exec_run_api
+from .._bodies import as_optional_model
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -98,7 +101,7 @@ class ExecResource(SyncAPIResource):
         command: str,
         background: bool | Unset = UNSET,
         cwd: str | Unset = UNSET,
-        env: ExecInSessionBodyEnv | Unset = UNSET,
+        env: ExecInSessionBodyEnv | Mapping[str, Any] | Unset = UNSET,
         timeout_ms: int | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -131,7 +134,7 @@ class ExecResource(SyncAPIResource):
             command=command,
             background=background,
             cwd=cwd,
-            env=env,
+            env=as_optional_model(ExecInSessionBodyEnv, env),
             timeout_ms=timeout_ms,
         )
 
@@ -229,7 +232,7 @@ class AsyncExecResource(AsyncAPIResource):
         command: str,
         background: bool | Unset = UNSET,
         cwd: str | Unset = UNSET,
-        env: ExecInSessionBodyEnv | Unset = UNSET,
+        env: ExecInSessionBodyEnv | Mapping[str, Any] | Unset = UNSET,
         timeout_ms: int | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -262,7 +265,7 @@ class AsyncExecResource(AsyncAPIResource):
             command=command,
             background=background,
             cwd=cwd,
-            env=env,
+            env=as_optional_model(ExecInSessionBodyEnv, env),
             timeout_ms=timeout_ms,
         )
 

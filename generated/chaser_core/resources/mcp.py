@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Literal
 
@@ -11,6 +12,7 @@ from chaser_core._api.models.mcp_call_body_params import McpCallBodyParams
 
 from .. import _parsing as _p
 from .._api.api.mcp import mcp_call as _mcp_call_api
+from .._bodies import as_optional_model
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -37,7 +39,7 @@ class McpResource(SyncAPIResource):
         jsonrpc: Literal["2.0"],
         method: str,
         id: Any | Unset = UNSET,
-        params: McpCallBodyParams | Unset = UNSET,
+        params: McpCallBodyParams | Mapping[str, Any] | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -69,7 +71,7 @@ class McpResource(SyncAPIResource):
             jsonrpc=jsonrpc,
             method=method,
             id=id,
-            params=params,
+            params=as_optional_model(McpCallBodyParams, params),
         )
 
         return self._client.request(
@@ -106,7 +108,7 @@ class AsyncMcpResource(AsyncAPIResource):
         jsonrpc: Literal["2.0"],
         method: str,
         id: Any | Unset = UNSET,
-        params: McpCallBodyParams | Unset = UNSET,
+        params: McpCallBodyParams | Mapping[str, Any] | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -138,7 +140,7 @@ class AsyncMcpResource(AsyncAPIResource):
             jsonrpc=jsonrpc,
             method=method,
             id=id,
-            params=params,
+            params=as_optional_model(McpCallBodyParams, params),
         )
 
         return await self._client.request(

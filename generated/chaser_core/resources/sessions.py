@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from functools import cached_property
+from typing import Any
 
 from chaser_core._api.models.bulk_terminate_request import BulkTerminateRequest
 from chaser_core._api.models.bulk_terminate_response import BulkTerminateResponse
@@ -27,7 +29,7 @@ from .._api.api.sessions import sessions_list as _sessions_list_api
 from .._api.api.sessions import sessions_resize_pty as _sessions_resize_pty_api
 from .._api.api.sessions import sessions_self_test as _sessions_self_test_api
 from .._api.api.sessions import sessions_terminate as _sessions_terminate_api
-from .._bodies import pick_variant
+from .._bodies import as_optional_model, pick_variant
 from .._helpers import AsyncSessionsHelpers, SessionsHelpers
 from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
 from .._resource import AsyncAPIResource, SyncAPIResource
@@ -135,7 +137,7 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
     def create(
         self,
         *,
-        env: CreateSessionPersistentRequestDocEnv | Unset = UNSET,
+        env: CreateSessionPersistentRequestDocEnv | Mapping[str, Any] | Unset = UNSET,
         github_repo: None | str | Unset = UNSET,
         proxy: None | str | Unset = UNSET,
         session_type: SessionType | Unset = UNSET,
@@ -200,7 +202,7 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 ),
             ),
             {
-                "env": env,
+                "env": as_optional_model(CreateSessionPersistentRequestDocEnv, env),
                 "github_repo": github_repo,
                 "proxy": proxy,
                 "session_type": session_type,
@@ -547,7 +549,7 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
     async def create(
         self,
         *,
-        env: CreateSessionPersistentRequestDocEnv | Unset = UNSET,
+        env: CreateSessionPersistentRequestDocEnv | Mapping[str, Any] | Unset = UNSET,
         github_repo: None | str | Unset = UNSET,
         proxy: None | str | Unset = UNSET,
         session_type: SessionType | Unset = UNSET,
@@ -612,7 +614,7 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 ),
             ),
             {
-                "env": env,
+                "env": as_optional_model(CreateSessionPersistentRequestDocEnv, env),
                 "github_repo": github_repo,
                 "proxy": proxy,
                 "session_type": session_type,
