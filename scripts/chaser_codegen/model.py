@@ -100,6 +100,10 @@ class Field:
     deprecated: bool = False
     arg_name: str = ""  # the wrapper's argument name; differs from python_name only to avoid a clash
     model_class: str | None = None  # a model argument, which also accepts a plain dict
+    # How the CLI reads it: string, integer, number, boolean, choice, list (of cli_item), json, file.
+    cli_kind: str = "json"
+    cli_item: str = "string"
+    choices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.arg_name:
@@ -108,6 +112,21 @@ class Field:
     @property
     def cli_name(self) -> str:
         return kebab(self.arg_name.rstrip("_"))
+
+    @property
+    def cli_help(self) -> SpecText:
+        if self.description:
+            return self.description
+        if self.cli_kind == "json":
+            return SpecText(f"JSON value, or @file.json, for {self.wire_name.raw}")
+        return SpecText(f"{self.location} parameter {self.wire_name.raw}")
+
+    @property
+    def cli_keyword(self) -> bool:
+        """Whether the CLI passes it to the client method (else as raw JSON via extra_body)."""
+        return (
+            self.cli_kind != "json" or self.model_class is not None or self.annotation.split(" |")[0] == "Any"
+        )
 
     @property
     def value_expr(self) -> str:
@@ -270,6 +289,43 @@ class Operation:
         return f"{self.result.annotation}."
 
     @property
+    def cli_name(self) -> str:
+        return kebab(self.name)
+
+    @property
+    def cli_options(self) -> list[tuple[Field, str]]:
+        """(field, option name) of every keyword field; names the command uses itself get a prefix."""
+        reserved = {"data", "format", "all", "wait", "wait-timeout", "wait-interval", "output", "help"}
+        options = []
+        for f in self.keyword_fields:
+            name = f.cli_name
+            if name in reserved:
+                name = f"{f.location}-{name}"
+            options.append((f, name))
+        return options
+
+    @property
+    def cli_function(self) -> str:
+        return f"_cmd{self.const.lower()}"
+
+    @property
+    def cli_short_help(self) -> SpecText:
+        return self.summary or SpecText(f"{self.method.upper()} {self.path}")
+
+    @property
+    def cli_help(self) -> SpecText:
+        parts = [p.raw for p in (self.summary, self.description) if p]
+        return SpecText("\n\n".join(parts) or self.method.upper())
+
+    @property
+    def http_line(self) -> SpecText:
+        return SpecText(f"{self.method.upper()} {self.path}")
+
+    @property
+    def passthrough_body(self) -> bool:
+        return self.body is not None and not self.body.flattened
+
+    @property
     def waiter_subject(self) -> str:
         return ", ".join("{" + f.arg_name + "!r}" for f in self.path_params)
 
@@ -302,6 +358,19 @@ class Resource:
     def docstring(self) -> str:
         names = ", ".join(op.name for op in self.operations) or "no operations of its own"
         return f"client.{'.'.join(self.path)}: {names}."
+
+    @property
+    def cli_help(self) -> str:
+        commands = [op.cli_name for op in self.operations] + [child.cli_name for child in self.children]
+        return "Commands: " + ", ".join(commands) + "."
+
+    @property
+    def cli_function(self) -> str:
+        return "_group_" + "_".join(self.path)
+
+    @property
+    def parent_cli_function(self) -> str:
+        return "_group_" + "_".join(self.path[:-1])
 
     @property
     def member_names(self) -> set[str]:
@@ -476,6 +545,7 @@ class _Builder:
             annotation = f"{model_class} | Mapping[str, Any]" + ("" if prop.required else " | Unset")
             imports = imports | {"from collections.abc import Mapping", "from typing import Any"}
         max_bytes = schema.get("x-max-bytes") if isinstance(schema, dict) else None
+        cli_kind, cli_item, choices = _cli_shape(prop)
         return Field(
             wire_name=SpecText(
                 prop.name.get_untrusted_value()
@@ -496,6 +566,9 @@ class _Builder:
             max_bytes=max_bytes if isinstance(max_bytes, int) and not isinstance(max_bytes, bool) else None,
             deprecated=deprecated,
             model_class=model_class,
+            cli_kind=cli_kind,
+            cli_item=cli_item,
+            choices=choices,
         )
 
     def parameter_fields(
@@ -1100,6 +1173,44 @@ def _attach_helpers(declared: Any, resources: list[Resource], helpers: dict[str,
 # --------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------
+
+
+_CLI_SCALARS: dict[type, str] = {
+    StringProperty: "string",
+    DateTimeProperty: "string",
+    DateProperty: "string",
+    UuidProperty: "string",
+    IntProperty: "integer",
+    FloatProperty: "number",
+    BooleanProperty: "boolean",
+}
+
+
+def _cli_shape(prop: Any) -> tuple[str, str, tuple[str, ...]]:
+    """(kind, item kind, choices) of a CLI option for this property."""
+    if isinstance(prop, UnionProperty):
+        # A nullable scalar (`string | null`) is its scalar on the command line.
+        inner = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
+        if len(inner) == 1:
+            return _cli_shape(inner[0])
+        return ("json", "string", ())
+    if isinstance(prop, FileProperty):
+        return ("file", "string", ())
+    if isinstance(prop, LiteralEnumProperty):
+        values = tuple(str(v) for v in sorted(prop.values, key=str))
+        return (
+            ("choice", "string", values)
+            if all(isinstance(v, str) for v in prop.values)
+            else ("json", "string", ())
+        )
+    for kind, name in _CLI_SCALARS.items():
+        if isinstance(prop, kind):
+            return (name, "string", ())
+    if isinstance(prop, ListProperty):
+        item, _, _ = _cli_shape(prop.inner_property)
+        if item in ("string", "integer", "number", "boolean"):
+            return ("list", item, ())
+    return ("json", "string", ())
 
 
 def _is_precise(parser: str) -> bool:

@@ -85,8 +85,10 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
         lowlevel.render(
             lowlevel_data(api), package_dir / lowlevel.LOW_LEVEL_PACKAGE, custom_templates=OAPC_OVERRIDES
         )
-    for module in sorted(RUNTIME.glob("*.py")):
-        shutil.copyfile(module, package_dir / module.name)
+    for module in sorted(RUNTIME.rglob("*.py")):
+        target = package_dir / module.relative_to(RUNTIME)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(module, target)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
 
     env = make_environment()
@@ -126,6 +128,16 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
             "resources/resource_module.py.jinja",
             f"resources/{top.module}.py",
             **resource_module_context(api, top),
+        )
+    write("_cli/_registry.py.jinja", "_cli/_registry.py", api=api)
+    write("_cli/commands/__init__.py.jinja", "_cli/commands/__init__.py", api=api)
+    for top in api.resources:
+        write(
+            "_cli/commands/resource_commands.py.jinja",
+            f"_cli/commands/{top.module}.py",
+            api=api,
+            top=top,
+            resources=top.walk(),
         )
 
 
