@@ -10,6 +10,8 @@ plain data, spec text wrapped in `SpecText`, no openapi-python-client objects.
 from __future__ import annotations
 
 import ast
+import builtins
+import keyword
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -295,7 +297,11 @@ class Operation:
     @property
     def cli_options(self) -> list[tuple[Field, str]]:
         """(field, option name) of every keyword field; names the command uses itself get a prefix."""
-        reserved = {"data", "format", "all", "wait", "wait-timeout", "wait-interval", "output", "help"}
+        reserved = {"format", "help"}
+        reserved |= {"data"} if self.body else set()
+        reserved |= {"all"} if self.pagination else set()
+        reserved |= {"wait", "wait-timeout", "wait-interval"} if self.waiters else set()
+        reserved |= {"output"} if self.is_binary else set()
         options = []
         for f in self.keyword_fields:
             name = f.cli_name
@@ -1286,11 +1292,24 @@ def _as_optional(field_: Field) -> Field:
     return replace(field_, annotation=annotation, required=False, default=None)
 
 
+def _argument_name(python_name: str) -> str:
+    """The wrapper's name for an argument.
+
+    openapi-python-client appends "_" to names that shadow a builtin (input_, all_); a
+    parameter may shadow a builtin harmlessly, so the wrappers use the spec's name (input=,
+    all=), as the official SDK does. Keywords keep the underscore (from_), and so do names the
+    generated method body uses itself.
+    """
+    name = python_name
+    if name.endswith("_") and not keyword.iskeyword(name[:-1]) and hasattr(builtins, name[:-1]):
+        name = name[:-1]
+    if name in RESERVED_ARGUMENT_NAMES:
+        name = f"{name}_"
+    return name
+
+
 def _renamed(fields: tuple[Field, ...]) -> tuple[Field, ...]:
-    return tuple(
-        replace(f, arg_name=f"{f.python_name}_") if f.python_name in RESERVED_ARGUMENT_NAMES else f
-        for f in fields
-    )
+    return tuple(replace(f, arg_name=_argument_name(f.python_name)) for f in fields)
 
 
 def _variant_schemas(schema: dict[str, Any], resolve: Any) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,18 @@ def _pystr_or_none(value: Any) -> str:
     return "None" if value is None else escaping.pystr(value)
 
 
+def _pyexact(value: Any) -> str:
+    """A Python string literal of the exact value (ascii() escapes everything else): for data
+    that must survive unchanged, such as paths used as keys, unlike the display filter pystr."""
+    raw = value.raw if isinstance(value, escaping.SpecText) else value
+    return ascii(str(raw))
+
+
+def _pyjson_document(document: Any) -> str:
+    """The whole document as one Python string literal of compact, ASCII-only JSON."""
+    return ascii(json.dumps(document, ensure_ascii=True, separators=(",", ":")))
+
+
 def _pytuple(values: Any) -> str:
     items = [escaping.pystr(v) for v in values]
     if not items:
@@ -75,6 +88,8 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(escaping.FILTERS)
     env.filters["pystr_or_none"] = _pystr_or_none
     env.filters["pytuple"] = _pytuple
+    env.filters["pyexact"] = _pyexact
+    env.filters["pyjson_document"] = _pyjson_document
     return env
 
 
@@ -129,6 +144,7 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
             f"resources/{top.module}.py",
             **resource_module_context(api, top),
         )
+    write("_spec.py.jinja", "_spec.py", api=api, document=api.document)
     write("_cli/_registry.py.jinja", "_cli/_registry.py", api=api)
     write("_cli/commands/__init__.py.jinja", "_cli/commands/__init__.py", api=api)
     for top in api.resources:

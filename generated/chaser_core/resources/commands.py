@@ -215,7 +215,7 @@ class CommandsResource(SyncAPIResource):
         id: str,
         cid: str,
         *,
-        input_: str,
+        input: str,
         encoding: str | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -230,7 +230,7 @@ class CommandsResource(SyncAPIResource):
         Args:
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
-            input_: body parameter `input`
+            input: body parameter `input`
             encoding: body parameter `encoding`
 
         Returns:
@@ -242,7 +242,7 @@ class CommandsResource(SyncAPIResource):
         """
 
         body = CommandsSendStdinBody(
-            input_=input_,
+            input_=input,
             encoding=encoding,
         )
 
@@ -517,7 +517,7 @@ class AsyncCommandsResource(AsyncAPIResource):
         id: str,
         cid: str,
         *,
-        input_: str,
+        input: str,
         encoding: str | Unset = UNSET,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -532,7 +532,7 @@ class AsyncCommandsResource(AsyncAPIResource):
         Args:
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
-            input_: body parameter `input`
+            input: body parameter `input`
             encoding: body parameter `encoding`
 
         Returns:
@@ -544,7 +544,7 @@ class AsyncCommandsResource(AsyncAPIResource):
         """
 
         body = CommandsSendStdinBody(
-            input_=input_,
+            input_=input,
             encoding=encoding,
         )
 

@@ -121,7 +121,7 @@ class JobsResource(SyncAPIResource):
     def create(
         self,
         *,
-        input_: Any,
+        input: Any,
         kind: str,
         idempotency_key: str | Unset = UNSET,
         run_at: str | Unset = UNSET,
@@ -136,7 +136,7 @@ class JobsResource(SyncAPIResource):
         `POST /v1/jobs`
 
         Args:
-            input_: Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput,
+            input: Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput,
                 BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput,
                 WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput,
                 GithubRunnerJobInput; sandbox.exec has no SDK type (docs: {workspace|ephemeral,
@@ -154,7 +154,7 @@ class JobsResource(SyncAPIResource):
         """
 
         body = CreateJobRequest(
-            input_=input_,
+            input_=input,
             kind=kind,
             idempotency_key=idempotency_key,
             run_at=run_at,
@@ -417,7 +417,7 @@ class AsyncJobsResource(AsyncAPIResource):
     async def create(
         self,
         *,
-        input_: Any,
+        input: Any,
         kind: str,
         idempotency_key: str | Unset = UNSET,
         run_at: str | Unset = UNSET,
@@ -432,7 +432,7 @@ class AsyncJobsResource(AsyncAPIResource):
         `POST /v1/jobs`
 
         Args:
-            input_: Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput,
+            input: Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput,
                 BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput,
                 WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput,
                 GithubRunnerJobInput; sandbox.exec has no SDK type (docs: {workspace|ephemeral,
@@ -450,7 +450,7 @@ class AsyncJobsResource(AsyncAPIResource):
         """
 
         body = CreateJobRequest(
-            input_=input_,
+            input_=input,
             kind=kind,
             idempotency_key=idempotency_key,
             run_at=run_at,

@@ -228,7 +228,7 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
     def bulk_terminate(
         self,
         *,
-        all_: bool | None | Unset = UNSET,
+        all: bool | None | Unset = UNSET,
         force: bool | None | Unset = UNSET,
         ids: builtins.list[str] | None | Unset = UNSET,
         session_type: None | str | Unset = UNSET,
@@ -244,7 +244,7 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         `POST /v1/sessions/bulk-terminate`
 
         Args:
-            all_: Terminate all sessions visible in the active account.
+            all: Terminate all sessions visible in the active account.
 
                 When true, `ids` and `workspaces` are ignored.
             force: Force terminate even if the session has active leases.
@@ -263,7 +263,7 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         """
 
         body = BulkTerminateRequest(
-            all_=all_,
+            all_=all,
             force=force,
             ids=ids,
             session_type=session_type,
@@ -640,7 +640,7 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
     async def bulk_terminate(
         self,
         *,
-        all_: bool | None | Unset = UNSET,
+        all: bool | None | Unset = UNSET,
         force: bool | None | Unset = UNSET,
         ids: builtins.list[str] | None | Unset = UNSET,
         session_type: None | str | Unset = UNSET,
@@ -656,7 +656,7 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         `POST /v1/sessions/bulk-terminate`
 
         Args:
-            all_: Terminate all sessions visible in the active account.
+            all: Terminate all sessions visible in the active account.
 
                 When true, `ids` and `workspaces` are ignored.
             force: Force terminate even if the session has active leases.
@@ -675,7 +675,7 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         """
 
         body = BulkTerminateRequest(
-            all_=all_,
+            all_=all,
             force=force,
             ids=ids,
             session_type=session_type,

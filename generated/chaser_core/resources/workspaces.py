@@ -159,7 +159,7 @@ class WorkspacesResource(SyncAPIResource):
     def bulk_delete(
         self,
         *,
-        all_: bool | Unset = UNSET,
+        all: bool | Unset = UNSET,
         force: bool | Unset = UNSET,
         ids: builtins.list[str] | Unset = UNSET,
         extra_headers: Headers | None = None,
@@ -173,7 +173,7 @@ class WorkspacesResource(SyncAPIResource):
         `POST /v1/workspaces/bulk-delete`
 
         Args:
-            all_: body parameter `all`
+            all: body parameter `all`
             force: body parameter `force`
             ids: body parameter `ids`
 
@@ -186,7 +186,7 @@ class WorkspacesResource(SyncAPIResource):
         """
 
         body = BulkDeleteWorkspacesRequest(
-            all_=all_,
+            all_=all,
             force=force,
             ids=ids,
         )
@@ -505,7 +505,7 @@ class AsyncWorkspacesResource(AsyncAPIResource):
     async def bulk_delete(
         self,
         *,
-        all_: bool | Unset = UNSET,
+        all: bool | Unset = UNSET,
         force: bool | Unset = UNSET,
         ids: builtins.list[str] | Unset = UNSET,
         extra_headers: Headers | None = None,
@@ -519,7 +519,7 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         `POST /v1/workspaces/bulk-delete`
 
         Args:
-            all_: body parameter `all`
+            all: body parameter `all`
             force: body parameter `force`
             ids: body parameter `ids`
 
@@ -532,7 +532,7 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         """
 
         body = BulkDeleteWorkspacesRequest(
-            all_=all_,
+            all_=all,
             force=force,
             ids=ids,
         )

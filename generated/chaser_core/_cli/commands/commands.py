@@ -159,7 +159,7 @@ def _cmd_commands_kill(
 
 
 _COMMANDS_SEND_STDIN_BODY = (
-    BodyField("input_", "input", required=True, keyword=True),
+    BodyField("input", "input", required=True, keyword=True),
     BodyField("encoding", "encoding", required=False, keyword=True),
 )
 
@@ -172,7 +172,7 @@ _COMMANDS_SEND_STDIN_BODY = (
 )
 @click.argument("id", metavar="ID")
 @click.argument("cid", metavar="CID")
-@click.option("--input", "input_", type=str, help="body parameter input")
+@click.option("--input", "input", type=str, help="body parameter input")
 @click.option("--encoding", "encoding", type=str, help="body parameter encoding")
 @click.option(
     "--data",
@@ -186,14 +186,14 @@ def _cmd_commands_send_stdin(
     state: CliState,
     id: str,
     cid: str,
-    input_: Any,
+    input: Any,
     encoding: Any,
     cli_data: str | None,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
         {
-            "input_": input_,
+            "input": input,
             "encoding": encoding,
         },
         body_fields=_COMMANDS_SEND_STDIN_BODY,

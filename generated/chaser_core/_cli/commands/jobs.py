@@ -75,7 +75,7 @@ def _cmd_jobs_list(
 
 
 _JOBS_CREATE_BODY = (
-    BodyField("input_", "input", required=True, keyword=True),
+    BodyField("input", "input", required=True, keyword=True),
     BodyField("kind", "kind", required=True, keyword=True),
     BodyField("idempotency_key", "idempotency_key", required=False, keyword=True),
     BodyField("run_at", "run_at", required=False, keyword=True),
@@ -90,7 +90,7 @@ _JOBS_CREATE_BODY = (
 )
 @click.option(
     "--input",
-    "input_",
+    "input",
     metavar="JSON",
     help="Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput, BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput, WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput, GithubRunnerJobInput; sandbox.exec has no SDK type (docs: {workspace|ephemeral, image?, command}).",
 )
@@ -109,7 +109,7 @@ _JOBS_CREATE_BODY = (
 @click.pass_obj
 def _cmd_jobs_create(
     state: CliState,
-    input_: Any,
+    input: Any,
     kind: Any,
     idempotency_key: Any,
     run_at: Any,
@@ -118,7 +118,7 @@ def _cmd_jobs_create(
 ) -> None:
     kwargs, extra_body = build_call(
         {
-            "input_": None if input_ is None else read_json_value(input_, option="--input"),
+            "input": None if input is None else read_json_value(input, option="--input"),
             "kind": kind,
             "idempotency_key": idempotency_key,
             "run_at": run_at,

@@ -165,7 +165,7 @@ def _cmd_sessions_create(
 
 
 _SESSIONS_BULK_TERMINATE_BODY = (
-    BodyField("all_", "all", required=False, keyword=True),
+    BodyField("all", "all", required=False, keyword=True),
     BodyField("force", "force", required=False, keyword=True),
     BodyField("ids", "ids", required=False, keyword=True),
     BodyField("session_type", "session_type", required=False, keyword=True),
@@ -180,8 +180,8 @@ _SESSIONS_BULK_TERMINATE_BODY = (
     short_help="Bulk Terminate Sessions",
 )
 @click.option(
-    "--body-all/--no-body-all",
-    "all_",
+    "--all/--no-all",
+    "all",
     default=None,
     help="Terminate all sessions visible in the active account.\n\nWhen true, `ids` and `workspaces` are ignored.",
 )
@@ -218,7 +218,7 @@ _SESSIONS_BULK_TERMINATE_BODY = (
 @click.pass_obj
 def _cmd_sessions_bulk_terminate(
     state: CliState,
-    all_: Any,
+    all: Any,
     force: Any,
     ids: Any,
     session_type: Any,
@@ -228,7 +228,7 @@ def _cmd_sessions_bulk_terminate(
 ) -> None:
     kwargs, extra_body = build_call(
         {
-            "all_": all_,
+            "all": all,
             "force": force,
             "ids": ids,
             "session_type": session_type,

@@ -131,7 +131,7 @@ def _cmd_workspaces_create(
 
 
 _WORKSPACES_BULK_DELETE_BODY = (
-    BodyField("all_", "all", required=False, keyword=True),
+    BodyField("all", "all", required=False, keyword=True),
     BodyField("force", "force", required=False, keyword=True),
     BodyField("ids", "ids", required=False, keyword=True),
 )
@@ -143,7 +143,7 @@ _WORKSPACES_BULK_DELETE_BODY = (
     help="POST" + "\n\n\b\n" + "POST /v1/workspaces/bulk-delete",
     short_help="POST /v1/workspaces/bulk-delete",
 )
-@click.option("--body-all/--no-body-all", "all_", default=None, help="body parameter all")
+@click.option("--all/--no-all", "all", default=None, help="body parameter all")
 @click.option("--force/--no-force", "force", default=None, help="body parameter force")
 @click.option("--ids", "ids", type=str, multiple=True, help="body parameter ids" + " (repeatable)")
 @click.option(
@@ -156,7 +156,7 @@ _WORKSPACES_BULK_DELETE_BODY = (
 @click.pass_obj
 def _cmd_workspaces_bulk_delete(
     state: CliState,
-    all_: Any,
+    all: Any,
     force: Any,
     ids: Any,
     cli_data: str | None,
@@ -164,7 +164,7 @@ def _cmd_workspaces_bulk_delete(
 ) -> None:
     kwargs, extra_body = build_call(
         {
-            "all_": all_,
+            "all": all,
             "force": force,
             "ids": ids,
         },

@@ -1,0 +1,439 @@
+"""A mock of the whole API for your tests, built from the spec this package was generated from.
+
+    from chaser_core.testing import MockAPI
+
+    def test_my_code() -> None:
+        with MockAPI() as api:
+            api.respond("sessions.get", json={"id": "s1", "status": "ready", ...})
+            client = api.client()
+            ...
+            assert api.calls("sessions.create")
+
+Every operation answers by default with a response that is valid against its schema. Every
+request is checked against the spec before it is answered: the path, the query parameters
+(unknown ones included), the Authorization header and the body. A request the API would
+reject fails your test with `MockValidationError`, naming the operation and the problem.
+`respond()` changes the answer and keeps the checks; `api["sessions.get"]` is the underlying
+respx route, for anything else (replacing it drops the checks for that route).
+
+Requires the `testing` extra: pip install "chaser-core[testing]" (respx and jsonschema).
+"""
+
+from __future__ import annotations
+
+import copy
+import email
+import email.message
+import email.policy
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+try:
+    import respx
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError('chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"') from exc
+
+from ._spec import OPERATIONS, document
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from ._client import AsyncChaser, Chaser
+
+__all__ = ["MockAPI", "MockValidationError", "example_for"]
+
+DEFAULT_BASE_URL = "https://api.chaser.sh"
+TEST_API_KEY = "sk_test_mock_api"
+MAX_EXAMPLE_DEPTH = 6
+
+
+class MockValidationError(AssertionError):
+    """A request the real API would reject, per the spec."""
+
+
+# ------------------------------------------------------------------------------------------
+# Schemas
+# ------------------------------------------------------------------------------------------
+
+
+def _resolve(doc: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> tuple[Any, frozenset[str]]:
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        ref = schema["$ref"]
+        if ref in seen or not ref.startswith("#/"):
+            return {}, seen
+        seen = seen | {ref}
+        target: Any = doc
+        for part in ref[2:].split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+        schema = target
+    return schema, seen
+
+
+_FORMAT_EXAMPLES = {
+    "date-time": "2026-01-01T00:00:00Z",
+    "date": "2026-01-01",
+    "time": "00:00:00",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "binary": "",
+    "byte": "",
+}
+
+
+def example_for(schema: Any, doc: dict[str, Any] | None = None, *, depth: int = 0) -> Any:
+    """A deterministic value valid against `schema`: every property filled, one item per array."""
+    return _example(doc if doc is not None else document(), schema, depth, frozenset())
+
+
+def _example(doc: dict[str, Any], schema: Any, depth: int, seen: frozenset[str]) -> Any:
+    schema, seen = _resolve(doc, schema, seen)
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return copy.deepcopy(schema["const"])
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return copy.deepcopy(schema["enum"][0])
+    if "example" in schema:
+        return copy.deepcopy(schema["example"])
+    if schema.get("allOf"):
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            value = _example(doc, part, depth, seen)
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged
+    for combinator in ("oneOf", "anyOf"):
+        options = schema.get(combinator)
+        if options:
+            non_null = [o for o in options if _resolve(doc, o, seen)[0].get("type") != "null"] or options
+            return _example(doc, non_null[0], depth, seen)
+    declared = schema.get("type")
+    types = declared if isinstance(declared, list) else [declared] if declared else []
+    kind = next((t for t in types if t != "null"), None)
+    if kind is None:
+        if "properties" in schema:
+            kind = "object"
+        elif types == ["null"]:
+            return None
+        else:
+            return {}
+    if kind == "object":
+        if depth >= MAX_EXAMPLE_DEPTH:
+            return {}
+        return {name: _example(doc, sub, depth + 1, seen) for name, sub in (schema.get("properties") or {}).items()}
+    if kind == "array":
+        if depth >= MAX_EXAMPLE_DEPTH:
+            return []
+        return [_example(doc, schema.get("items") or {}, depth + 1, seen)]
+    if kind == "string":
+        text = _FORMAT_EXAMPLES.get(str(schema.get("format")), "string")
+        return text.ljust(int(schema.get("minLength") or 0), "x")
+    if kind in ("integer", "number"):
+        value = schema.get("minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0))
+        return int(value) if kind == "integer" else float(value)
+    if kind == "boolean":
+        return False
+    return None
+
+
+def _openapi_30_to_json_schema(node: Any) -> Any:
+    """OpenAPI 3.0 writes `nullable: true`; JSON Schema (and 3.1) writes type: [t, "null"]."""
+    if isinstance(node, list):
+        return [_openapi_30_to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _openapi_30_to_json_schema(value) for key, value in node.items()}
+    if result.pop("nullable", False) is True and isinstance(result.get("type"), str):
+        result["type"] = [result["type"], "null"]
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# The mock
+# ------------------------------------------------------------------------------------------
+
+
+class _Operation:
+    def __init__(self, doc: dict[str, Any], name: str, method: str, path: str, pointer: str) -> None:
+        self.name = name
+        self.method = method
+        self.path = path
+        self.pointer = pointer
+        parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer[2:].split("/")]
+        self.spec: dict[str, Any] = doc["paths"][parts[1]][parts[2]]
+        path_item = doc["paths"][parts[1]]
+        self.parameters = [
+            _resolve(doc, raw)[0] for raw in list(path_item.get("parameters") or []) + list(self.spec.get("parameters") or [])
+        ]
+        self.path_names = re.findall(r"{([^}]+)}", path)
+        pattern = re.escape(path)
+        for index, name in enumerate(self.path_names):
+            pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<p{index}>[^/?#]+)", 1)
+        self.regex = f"^{pattern}$"
+
+
+class MockAPI:
+    """A respx router with one validating route per operation of the API."""
+
+    def __init__(self, *, base_url: str = DEFAULT_BASE_URL, validate: bool = True) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.validate = validate
+        doc = document()
+        self._doc = _openapi_30_to_json_schema(doc) if str(doc.get("openapi", "")).startswith("3.0") else doc
+        self._router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
+        self._operations: dict[str, _Operation] = {}
+        self._overrides: dict[str, Callable[[httpx.Request], httpx.Response]] = {}
+        for name, (method, path, pointer) in OPERATIONS.items():
+            operation = _Operation(self._doc, name, method, path, pointer)
+            self._operations[name] = operation
+            # Match the encoded URL: a path parameter may contain an encoded "/" (%2F).
+            url_regex = "^" + re.escape(self.base_url) + operation.regex[1:-1] + r"(?:\?.*)?$"
+            route = self._router.route(method=method, url__regex=url_regex, name=name)
+            route.mock(side_effect=self._handler(operation))
+
+    # -- context management ---------------------------------------------------------------------
+
+    def __enter__(self) -> MockAPI:
+        self._router.__enter__()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self._router.__exit__(exc_type, exc, traceback)
+
+    def start(self) -> None:
+        self._router.start()
+
+    def stop(self) -> None:
+        self._router.stop()
+
+    # -- clients ---------------------------------------------------------------------------------
+
+    def client(self, **options: Any) -> Chaser:
+        from ._client import Chaser
+
+        return Chaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
+
+    def async_client(self, **options: Any) -> AsyncChaser:
+        from ._client import AsyncChaser
+
+        return AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
+
+    # -- routes, answers and calls -----------------------------------------------------------------
+
+    @property
+    def operations(self) -> list[str]:
+        return list(self._operations)
+
+    def __getitem__(self, name: str) -> respx.Route:
+        self._operation(name)
+        return self._router.routes[name]
+
+    def respond(
+        self,
+        name: str,
+        status_code: int = 200,
+        *,
+        json: Any = None,
+        content: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer `name` with this response from now on (requests are still validated)."""
+        self._operation(name)
+        self._overrides[name] = lambda request: httpx.Response(
+            status_code, json=json, content=content, headers=headers, request=request
+        )
+
+    def respond_with(self, name: str, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+        """Answer `name` by calling handler(request) (requests are still validated)."""
+        self._operation(name)
+        self._overrides[name] = handler
+
+    def calls(self, name: str) -> list[httpx.Request]:
+        return [call.request for call in self[name].calls]
+
+    def example_response(self, name: str) -> Any:
+        """The body the default answer of `name` carries."""
+        _, _, body = self._default_answer(self._operation(name), None)
+        return body
+
+    def _operation(self, name: str) -> _Operation:
+        try:
+            return self._operations[name]
+        except KeyError:
+            raise KeyError(f"no operation {name!r}; known: {', '.join(sorted(self._operations))}") from None
+
+    # -- validation ------------------------------------------------------------------------------
+
+    def check_request(self, name: str, request: httpx.Request) -> list[str]:
+        """What is wrong with `request` as a call of `name`, per the spec (empty when valid)."""
+        operation = self._operation(name)
+        problems: list[str] = []
+        match = re.match(operation.regex, request.url.raw_path.decode("ascii").split("?")[0])
+        if request.method != operation.method or match is None:
+            return [f"{request.method} {request.url.path} is not {operation.method} {operation.path}"]
+        authorization = request.headers.get("authorization", "")
+        if not re.fullmatch(r"Bearer \S+", authorization):
+            problems.append("Authorization is not 'Bearer <token>'")
+        decoded = {
+            name: httpx.URL("/" + value).path[1:] for name, value in zip(operation.path_names, match.groups(), strict=True)
+        }
+        query = request.url.params
+        known_query: set[str] = set()
+        for parameter in operation.parameters:
+            location, pname, schema = parameter.get("in"), parameter.get("name"), parameter.get("schema") or {}
+            if location == "path":
+                problems += self._check_value(f"path parameter {pname!r}", decoded.get(pname, ""), schema, raw=True)
+            elif location == "query":
+                known_query.add(pname)
+                values = query.get_list(pname)
+                if not values:
+                    if parameter.get("required"):
+                        problems.append(f"missing required query parameter {pname!r}")
+                    continue
+                resolved, _ = _resolve(self._doc, schema)
+                if resolved.get("type") == "array":
+                    problems += self._check_value(f"query parameter {pname!r}", values, schema, raw=True)
+                else:
+                    problems += self._check_value(f"query parameter {pname!r}", values[-1], schema, raw=True)
+            elif location == "header":
+                if parameter.get("required") and pname not in request.headers:
+                    problems.append(f"missing required header {pname!r}")
+        for unknown in sorted(set(query.keys()) - known_query):
+            problems.append(f"query parameter {unknown!r} is not in the spec")
+        problems += self._check_body(operation, request)
+        return problems
+
+    def _check_value(self, label: str, value: Any, schema: Any, *, raw: bool = False) -> list[str]:
+        import jsonschema
+
+        if raw:
+            value = self._coerce(value, schema)
+        validator = jsonschema.Draft202012Validator(
+            {"$ref": "#/$defs/target", "$defs": {"target": schema}, "components": self._doc.get("components", {})}
+        )
+        return [f"{label}: {error.message}" for error in validator.iter_errors(value)][:3]
+
+    def _coerce(self, value: Any, schema: Any) -> Any:
+        """Query and path values arrive as strings; read them as the schema's type."""
+        resolved, _ = _resolve(self._doc, schema)
+        if isinstance(value, list):
+            return [self._coerce(item, resolved.get("items") or {}) for item in value]
+        declared = resolved.get("type")
+        types = declared if isinstance(declared, list) else [declared]
+        try:
+            if "integer" in types and re.fullmatch(r"-?\d+", value):
+                return int(value)
+            if "number" in types:
+                return float(value)
+        except (TypeError, ValueError):
+            return value
+        if "boolean" in types and value in ("true", "false"):
+            return value == "true"
+        return value
+
+    def _check_body(self, operation: _Operation, request: httpx.Request) -> list[str]:
+        request_body, _ = _resolve(self._doc, operation.spec.get("requestBody"))
+        content = request.content
+        if not isinstance(request_body, dict) or not request_body:
+            return ["the operation takes no body, but one was sent"] if content else []
+        if not content:
+            return ["missing required request body"] if request_body.get("required") else []
+        media_type = request.headers.get("content-type", "").split(";")[0].strip()
+        media = (request_body.get("content") or {}).get(media_type)
+        if media is None:
+            return [f"content type {media_type!r} is not one of {', '.join(request_body.get('content') or {})}"]
+        schema = media.get("schema") or {}
+        if media_type == "application/json" or media_type.endswith("+json"):
+            try:
+                body = json.loads(content)
+            except ValueError as exc:
+                return [f"the body is not valid JSON ({exc})"]
+            return self._check_value("body", body, schema)
+        if media_type == "multipart/form-data":
+            header = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+            message = email.message_from_bytes(header + content, policy=email.policy.default)
+            assert isinstance(message, email.message.EmailMessage)
+            names = {part.get_param("name", header="content-disposition") for part in message.iter_parts()}
+            resolved, _ = _resolve(self._doc, schema)
+            missing = [name for name in resolved.get("required") or [] if name not in names]
+            unknown = sorted(str(name) for name in names - set(resolved.get("properties") or {}) if name)
+            return [f"missing multipart field {name!r}" for name in missing] + [
+                f"multipart field {name!r} is not in the spec" for name in unknown
+            ]
+        return []
+
+    # -- answers ---------------------------------------------------------------------------------
+
+    def _handler(self, operation: _Operation) -> Callable[..., httpx.Response]:
+        def handle(request: httpx.Request, **_: str) -> httpx.Response:
+            if self.validate:
+                problems = self.check_request(operation.name, request)
+                if problems:
+                    raise MockValidationError(
+                        f"{operation.name} ({operation.method} {operation.path}) would be rejected:\n  - "
+                        + "\n  - ".join(problems)
+                    )
+            override = self._overrides.get(operation.name)
+            if override is not None:
+                return override(request)
+            status, headers, body = self._default_answer(operation, request)
+            if isinstance(body, bytes):
+                return httpx.Response(status, content=body, headers=headers, request=request)
+            if body is None:
+                return httpx.Response(status, headers=headers, request=request)
+            return httpx.Response(status, json=body, headers=headers, request=request)
+
+        return handle
+
+    def _default_answer(self, operation: _Operation, request: httpx.Request | None) -> tuple[int, dict[str, str], Any]:
+        responses = operation.spec.get("responses") or {}
+        code = next((key for key in responses if str(key).startswith("2")), None)
+        chosen = responses.get(code) if code else responses.get("default")
+        response, _ = _resolve(self._doc, chosen or {})
+        status = int(code) if code and str(code).isdigit() else 200
+        headers = {"x-request-id": "req_mock"}
+        content = (response.get("content") if isinstance(response, dict) else None) or {}
+        if not content:
+            return (204 if code == "2XX" else status), headers, None
+        media_type = next(iter(content))
+        headers["content-type"] = media_type
+        schema = content[media_type].get("schema") or {}
+        if media_type == "text/event-stream":
+            return status, headers, b'event: message\ndata: {"mock": true}\n\n'
+        if not (media_type == "application/json" or media_type.endswith("+json")):
+            return status, headers, b"mock body"
+        body = example_for(schema, self._doc)
+        return status, headers, self._last_page(operation, request, body)
+
+    def _last_page(self, operation: _Operation, request: httpx.Request | None, body: Any) -> Any:
+        """A paginated list's second page is empty, so iterating a mocked list ends."""
+        pagination = operation.spec.get("x-pagination")
+        if not isinstance(pagination, dict) or not isinstance(body, dict) or request is None:
+            return body
+        params = request.url.params
+        later = (pagination.get("offset_param") and params.get(pagination["offset_param"], "0") not in ("", "0")) or (
+            pagination.get("cursor_param") and params.get(pagination["cursor_param"])
+        )
+        items = pagination.get("items")
+        if isinstance(items, str) and isinstance(body.get(items), list):
+            if later:
+                body[items] = []
+            if pagination.get("total") in body:
+                body[pagination["total"]] = 0 if later else len(body[items])
+            if pagination.get("has_more") in body:
+                body[pagination["has_more"]] = False
+        return body
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._operations)
