@@ -127,7 +127,10 @@ class Field:
     def cli_keyword(self) -> bool:
         """Whether the CLI passes it to the client method (else as raw JSON via extra_body)."""
         return (
-            self.cli_kind != "json" or self.model_class is not None or self.annotation.split(" |")[0] == "Any"
+            self.required
+            or self.cli_kind != "json"
+            or self.model_class is not None
+            or self.annotation.split(" |")[0] == "Any"
         )
 
     @property
@@ -536,6 +539,8 @@ class _Builder:
         deprecated: bool = False,
     ) -> Field:
         value = getattr(prop, "default", None)
+        if value is None and isinstance(prop, ConstProperty):
+            value = prop.value  # a const has one possible value: make it the default
         # openapi-python-client has already turned the spec's default into safe Python code.
         default = value.python_code.as_unembedded_code() if value is not None else None
         is_file = isinstance(prop, FileProperty)

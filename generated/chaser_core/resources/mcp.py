@@ -36,7 +36,7 @@ class McpResource(SyncAPIResource):
     def call(
         self,
         *,
-        jsonrpc: Literal["2.0"],
+        jsonrpc: Literal["2.0"] = "2.0",
         method: str,
         id: Any | Unset = UNSET,
         params: McpCallBodyParams | Mapping[str, Any] | Unset = UNSET,
@@ -105,7 +105,7 @@ class AsyncMcpResource(AsyncAPIResource):
     async def call(
         self,
         *,
-        jsonrpc: Literal["2.0"],
+        jsonrpc: Literal["2.0"] = "2.0",
         method: str,
         id: Any | Unset = UNSET,
         params: McpCallBodyParams | Mapping[str, Any] | Unset = UNSET,

@@ -26,7 +26,7 @@ def _group_mcp() -> None:
 
 
 _MCP_CALL_BODY = (
-    BodyField("jsonrpc", "jsonrpc", required=True, keyword=False),
+    BodyField("jsonrpc", "jsonrpc", required=False, keyword=True),
     BodyField("method", "method", required=True, keyword=True),
     BodyField("id", "id", required=False, keyword=True),
     BodyField("params", "params", required=False, keyword=True),

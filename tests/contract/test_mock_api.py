@@ -1,0 +1,92 @@
+"""chaser_core.testing.MockAPI: the validating mock users test their own code against."""
+
+from __future__ import annotations
+
+import httpx
+import jsonschema
+import pytest
+from chaser_core._spec import OPERATIONS
+from chaser_core.testing import MockAPI, MockValidationError, example_for
+
+from tests.contract.helpers import resolve, success_response
+from tests.spec_model import overlaid_spec, project_api
+
+
+@pytest.fixture
+def api():
+    with MockAPI() as mock:
+        yield mock
+
+
+def test_every_operation_has_a_route_named_after_its_sdk_method(api):
+    assert sorted(api.operations) == sorted(op.qualified_name for op in project_api().operations)
+    assert OPERATIONS["sessions.get"] == ("GET", "/v1/sessions/{id}", "#/paths/~1v1~1sessions~1{id}/get")
+
+
+def test_default_answers_are_valid_against_the_response_schemas():
+    document = overlaid_spec()
+    for op in project_api().operations:
+        _, media, schema = success_response(op)
+        if media != "application/json":
+            continue
+        body = example_for(schema, document)
+        validator = jsonschema.Draft202012Validator({**resolve(schema), "components": document["components"]})
+        assert not list(validator.iter_errors(body)), op.key
+
+
+def test_the_client_works_against_the_mock_out_of_the_box(api):
+    client = api.client()
+    session = client.sessions.get("s1")
+    assert session.id == "string"
+    assert [s.id for s in client.sessions.list()] == ["string"]  # the mocked second page is empty
+    assert api.calls("sessions.get")[0].url.path == "/v1/sessions/s1"
+
+
+def test_respond_overrides_the_answer_and_keeps_validating(api):
+    api.respond("sessions.get", json={**api.example_response("sessions.get"), "status": "ready"})
+    client = api.client()
+    assert client.sessions.get("s1").status == "ready"
+    with pytest.raises(MockValidationError, match="query parameter 'nope' is not in the spec"):
+        client.sessions.get("s1", extra_query={"nope": 1})
+
+
+@pytest.mark.parametrize(
+    ("call", "problem"),
+    [
+        (lambda c: c.sessions.list(extra_query={"limit": "many"}), "query parameter 'limit'"),
+        (lambda c: c.exec.run(command="ls", extra_body={"timeout_ms": "soon"}), "body"),
+        (lambda c: c.accounts.members.add(email="a@b.c", extra_body={"role": "emperor"}), "emperor"),
+        (lambda c: c.sessions.get("s1", extra_headers={"Authorization": "Token x"}), "Authorization"),
+    ],
+    ids=["query-type", "body-type", "body-enum", "auth-scheme"],
+)
+def test_requests_the_api_would_reject_fail_the_test(api, call, problem):
+    with pytest.raises(MockValidationError, match=problem):
+        call(api.client())
+
+
+def test_a_missing_required_body_and_a_wrong_content_type_are_rejected(api):
+    with httpx.Client(base_url="https://api.chaser.sh", headers={"Authorization": "Bearer k"}) as http:
+        with pytest.raises(MockValidationError, match="missing required request body"):
+            http.post("/v1/exec")
+        with pytest.raises(MockValidationError, match="content type 'text/plain'"):
+            http.post("/v1/exec", content=b"ls", headers={"content-type": "text/plain"})
+        with pytest.raises(MockValidationError, match="missing multipart field 'path'"):
+            http.post("/v1/sessions/s1/upload", files={"file": ("a.txt", b"x")})
+
+
+def test_path_parameters_may_contain_encoded_slashes(api):
+    api.client().sessions.get("a/b c")
+    assert api.calls("sessions.get")[0].url.raw_path == b"/v1/sessions/a%2Fb%20c"
+
+
+def test_validation_can_be_switched_off():
+    with MockAPI(validate=False) as api:
+        session = api.client().sessions.get("s1", extra_query={"anything": "goes"})
+        assert session.id == "string"
+        assert api.calls("sessions.get")[0].url.params["anything"] == "goes"
+
+
+def test_unknown_operation_names_list_the_known_ones(api):
+    with pytest.raises(KeyError, match=r"sessions\.get"):
+        api.respond("sessions.fetch", json={})
