@@ -36,6 +36,8 @@ def _generate_inputs(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.update_golden:
+        return _update_golden()
     inputs = _generate_inputs(args)
     if args.check:
         return _check(inputs, quiet=args.quiet)
@@ -53,6 +55,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
             f"{inputs.out} in {time.perf_counter() - started:.2f} s ({stages})"
         )
     return 0
+
+
+def _update_golden() -> int:
+    """Rewrite the golden records: fixture-spec outputs, then the tests' own records (CLI help)."""
+    import os
+    import subprocess
+
+    from . import golden
+    from .generate import ROOT
+
+    for line in golden.update_all():
+        print(f"golden: {line}")
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-m", "golden", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env={**os.environ, "CHASER_UPDATE_GOLDEN": "1"},
+        check=False,
+    )
+    return completed.returncode
 
 
 def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
@@ -157,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--exclusions", help="exclusions file for --spec")
     gen.add_argument("--out", help="output directory (required with --spec)")
     gen.add_argument("--quiet", action="store_true")
+    gen.add_argument("--update-golden", action="store_true", help="rewrite the golden records of tests/fixtures/")
     gen.set_defaults(func=cmd_generate)
 
     fetch = commands.add_parser("fetch-spec", help="download the upstream spec and vendor it if it is valid")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -54,29 +55,14 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 # in the method body); a spec parameter with one of these names gets a trailing underscore.
 RESERVED_ARGUMENT_NAMES = frozenset(
     {
-        "self",
-        "extra_headers",
-        "extra_query",
-        "extra_body",
-        "timeout",
-        "max_retries",
-        "destination",
-        "interval",
-        "body",
-        "cast",
-        "to_file",
-        "pick_variant",
-        "wait",
-        "async_wait",
-        "sync_paginate",
-        "open_stream",
-        "async_open_stream",
-        "builtins",
-        "os",
-        "IO",
-        "Any",
+        # per-call options and the waiter's own arguments
+        "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "destination", "interval",
+        # names the generated method bodies use (resources/*.py and _cli/commands/*.py)
+        "self", "body", "cast", "to_file", "pick_variant", "as_model", "as_optional_model", "wait", "async_wait",
+        "sync_paginate", "open_stream", "async_open_stream", "builtins", "os", "IO", "Any", "Mapping",
+        "cli_state", "kwargs", "client", "resource", "page", "stream", "result",
     }
-)
+)  # fmt: skip
 IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
 DEFAULT_RESOURCE = "default"
 
@@ -195,6 +181,7 @@ class Pagination:
     cursor_attr: str | None = None  # attribute of the last item that becomes the next cursor
     total_attr: str | None = None
     has_more_attr: str | None = None
+    imports: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -471,7 +458,7 @@ class _Builder:
         for tag, collection in data.endpoint_collections_by_tag.items():
             for endpoint in collection.endpoints:
                 path = endpoint.path.get_untrusted_value()
-                self.endpoints[(endpoint.method.lower(), path)] = (str(tag), endpoint)
+                self.endpoints[(endpoint.method.lower(), _path_shape(path))] = (str(tag), endpoint)
 
     def model(self, prop: ModelProperty) -> ModelProperty:
         return self.models.get(prop.class_info.name, prop)
@@ -689,6 +676,10 @@ class _Builder:
         imports: set[str] = set()
         for b in endpoint.bodies:
             imports |= self.imports_of(b.prop)
+        is_file = len(endpoint.bodies) == 1 and isinstance(endpoint.bodies[0].prop, FileProperty)
+        if is_file:
+            # A raw binary body: bytes, text, a path or a file object, like any upload.
+            annotation = "FileInput"
         return Field(
             wire_name=SpecText("body"),
             python_name="body",
@@ -699,6 +690,8 @@ class _Builder:
             description=SpecText("The request body."),
             schema={},
             imports=frozenset(imports),
+            is_file=is_file,
+            cli_kind="file" if is_file else "json",
         )
 
     def _flatten(
@@ -907,6 +900,7 @@ class _Builder:
                 )
             cursor_attr = str(inner_props[cursor_field].python_name)
         return Pagination(
+            imports=self.imports_of(items.inner_property),
             style=spec["style"],
             items_attr=str(items.python_name),
             item_annotation=self.annotation_of(items.inner_property, no_optional=True),
@@ -970,7 +964,7 @@ class _Builder:
 
     def operation(self, path: str, method: str, operation: dict[str, Any]) -> Operation:
         pointer = ("paths", path, method)
-        found = self.endpoints.get((method, path))
+        found = self.endpoints.get((method, _path_shape(path)))
         if found is None:
             raise self.error(
                 f"openapi-python-client produced no endpoint for {operation_key(method, path)}",
@@ -1222,6 +1216,12 @@ def _cli_shape(prop: Any) -> tuple[str, str, tuple[str, ...]]:
         if item in ("string", "integer", "number", "boolean"):
             return ("list", item, ())
     return ("json", "string", ())
+
+
+def _path_shape(path: str) -> str:
+    """A path with its parameter names blanked: openapi-python-client renames them ({from} ->
+    {from_}), and OpenAPI forbids two paths that differ only in parameter names."""
+    return re.sub(r"{[^}]*}", "{}", path)
 
 
 def _is_precise(parser: str) -> bool:

@@ -171,6 +171,8 @@ def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
             imports |= set(f.imports)
         if op.body is not None:
             imports |= set(op.body.imports)
+        if op.pagination is not None:
+            imports |= set(op.pagination.imports)
     ll_prefix = f"{lowlevel.LOW_LEVEL_PACKAGE}.api"
     low_level_imports = sorted(
         (

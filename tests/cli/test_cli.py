@@ -40,6 +40,7 @@ def test_every_operation_has_a_command_with_help(runner):
         assert f"{op.method.upper()} {op.path}" in result.output, op.key
 
 
+@pytest.mark.golden
 def test_sessions_help_matches_its_golden_record(runner):
     assert_golden(GOLDEN / "sessions-help.txt", invoke(runner, "sessions", "--help", key=False).output)
     assert_golden(

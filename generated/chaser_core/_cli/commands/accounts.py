@@ -40,7 +40,7 @@ _ACCOUNTS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -48,10 +48,10 @@ def _cmd_accounts_list(
         body_fields=_ACCOUNTS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_CURRENT_BODY = ()
@@ -66,7 +66,7 @@ _ACCOUNTS_CURRENT_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_current(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -74,10 +74,10 @@ def _cmd_accounts_current(
         body_fields=_ACCOUNTS_CURRENT_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts
     result = run(lambda: resource.current(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_CREATE_ORGANIZATION_BODY = (BodyField("name", "name", required=True, keyword=True),)
@@ -99,7 +99,7 @@ _ACCOUNTS_CREATE_ORGANIZATION_BODY = (BodyField("name", "name", required=True, k
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_create_organization(
-    state: CliState,
+    cli_state: CliState,
     name: Any,
     cli_data: str | None,
     cli_format: str | None,
@@ -111,10 +111,10 @@ def _cmd_accounts_create_organization(
         body_fields=_ACCOUNTS_CREATE_ORGANIZATION_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts
     result = run(lambda: resource.create_organization(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 @click.group("members", context_settings=CONTEXT_SETTINGS, help="Commands: list, add, remove, update.")
@@ -136,7 +136,7 @@ _ACCOUNTS_MEMBERS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_members_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -144,10 +144,10 @@ def _cmd_accounts_members_list(
         body_fields=_ACCOUNTS_MEMBERS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.members
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_MEMBERS_ADD_BODY = (
@@ -184,7 +184,7 @@ _ACCOUNTS_MEMBERS_ADD_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_members_add(
-    state: CliState,
+    cli_state: CliState,
     email: Any,
     role: Any,
     cli_data: str | None,
@@ -198,10 +198,10 @@ def _cmd_accounts_members_add(
         body_fields=_ACCOUNTS_MEMBERS_ADD_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.members
     result = run(lambda: resource.add(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_MEMBERS_REMOVE_BODY = ()
@@ -217,7 +217,7 @@ _ACCOUNTS_MEMBERS_REMOVE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_members_remove(
-    state: CliState,
+    cli_state: CliState,
     user_id: str,
     cli_format: str | None,
 ) -> None:
@@ -226,10 +226,10 @@ def _cmd_accounts_members_remove(
         body_fields=_ACCOUNTS_MEMBERS_REMOVE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.members
     result = run(lambda: resource.remove(user_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_MEMBERS_UPDATE_BODY = (BodyField("role", "role", required=True, keyword=True),)
@@ -263,7 +263,7 @@ _ACCOUNTS_MEMBERS_UPDATE_BODY = (BodyField("role", "role", required=True, keywor
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_members_update(
-    state: CliState,
+    cli_state: CliState,
     user_id: str,
     role: Any,
     cli_data: str | None,
@@ -276,10 +276,10 @@ def _cmd_accounts_members_update(
         body_fields=_ACCOUNTS_MEMBERS_UPDATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.members
     result = run(lambda: resource.update(user_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 @click.group(
@@ -303,7 +303,7 @@ _ACCOUNTS_SERVICE_ACCOUNTS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_service_accounts_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -311,10 +311,10 @@ def _cmd_accounts_service_accounts_list(
         body_fields=_ACCOUNTS_SERVICE_ACCOUNTS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.service_accounts
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_SERVICE_ACCOUNTS_CREATE_BODY = (BodyField("name", "name", required=True, keyword=True),)
@@ -336,7 +336,7 @@ _ACCOUNTS_SERVICE_ACCOUNTS_CREATE_BODY = (BodyField("name", "name", required=Tru
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_service_accounts_create(
-    state: CliState,
+    cli_state: CliState,
     name: Any,
     cli_data: str | None,
     cli_format: str | None,
@@ -348,10 +348,10 @@ def _cmd_accounts_service_accounts_create(
         body_fields=_ACCOUNTS_SERVICE_ACCOUNTS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.service_accounts
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_SERVICE_ACCOUNTS_DELETE_BODY = ()
@@ -367,7 +367,7 @@ _ACCOUNTS_SERVICE_ACCOUNTS_DELETE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_service_accounts_delete(
-    state: CliState,
+    cli_state: CliState,
     service_account_id: str,
     cli_format: str | None,
 ) -> None:
@@ -376,10 +376,10 @@ def _cmd_accounts_service_accounts_delete(
         body_fields=_ACCOUNTS_SERVICE_ACCOUNTS_DELETE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.service_accounts
     result = run(lambda: resource.delete(service_account_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 @click.group("keys", context_settings=CONTEXT_SETTINGS, help="Commands: list, create, revoke.")
@@ -402,7 +402,7 @@ _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_service_accounts_keys_list(
-    state: CliState,
+    cli_state: CliState,
     service_account_id: str,
     cli_format: str | None,
 ) -> None:
@@ -411,10 +411,10 @@ def _cmd_accounts_service_accounts_keys_list(
         body_fields=_ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.service_accounts.keys
     result = run(lambda: resource.list(service_account_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE_BODY = (
@@ -441,7 +441,7 @@ _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_service_accounts_keys_create(
-    state: CliState,
+    cli_state: CliState,
     service_account_id: str,
     name: Any,
     scopes: Any,
@@ -456,10 +456,10 @@ def _cmd_accounts_service_accounts_keys_create(
         body_fields=_ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.service_accounts.keys
     result = run(lambda: resource.create(service_account_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE_BODY = ()
@@ -478,7 +478,7 @@ _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_accounts_service_accounts_keys_revoke(
-    state: CliState,
+    cli_state: CliState,
     service_account_id: str,
     key_id: str,
     cli_format: str | None,
@@ -488,10 +488,10 @@ def _cmd_accounts_service_accounts_keys_revoke(
         body_fields=_ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.accounts.service_accounts.keys
     result = run(lambda: resource.revoke(service_account_id, key_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_accounts

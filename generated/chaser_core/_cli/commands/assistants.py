@@ -41,7 +41,7 @@ _ASSISTANTS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_assistants_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -49,10 +49,10 @@ def _cmd_assistants_list(
         body_fields=_ASSISTANTS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.assistants
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ASSISTANTS_CREATE_BODY = (
@@ -78,7 +78,7 @@ _ASSISTANTS_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_assistants_create(
-    state: CliState,
+    cli_state: CliState,
     config: Any,
     name: Any,
     cli_data: str | None,
@@ -92,10 +92,10 @@ def _cmd_assistants_create(
         body_fields=_ASSISTANTS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.assistants
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ASSISTANTS_ADD_CHANNEL_BODY = (BodyField("channel_type", "channel_type", required=False, keyword=True),)
@@ -125,7 +125,7 @@ _ASSISTANTS_ADD_CHANNEL_BODY = (BodyField("channel_type", "channel_type", requir
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_assistants_add_channel(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     channel_type: Any,
     cli_data: str | None,
@@ -138,10 +138,10 @@ def _cmd_assistants_add_channel(
         body_fields=_ASSISTANTS_ADD_CHANNEL_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.assistants
     result = run(lambda: resource.add_channel(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ASSISTANTS_PAUSE_BODY = ()
@@ -157,7 +157,7 @@ _ASSISTANTS_PAUSE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_assistants_pause(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cli_format: str | None,
 ) -> None:
@@ -166,10 +166,10 @@ def _cmd_assistants_pause(
         body_fields=_ASSISTANTS_PAUSE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.assistants
     result = run(lambda: resource.pause(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _ASSISTANTS_RESUME_BODY = ()
@@ -185,7 +185,7 @@ _ASSISTANTS_RESUME_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_assistants_resume(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cli_format: str | None,
 ) -> None:
@@ -194,10 +194,10 @@ def _cmd_assistants_resume(
         body_fields=_ASSISTANTS_RESUME_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.assistants
     result = run(lambda: resource.resume(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_assistants

@@ -41,7 +41,7 @@ _AUDIT_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_audit_list(
-    state: CliState,
+    cli_state: CliState,
     action: Any,
     resource_type: Any,
     resource_id: Any,
@@ -62,10 +62,10 @@ def _cmd_audit_list(
         body_fields=_AUDIT_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.audit
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_audit

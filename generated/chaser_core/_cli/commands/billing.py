@@ -54,7 +54,7 @@ _BILLING_UPDATE_ACCOUNT_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_billing_update_account(
-    state: CliState,
+    cli_state: CliState,
     plan_code: Any,
     pricing_model: Any,
     cli_data: str | None,
@@ -68,10 +68,10 @@ def _cmd_billing_update_account(
         body_fields=_BILLING_UPDATE_ACCOUNT_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.billing
     result = run(lambda: resource.update_account(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _BILLING_CREATE_CHECKOUT_BODY = (
@@ -99,7 +99,7 @@ _BILLING_CREATE_CHECKOUT_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_billing_create_checkout(
-    state: CliState,
+    cli_state: CliState,
     amount_usd: Any,
     mode: Any,
     plan_code: Any,
@@ -115,10 +115,10 @@ def _cmd_billing_create_checkout(
         body_fields=_BILLING_CREATE_CHECKOUT_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.billing
     result = run(lambda: resource.create_checkout(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _BILLING_SUMMARY_BODY = ()
@@ -133,7 +133,7 @@ _BILLING_SUMMARY_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_billing_summary(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -141,10 +141,10 @@ def _cmd_billing_summary(
         body_fields=_BILLING_SUMMARY_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.billing
     result = run(lambda: resource.summary(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_billing

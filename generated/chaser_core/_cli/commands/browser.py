@@ -34,7 +34,7 @@ _BROWSER_LIST_TARGETS_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_browser_list_targets(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cli_format: str | None,
 ) -> None:
@@ -43,10 +43,10 @@ def _cmd_browser_list_targets(
         body_fields=_BROWSER_LIST_TARGETS_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.browser
     result = run(lambda: resource.list_targets(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _BROWSER_VERSION_BODY = ()
@@ -62,7 +62,7 @@ _BROWSER_VERSION_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_browser_version(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cli_format: str | None,
 ) -> None:
@@ -71,10 +71,10 @@ def _cmd_browser_version(
         body_fields=_BROWSER_VERSION_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.browser
     result = run(lambda: resource.version(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_browser

@@ -40,7 +40,7 @@ _COMMANDS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_commands_list(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cli_format: str | None,
 ) -> None:
@@ -49,10 +49,10 @@ def _cmd_commands_list(
         body_fields=_COMMANDS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.commands
     result = run(lambda: resource.list(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _COMMANDS_GET_BODY = ()
@@ -91,7 +91,7 @@ _COMMANDS_GET_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_commands_get(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cid: str,
     cli_wait: bool,
@@ -104,7 +104,7 @@ def _cmd_commands_get(
         body_fields=_COMMANDS_GET_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.commands
     if cli_wait:
         result = run(
@@ -114,7 +114,7 @@ def _cmd_commands_get(
         )
     else:
         result = run(lambda: resource.get(id, cid, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _COMMANDS_KILL_BODY = (BodyField("signal", "signal", required=False, keyword=True),)
@@ -138,7 +138,7 @@ _COMMANDS_KILL_BODY = (BodyField("signal", "signal", required=False, keyword=Tru
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_commands_kill(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cid: str,
     signal: Any,
@@ -152,10 +152,10 @@ def _cmd_commands_kill(
         body_fields=_COMMANDS_KILL_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.commands
     result = run(lambda: resource.kill(id, cid, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _COMMANDS_SEND_STDIN_BODY = (
@@ -183,7 +183,7 @@ _COMMANDS_SEND_STDIN_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_commands_send_stdin(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cid: str,
     input: Any,
@@ -199,10 +199,10 @@ def _cmd_commands_send_stdin(
         body_fields=_COMMANDS_SEND_STDIN_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.commands
     result = run(lambda: resource.send_stdin(id, cid, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _COMMANDS_STREAM_BODY = ()
@@ -224,7 +224,7 @@ _COMMANDS_STREAM_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_commands_stream(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cid: str,
     from_: Any,
@@ -241,7 +241,7 @@ def _cmd_commands_stream(
         body_fields=_COMMANDS_STREAM_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.commands
     stream = run(lambda: resource.stream(id, cid, **kwargs, extra_body=extra_body or None))
     with stream:

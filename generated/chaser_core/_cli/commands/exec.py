@@ -56,7 +56,7 @@ _EXEC_RUN_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_exec_run(
-    state: CliState,
+    cli_state: CliState,
     command: Any,
     ephemeral: Any,
     image: Any,
@@ -76,10 +76,10 @@ def _cmd_exec_run(
         body_fields=_EXEC_RUN_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.exec
     result = run(lambda: resource.run(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _EXEC_IN_SESSION_BODY = (
@@ -117,7 +117,7 @@ _EXEC_IN_SESSION_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_exec_in_session(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     command: Any,
     background: Any,
@@ -138,10 +138,10 @@ def _cmd_exec_in_session(
         body_fields=_EXEC_IN_SESSION_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.exec
     result = run(lambda: resource.in_session(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_exec

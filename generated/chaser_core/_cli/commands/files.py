@@ -49,7 +49,7 @@ _FILES_DOWNLOAD_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_files_download(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     path: Any,
     cli_output: str | None,
@@ -62,7 +62,7 @@ def _cmd_files_download(
         body_fields=_FILES_DOWNLOAD_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.files
     if cli_output and cli_output != "-":
         run(
@@ -105,7 +105,7 @@ _FILES_UPLOAD_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_files_upload(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     file: Any,
     path: Any,
@@ -120,10 +120,10 @@ def _cmd_files_upload(
         body_fields=_FILES_UPLOAD_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.files
     result = run(lambda: resource.upload(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_files

@@ -33,7 +33,7 @@ _GITHUB_LIST_REPOSITORIES_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_github_list_repositories(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -41,10 +41,10 @@ def _cmd_github_list_repositories(
         body_fields=_GITHUB_LIST_REPOSITORIES_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.github
     result = run(lambda: resource.list_repositories(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_github

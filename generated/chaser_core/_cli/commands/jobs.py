@@ -47,7 +47,7 @@ _JOBS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_jobs_list(
-    state: CliState,
+    cli_state: CliState,
     status: Any,
     kind: Any,
     limit: Any,
@@ -65,13 +65,13 @@ def _cmd_jobs_list(
         body_fields=_JOBS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.jobs
     page = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
     if cli_all:
         run(lambda: emit_lines(iter(page)))
     else:
-        emit(page.page, format_of(state, cli_format))
+        emit(page.page, format_of(cli_state, cli_format))
 
 
 _JOBS_CREATE_BODY = (
@@ -108,7 +108,7 @@ _JOBS_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_jobs_create(
-    state: CliState,
+    cli_state: CliState,
     input: Any,
     kind: Any,
     idempotency_key: Any,
@@ -126,10 +126,10 @@ def _cmd_jobs_create(
         body_fields=_JOBS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.jobs
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _JOBS_LIST_KINDS_BODY = ()
@@ -146,7 +146,7 @@ _JOBS_LIST_KINDS_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_jobs_list_kinds(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -154,10 +154,10 @@ def _cmd_jobs_list_kinds(
         body_fields=_JOBS_LIST_KINDS_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.jobs
     result = run(lambda: resource.list_kinds(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _JOBS_GET_BODY = ()
@@ -195,7 +195,7 @@ _JOBS_GET_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_jobs_get(
-    state: CliState,
+    cli_state: CliState,
     job_id: str,
     cli_wait: bool,
     cli_wait_timeout: float,
@@ -207,7 +207,7 @@ def _cmd_jobs_get(
         body_fields=_JOBS_GET_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.jobs
     if cli_wait:
         result = run(
@@ -215,7 +215,7 @@ def _cmd_jobs_get(
         )
     else:
         result = run(lambda: resource.get(job_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _JOBS_CANCEL_BODY = ()
@@ -231,7 +231,7 @@ _JOBS_CANCEL_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_jobs_cancel(
-    state: CliState,
+    cli_state: CliState,
     job_id: str,
     cli_format: str | None,
 ) -> None:
@@ -240,10 +240,10 @@ def _cmd_jobs_cancel(
         body_fields=_JOBS_CANCEL_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.jobs
     result = run(lambda: resource.cancel(job_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _JOBS_RETRY_BODY = ()
@@ -259,7 +259,7 @@ _JOBS_RETRY_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_jobs_retry(
-    state: CliState,
+    cli_state: CliState,
     job_id: str,
     cli_format: str | None,
 ) -> None:
@@ -268,10 +268,10 @@ def _cmd_jobs_retry(
         body_fields=_JOBS_RETRY_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.jobs
     result = run(lambda: resource.retry(job_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_jobs

@@ -36,7 +36,7 @@ _KEYS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_keys_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -44,10 +44,10 @@ def _cmd_keys_list(
         body_fields=_KEYS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.keys
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _KEYS_CREATE_BODY = (
@@ -80,7 +80,7 @@ _KEYS_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_keys_create(
-    state: CliState,
+    cli_state: CliState,
     name: Any,
     scopes: Any,
     cli_data: str | None,
@@ -94,10 +94,10 @@ def _cmd_keys_create(
         body_fields=_KEYS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.keys
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _KEYS_REVOKE_BODY = ()
@@ -113,7 +113,7 @@ _KEYS_REVOKE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_keys_revoke(
-    state: CliState,
+    cli_state: CliState,
     key_id: str,
     cli_format: str | None,
 ) -> None:
@@ -122,10 +122,10 @@ def _cmd_keys_revoke(
         body_fields=_KEYS_REVOKE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.keys
     result = run(lambda: resource.revoke(key_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_keys

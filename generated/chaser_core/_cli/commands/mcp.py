@@ -54,7 +54,7 @@ _MCP_CALL_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_mcp_call(
-    state: CliState,
+    cli_state: CliState,
     jsonrpc: Any,
     method: Any,
     id: Any,
@@ -72,10 +72,10 @@ def _cmd_mcp_call(
         body_fields=_MCP_CALL_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.mcp
     result = run(lambda: resource.call(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_mcp

@@ -49,7 +49,7 @@ _SESSIONS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_sessions_list(
-    state: CliState,
+    cli_state: CliState,
     limit: Any,
     offset: Any,
     cli_all: bool,
@@ -63,13 +63,13 @@ def _cmd_sessions_list(
         body_fields=_SESSIONS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.sessions
     page = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
     if cli_all:
         run(lambda: emit_lines(iter(page)))
     else:
-        emit(page.page, format_of(state, cli_format))
+        emit(page.page, format_of(cli_state, cli_format))
 
 
 _SESSIONS_CREATE_BODY = (
@@ -134,7 +134,7 @@ _SESSIONS_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_sessions_create(
-    state: CliState,
+    cli_state: CliState,
     env: Any,
     github_repo: Any,
     proxy: Any,
@@ -158,10 +158,10 @@ def _cmd_sessions_create(
         body_fields=_SESSIONS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.sessions
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _SESSIONS_BULK_TERMINATE_BODY = (
@@ -217,7 +217,7 @@ _SESSIONS_BULK_TERMINATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_sessions_bulk_terminate(
-    state: CliState,
+    cli_state: CliState,
     all: Any,
     force: Any,
     ids: Any,
@@ -237,10 +237,10 @@ def _cmd_sessions_bulk_terminate(
         body_fields=_SESSIONS_BULK_TERMINATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.sessions
     result = run(lambda: resource.bulk_terminate(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _SESSIONS_GET_BODY = ()
@@ -277,7 +277,7 @@ _SESSIONS_GET_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_sessions_get(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cli_wait: bool,
     cli_wait_timeout: float,
@@ -289,7 +289,7 @@ def _cmd_sessions_get(
         body_fields=_SESSIONS_GET_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.sessions
     if cli_wait:
         result = run(
@@ -297,7 +297,7 @@ def _cmd_sessions_get(
         )
     else:
         result = run(lambda: resource.get(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _SESSIONS_TERMINATE_BODY = ()
@@ -319,7 +319,7 @@ _SESSIONS_TERMINATE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_sessions_terminate(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     force: Any,
     cli_format: str | None,
@@ -331,10 +331,10 @@ def _cmd_sessions_terminate(
         body_fields=_SESSIONS_TERMINATE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.sessions
     result = run(lambda: resource.terminate(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _SESSIONS_RESIZE_PTY_BODY = (
@@ -361,7 +361,7 @@ _SESSIONS_RESIZE_PTY_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_sessions_resize_pty(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cols: Any,
     rows: Any,
@@ -376,10 +376,10 @@ def _cmd_sessions_resize_pty(
         body_fields=_SESSIONS_RESIZE_PTY_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.sessions
     result = run(lambda: resource.resize_pty(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _SESSIONS_SELF_TEST_BODY = ()
@@ -397,7 +397,7 @@ _SESSIONS_SELF_TEST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_sessions_self_test(
-    state: CliState,
+    cli_state: CliState,
     id: str,
     cli_format: str | None,
 ) -> None:
@@ -406,10 +406,10 @@ def _cmd_sessions_self_test(
         body_fields=_SESSIONS_SELF_TEST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.sessions
     result = run(lambda: resource.self_test(id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_sessions

@@ -36,7 +36,7 @@ _SSH_KEYS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_ssh_keys_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -44,10 +44,10 @@ def _cmd_ssh_keys_list(
         body_fields=_SSH_KEYS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.ssh_keys
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _SSH_KEYS_CREATE_BODY = (
@@ -73,7 +73,7 @@ _SSH_KEYS_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_ssh_keys_create(
-    state: CliState,
+    cli_state: CliState,
     public_key: Any,
     name: Any,
     cli_data: str | None,
@@ -87,10 +87,10 @@ def _cmd_ssh_keys_create(
         body_fields=_SSH_KEYS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.ssh_keys
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _SSH_KEYS_DELETE_BODY = ()
@@ -106,7 +106,7 @@ _SSH_KEYS_DELETE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_ssh_keys_delete(
-    state: CliState,
+    cli_state: CliState,
     key_id: str,
     cli_format: str | None,
 ) -> None:
@@ -115,10 +115,10 @@ def _cmd_ssh_keys_delete(
         body_fields=_SSH_KEYS_DELETE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.ssh_keys
     result = run(lambda: resource.delete(key_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_ssh_keys

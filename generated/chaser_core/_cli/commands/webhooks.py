@@ -38,7 +38,7 @@ _WEBHOOKS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_webhooks_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -46,10 +46,10 @@ def _cmd_webhooks_list(
         body_fields=_WEBHOOKS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.webhooks
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WEBHOOKS_CREATE_BODY = (
@@ -77,7 +77,7 @@ _WEBHOOKS_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_webhooks_create(
-    state: CliState,
+    cli_state: CliState,
     url: Any,
     description: Any,
     events: Any,
@@ -93,10 +93,10 @@ def _cmd_webhooks_create(
         body_fields=_WEBHOOKS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.webhooks
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WEBHOOKS_DELETE_BODY = ()
@@ -112,7 +112,7 @@ _WEBHOOKS_DELETE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_webhooks_delete(
-    state: CliState,
+    cli_state: CliState,
     webhook_id: str,
     cli_format: str | None,
 ) -> None:
@@ -121,10 +121,10 @@ def _cmd_webhooks_delete(
         body_fields=_WEBHOOKS_DELETE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.webhooks
     result = run(lambda: resource.delete(webhook_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 @click.group("deliveries", context_settings=CONTEXT_SETTINGS, help="Commands: list, get, discard, replay.")
@@ -149,7 +149,7 @@ _WEBHOOKS_DELIVERIES_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_webhooks_deliveries_list(
-    state: CliState,
+    cli_state: CliState,
     webhook_id: Any,
     status: Any,
     limit: Any,
@@ -164,10 +164,10 @@ def _cmd_webhooks_deliveries_list(
         body_fields=_WEBHOOKS_DELIVERIES_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.webhooks.deliveries
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WEBHOOKS_DELIVERIES_GET_BODY = ()
@@ -183,7 +183,7 @@ _WEBHOOKS_DELIVERIES_GET_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_webhooks_deliveries_get(
-    state: CliState,
+    cli_state: CliState,
     delivery_id: str,
     cli_format: str | None,
 ) -> None:
@@ -192,10 +192,10 @@ def _cmd_webhooks_deliveries_get(
         body_fields=_WEBHOOKS_DELIVERIES_GET_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.webhooks.deliveries
     result = run(lambda: resource.get(delivery_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WEBHOOKS_DELIVERIES_DISCARD_BODY = ()
@@ -211,7 +211,7 @@ _WEBHOOKS_DELIVERIES_DISCARD_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_webhooks_deliveries_discard(
-    state: CliState,
+    cli_state: CliState,
     delivery_id: str,
     cli_format: str | None,
 ) -> None:
@@ -220,10 +220,10 @@ def _cmd_webhooks_deliveries_discard(
         body_fields=_WEBHOOKS_DELIVERIES_DISCARD_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.webhooks.deliveries
     result = run(lambda: resource.discard(delivery_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WEBHOOKS_DELIVERIES_REPLAY_BODY = ()
@@ -239,7 +239,7 @@ _WEBHOOKS_DELIVERIES_REPLAY_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_webhooks_deliveries_replay(
-    state: CliState,
+    cli_state: CliState,
     delivery_id: str,
     cli_format: str | None,
 ) -> None:
@@ -248,10 +248,10 @@ def _cmd_webhooks_deliveries_replay(
         body_fields=_WEBHOOKS_DELIVERIES_REPLAY_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.webhooks.deliveries
     result = run(lambda: resource.replay(delivery_id, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_webhooks

@@ -40,7 +40,7 @@ _WORKSPACES_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_list(
-    state: CliState,
+    cli_state: CliState,
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
@@ -48,10 +48,10 @@ def _cmd_workspaces_list(
         body_fields=_WORKSPACES_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces
     result = run(lambda: resource.list(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_CREATE_BODY = (
@@ -104,7 +104,7 @@ _WORKSPACES_CREATE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_create(
-    state: CliState,
+    cli_state: CliState,
     clone_from: Any,
     image: Any,
     name: Any,
@@ -124,10 +124,10 @@ def _cmd_workspaces_create(
         body_fields=_WORKSPACES_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces
     result = run(lambda: resource.create(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_BULK_DELETE_BODY = (
@@ -155,7 +155,7 @@ _WORKSPACES_BULK_DELETE_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_bulk_delete(
-    state: CliState,
+    cli_state: CliState,
     all: Any,
     force: Any,
     ids: Any,
@@ -171,10 +171,10 @@ def _cmd_workspaces_bulk_delete(
         body_fields=_WORKSPACES_BULK_DELETE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces
     result = run(lambda: resource.bulk_delete(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_IMPORT_FROM_GITHUB_BODY = (
@@ -209,7 +209,7 @@ _WORKSPACES_IMPORT_FROM_GITHUB_BODY = (
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_import_from_github(
-    state: CliState,
+    cli_state: CliState,
     github_repo: Any,
     name: Any,
     repo: Any,
@@ -225,10 +225,10 @@ def _cmd_workspaces_import_from_github(
         body_fields=_WORKSPACES_IMPORT_FROM_GITHUB_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces
     result = run(lambda: resource.import_from_github(**kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_DELETE_BODY = ()
@@ -245,7 +245,7 @@ _WORKSPACES_DELETE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_delete(
-    state: CliState,
+    cli_state: CliState,
     workspace: str,
     force: Any,
     cli_format: str | None,
@@ -257,10 +257,10 @@ def _cmd_workspaces_delete(
         body_fields=_WORKSPACES_DELETE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces
     result = run(lambda: resource.delete(workspace, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_RENAME_BODY = (BodyField("name", "name", required=True, keyword=True),)
@@ -285,7 +285,7 @@ _WORKSPACES_RENAME_BODY = (BodyField("name", "name", required=True, keyword=True
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_rename(
-    state: CliState,
+    cli_state: CliState,
     workspace: str,
     name: Any,
     cli_data: str | None,
@@ -298,10 +298,10 @@ def _cmd_workspaces_rename(
         body_fields=_WORKSPACES_RENAME_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces
     result = run(lambda: resource.rename(workspace, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_SET_TEMPLATE_BODY = (BodyField("template", "template", required=True, keyword=True),)
@@ -324,7 +324,7 @@ _WORKSPACES_SET_TEMPLATE_BODY = (BodyField("template", "template", required=True
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_set_template(
-    state: CliState,
+    cli_state: CliState,
     workspace: str,
     template: Any,
     cli_data: str | None,
@@ -337,10 +337,10 @@ def _cmd_workspaces_set_template(
         body_fields=_WORKSPACES_SET_TEMPLATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces
     result = run(lambda: resource.set_template(workspace, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 @click.group("snapshots", context_settings=CONTEXT_SETTINGS, help="Commands: list, create, delete, restore.")
@@ -363,7 +363,7 @@ _WORKSPACES_SNAPSHOTS_LIST_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_snapshots_list(
-    state: CliState,
+    cli_state: CliState,
     workspace: str,
     cli_format: str | None,
 ) -> None:
@@ -372,10 +372,10 @@ def _cmd_workspaces_snapshots_list(
         body_fields=_WORKSPACES_SNAPSHOTS_LIST_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces.snapshots
     result = run(lambda: resource.list(workspace, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_SNAPSHOTS_CREATE_BODY = (BodyField("name", "name", required=False, keyword=True),)
@@ -398,7 +398,7 @@ _WORKSPACES_SNAPSHOTS_CREATE_BODY = (BodyField("name", "name", required=False, k
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_snapshots_create(
-    state: CliState,
+    cli_state: CliState,
     workspace: str,
     name: Any,
     cli_data: str | None,
@@ -411,10 +411,10 @@ def _cmd_workspaces_snapshots_create(
         body_fields=_WORKSPACES_SNAPSHOTS_CREATE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces.snapshots
     result = run(lambda: resource.create(workspace, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_SNAPSHOTS_DELETE_BODY = ()
@@ -431,7 +431,7 @@ _WORKSPACES_SNAPSHOTS_DELETE_BODY = ()
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_snapshots_delete(
-    state: CliState,
+    cli_state: CliState,
     workspace: str,
     snapshot: str,
     cli_format: str | None,
@@ -441,10 +441,10 @@ def _cmd_workspaces_snapshots_delete(
         body_fields=_WORKSPACES_SNAPSHOTS_DELETE_BODY,
         data=None,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces.snapshots
     result = run(lambda: resource.delete(workspace, snapshot, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 _WORKSPACES_SNAPSHOTS_RESTORE_BODY = (BodyField("force", "force", required=False, keyword=True),)
@@ -468,7 +468,7 @@ _WORKSPACES_SNAPSHOTS_RESTORE_BODY = (BodyField("force", "force", required=False
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_snapshots_restore(
-    state: CliState,
+    cli_state: CliState,
     workspace: str,
     snapshot: str,
     force: Any,
@@ -482,10 +482,10 @@ def _cmd_workspaces_snapshots_restore(
         body_fields=_WORKSPACES_SNAPSHOTS_RESTORE_BODY,
         data=cli_data,
     )
-    client = run(state.client)
+    client = run(cli_state.client)
     resource = client.workspaces.snapshots
     result = run(lambda: resource.restore(workspace, snapshot, **kwargs, extra_body=extra_body or None))
-    emit(result, format_of(state, cli_format))
+    emit(result, format_of(cli_state, cli_format))
 
 
 group = _group_workspaces

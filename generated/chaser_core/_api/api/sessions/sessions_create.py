@@ -24,7 +24,7 @@ def _get_kwargs(
     }
 
     if isinstance(body, Unset):
-        pass
+        pass  # an optional body left unset: nothing to send
     elif isinstance(body, CreateSessionPersistentRequestDoc):
         _kwargs["json"] = body.to_dict()
     else:
