@@ -165,6 +165,70 @@ def cmd_spec_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_version_gate(args: argparse.Namespace) -> int:
+    from .gate import check_version
+    from .generate import ROOT, project_version
+    from .load import load_document
+
+    verdict = check_version(
+        current=args.version or project_version(),
+        spec=load_document(ROOT / "spec" / "openapi.json"),
+        released_dir=ROOT / "spec" / "released",
+        overlay=load_document(ROOT / "spec" / "overlay.yaml", stage="overlay"),
+    )
+    print(
+        ("ok: " if verdict.ok else "error: ") + verdict.message, file=sys.stdout if verdict.ok else sys.stderr
+    )
+    return 0 if verdict.ok else 1
+
+
+def cmd_release_notes(args: argparse.Namespace) -> int:
+    import datetime
+
+    from .gate import parse_version, released_specs
+    from .generate import ROOT, project_version
+    from .load import load_document
+    from .release import draft_section, record_release, update_changelog
+    from .specdiff import diff_documents
+
+    version = args.version or project_version()
+    released = released_specs(ROOT / "spec" / "released")
+    earlier = [v for v in released if parse_version(v) < parse_version(version)]
+    previous = max(earlier, key=parse_version) if earlier else None
+    overlay = load_document(ROOT / "spec" / "overlay.yaml", stage="overlay")
+    old = load_document(released[previous]) if previous else {"openapi": "3.1.0", "paths": {}}
+    changes = diff_documents(old, load_document(ROOT / "spec" / "openapi.json"), overlay)
+    section = draft_section(version, changes, previous=previous, date=datetime.date.today())
+    if not args.write:
+        print(section, end="")
+        return 0
+    changelog = ROOT / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else None
+    changelog.write_text(update_changelog(text, version, section), encoding="utf-8")
+    recorded = record_release(ROOT / "spec" / "openapi.json", ROOT / "spec" / "released", version)
+    print(f"CHANGELOG.md: section {version} drafted; spec recorded as {recorded.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_check_wheel(args: argparse.Namespace) -> int:
+    from .releasecheck import check_wheel, wheel_summary
+
+    path = Path(args.wheel)
+    problems = check_wheel(path)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not problems:
+        print(wheel_summary(path))
+    return 1 if problems else 0
+
+
+def cmd_lowest_constraints(args: argparse.Namespace) -> int:
+    from .releasecheck import lowest_constraints
+
+    print("\n".join(lowest_constraints()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="chaser_codegen")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -178,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--exclusions", help="exclusions file for --spec")
     gen.add_argument("--out", help="output directory (required with --spec)")
     gen.add_argument("--quiet", action="store_true")
-    gen.add_argument("--update-golden", action="store_true", help="rewrite the golden records of tests/fixtures/")
+    gen.add_argument(
+        "--update-golden", action="store_true", help="rewrite the golden records of tests/fixtures/"
+    )
     gen.set_defaults(func=cmd_generate)
 
     fetch = commands.add_parser("fetch-spec", help="download the upstream spec and vendor it if it is valid")
@@ -197,6 +263,28 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("--no-overlay", action="store_true")
     diff.add_argument("--version", help="current version (default: pyproject.toml)")
     diff.set_defaults(func=cmd_spec_diff)
+
+    gate = commands.add_parser(
+        "version-gate", help="fail when the version lacks the bump the spec changes need"
+    )
+    gate.add_argument("--version", help="version to check (default: pyproject.toml)")
+    gate.set_defaults(func=cmd_version_gate)
+
+    notes = commands.add_parser(
+        "release-notes", help="draft the CHANGELOG section of this version from spec-diff"
+    )
+    notes.add_argument("--version", help="release version (default: pyproject.toml)")
+    notes.add_argument(
+        "--write", action="store_true", help="update CHANGELOG.md and record spec/released/<version>.json"
+    )
+    notes.set_defaults(func=cmd_release_notes)
+
+    wheel = commands.add_parser("check-wheel", help="fail unless the wheel holds exactly the package")
+    wheel.add_argument("wheel")
+    wheel.set_defaults(func=cmd_check_wheel)
+
+    lowest = commands.add_parser("lowest-constraints", help="print name==lower-bound for each dependency")
+    lowest.set_defaults(func=cmd_lowest_constraints)
 
     args = parser.parse_args(argv)
     try:

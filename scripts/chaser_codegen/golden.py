@@ -38,7 +38,9 @@ def golden_tree(spec: Path) -> dict[str, bytes]:
         return {
             path.relative_to(out).as_posix(): path.read_bytes()
             for path in sorted(out.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts and not _verbatim(path.relative_to(out).as_posix())
+            if path.is_file()
+            and "__pycache__" not in path.parts
+            and not _verbatim(path.relative_to(out).as_posix())
         }
 
 
@@ -47,7 +49,9 @@ def committed_tree(spec: Path) -> dict[str, bytes]:
     if not root.exists():
         return {}
     return {
-        path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -62,7 +66,9 @@ def update_all() -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         written.append(f"{spec.stem}: {len(tree)} files")
-    for stale in sorted(p for p in GOLDEN.iterdir() if p.is_dir() and not (SPECS / f"{p.name}.yaml").exists()):
+    for stale in sorted(
+        p for p in GOLDEN.iterdir() if p.is_dir() and not (SPECS / f"{p.name}.yaml").exists()
+    ):
         shutil.rmtree(stale)
         written.append(f"{stale.name}: removed (no fixture spec)")
     return written

@@ -997,7 +997,6 @@ class _Builder:
             body = replace(body, fields=_renamed(body.fields))
         result = self.result_of(endpoint, operation, pointer)
         idempotent = method in IDEMPOTENT_METHODS or operation.get("x-idempotent") is True
-        qualified = ".".join((*resource_path, name))
         return Operation(
             key=operation_key(method, path),
             operation_id=str(endpoint.name),
@@ -1018,7 +1017,7 @@ class _Builder:
             low_level_module=f"{tag}.{endpoint.name}",
             pointer=json_pointer(*pointer),
             pagination=self.pagination_of(operation, endpoint, result, query_params, pointer),
-            waiters=self.waiters_of(operation, endpoint, qualified, pointer),
+            waiters=self.waiters_of(operation, endpoint, ".".join(resource_path), pointer),
             raw_schema=operation,
         )
 

@@ -27,7 +27,9 @@ def test_generated_output_matches_the_golden_record(spec: Path) -> None:
     expected, actual = golden.committed_tree(spec), golden.golden_tree(spec)
     assert expected, f"no golden record for {spec.name}: run scripts/generate --update-golden"
     problems = [f"missing from the record: {name}" for name in sorted(actual.keys() - expected.keys())]
-    problems += [f"in the record but no longer generated: {name}" for name in sorted(expected.keys() - actual.keys())]
+    problems += [
+        f"in the record but no longer generated: {name}" for name in sorted(expected.keys() - actual.keys())
+    ]
     for name in sorted(expected.keys() & actual.keys()):
         if expected[name] != actual[name]:
             diff = difflib.unified_diff(
@@ -38,7 +40,9 @@ def test_generated_output_matches_the_golden_record(spec: Path) -> None:
                 n=2,
             )
             problems.append("".join(diff)[:3000])
-    assert not problems, "generated output differs (scripts/generate --update-golden):\n" + "\n".join(problems[:8])
+    assert not problems, "generated output differs (scripts/generate --update-golden):\n" + "\n".join(
+        problems[:8]
+    )
 
 
 def test_there_is_a_fixture_spec_for_each_construct() -> None:
