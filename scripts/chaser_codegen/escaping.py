@@ -11,6 +11,7 @@ turns `SpecText` into text that is inert in one output context:
 - `comment`    the rest of one `#` comment line
 - `md`         Markdown prose (api.md), with HTML and Markdown control characters neutralised
 - `md_code`    the inside of a Markdown code span
+- `md_fence`   a whole fenced code block (api.md examples)
 """
 
 from __future__ import annotations
@@ -126,7 +127,23 @@ def md_code(value: SpecText | str | None) -> str:
     return text.replace("`", "'").replace("|", "\\|")
 
 
-FILTERS = {"pystr": pystr, "docstring": docstring, "comment": comment, "md": md, "md_code": md_code}
+def md_fence(value: SpecText | str | None, language: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run inside, so the content
+    can never close it (CommonMark: the closing fence must be at least as long)."""
+    text = printable(value).rstrip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+FILTERS = {
+    "pystr": pystr,
+    "docstring": docstring,
+    "comment": comment,
+    "md": md,
+    "md_code": md_code,
+    "md_fence": md_fence,
+}
 
 
 class UnescapedSpecText(Exception):

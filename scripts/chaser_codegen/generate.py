@@ -112,6 +112,7 @@ def build(inputs: Inputs, staging: Path) -> Result:
     api.low_level_data = data
     package_dir = staging / inputs.package
     timer.stage("render", lambda: render.render_package(api, package_dir, version=inputs.version))
+    timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))
     timer.stage("header", lambda: add_headers(staging))
     timer.stage("format", lambda: format_tree(staging))
     timer.stage("verify", lambda: verify(staging, api))
@@ -233,6 +234,7 @@ def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
         class_name = "".join(
             part[:1].upper() + part[1:] for seg in op.resource_path for part in seg.split("_") if part
         )
+        expected.append((f"{package}._cli.commands.{op.resource_path[0]}", op.cli_function, f"{op.key} CLI"))
         for prefix in ("", "Async"):
             expected.append(
                 (
@@ -251,6 +253,16 @@ def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
     return expected
 
 
+def verify_docs(tree: Path, api: Any) -> list[str]:
+    """Every operation must have its section, with its call, in api.md."""
+    docs = (tree / "api.md").read_text(encoding="utf-8") if (tree / "api.md").exists() else ""
+    return [
+        f"{op.key} docs: api.md has no example of client.{op.qualified_name}()"
+        for op in api.operations
+        if f"client.{op.qualified_name}(" not in docs
+    ]
+
+
 def verify(tree: Path, api: Any) -> None:
     completed = subprocess.run(
         [sys.executable, "-c", _VERIFY_SCRIPT, str(tree), api.package],
@@ -266,7 +278,7 @@ def verify(tree: Path, api: Any) -> None:
             f"the generated package failed to import:\n{completed.stderr[-4000:]}",
             location=str(tree),
         )
-    problems = json.loads(completed.stdout.strip().splitlines()[-1])
+    problems = json.loads(completed.stdout.strip().splitlines()[-1]) + verify_docs(tree, api)
     if problems:
         raise PipelineError(
             "verify",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import json
 import keyword
 import re
 from dataclasses import dataclass, field, replace
@@ -322,6 +323,52 @@ class Operation:
         return self.body is not None and not self.body.flattened
 
     @property
+    def python_example(self) -> SpecText:
+        return SpecText(self._python_example())
+
+    @property
+    def cli_example(self) -> SpecText:
+        return SpecText(self._cli_example())
+
+    @property
+    def doc_return(self) -> str:
+        if self.pagination:
+            return f"SyncPage[{self.pagination.item_annotation}, {self.pagination.page_annotation}]"
+        if self.is_streaming:
+            return "Stream[ServerSentEvent]"
+        return self.result.annotation
+
+    def _python_example(self) -> str:
+        """A call as a user writes it: path arguments, then the required keyword arguments."""
+        args = [f'"{f.arg_name}_value"' for f in self.path_params]
+        args += [
+            f"{f.arg_name}={_example_literal(f)}"
+            for f in self.keyword_fields
+            if f.required and f.default is None
+        ]
+        call = f"client.{'.'.join(self.resource_path)}.{self.name}({', '.join(args)})"
+        if self.pagination:
+            return f"for item in {call}:\n    print(item)"
+        if self.is_streaming:
+            return f"with {call} as events:\n    for event in events:\n        print(event.event, event.data)"
+        if self.result.kind == "none":
+            return call
+        return f"result = {call}"
+
+    def _cli_example(self) -> str:
+        words = ["chaser-core", *(kebab(segment) for segment in self.resource_path), self.cli_name]
+        words += [f.arg_name.rstrip("_").upper() for f in self.path_params]
+        for f, option in self.cli_options:
+            if f.required and f.default is None:
+                value = "@./local-file" if f.is_file else _shell_quote(_example_text(f))
+                words.append(f"--{option} {value}")
+        if self.pagination:
+            words.append("--all")
+        if self.is_binary:
+            words.append("-o out.bin")
+        return " ".join(words)
+
+    @property
     def waiter_subject(self) -> str:
         return ", ".join("{" + f.arg_name + "!r}" for f in self.path_params)
 
@@ -363,6 +410,10 @@ class Resource:
     @property
     def cli_function(self) -> str:
         return "_group_" + "_".join(self.path)
+
+    @property
+    def anchor(self) -> str:
+        return "client" + "".join(self.path)
 
     @property
     def parent_cli_function(self) -> str:
@@ -1215,6 +1266,38 @@ def _cli_shape(prop: Any) -> tuple[str, str, tuple[str, ...]]:
         if item in ("string", "integer", "number", "boolean"):
             return ("list", item, ())
     return ("json", "string", ())
+
+
+def _example_value(field: Field) -> Any:
+    schema = field.schema if isinstance(field.schema, dict) else {}
+    if field.choices:
+        return field.choices[0]
+    if "const" in schema:
+        return schema["const"]
+    return {
+        "string": "text",
+        "integer": 1,
+        "number": 1.5,
+        "boolean": True,
+        "list": ["text"] if field.cli_item == "string" else [1],
+        "file": b"...",
+        "choice": "text",
+    }.get(field.cli_kind, {})
+
+
+def _example_literal(field: Field) -> str:
+    if field.is_file:
+        return 'Path("local-file")'
+    return repr(_example_value(field))
+
+
+def _example_text(field: Field) -> str:
+    value = _example_value(field)
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _shell_quote(text: str) -> str:
+    return text if re.fullmatch(r"[A-Za-z0-9_.:/@-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
 def _path_shape(path: str) -> str:

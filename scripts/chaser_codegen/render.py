@@ -157,6 +157,12 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
         )
 
 
+def render_docs(api: Api, target: Path) -> None:
+    """api.md: every resource and method, with a Python and a CLI example each."""
+    env = make_environment()
+    _writer(env, target.parent)("api.md.jinja", target.name, api=api, resources=api.all_resources())
+
+
 def lowlevel_data(api: Api) -> Any:
     return api.low_level_data
 
