@@ -48,7 +48,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     api = result.api
     if not args.quiet:
         for note in result.notes:
-            print(f"note: {note.location}: {note.change}")
+            text = f"note: {note.location}: {note.change}"
+            print(text if len(text) <= 240 else text[:239] + "…")
         stages = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.timings.items())
         print(
             f"Generated {len(api.operations)} operations in {len(api.all_resources())} resources into "

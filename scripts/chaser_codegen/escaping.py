@@ -109,13 +109,13 @@ def comment(value: SpecText | str | None) -> str:
     return " ".join(printable(value, keep_newlines=False).split())
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
 def md(value: SpecText | str | None) -> str:
     """Markdown prose: HTML is escaped and Markdown syntax characters are backslash-escaped."""
     text = printable(value).strip()
-    text = text.replace("&", "&amp;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
     # Keep a table cell or list item on one line.
     return " ".join(text.split())

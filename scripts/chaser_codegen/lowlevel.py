@@ -51,6 +51,8 @@ def parse(document: dict[str, Any], *, source: str) -> GeneratorData:
     problems: list[str] = [_describe(error) for error in data.errors]
     for collection in data.endpoint_collections_by_tag.values():
         problems.extend(_describe(error) for error in collection.parse_errors)
+    if not problems:
+        _rename_shadowing_parameters(data, config)
     if problems:
         raise PipelineError(
             "low-level",
@@ -60,6 +62,29 @@ def parse(document: dict[str, Any], *, source: str) -> GeneratorData:
             hint="fix the construct with the overlay or the normalizer, or list the operation in spec/exclusions.yaml with a reason",
         )
     return data
+
+
+# Names the endpoint module template uses itself, besides the "client" and "url" that
+# openapi-python-client already reserves: a parameter named `quote` would shadow
+# urllib.parse.quote inside _get_kwargs (a TypeError at call time), and one named `params`,
+# `headers` or `cookies` would be overwritten by the dict of that name. Such parameters get the
+# suffix openapi-python-client itself uses for its reserved names (`quote_query`); the wire
+# name is unchanged. Found by tests/pipeline/test_hostile_specs.py.
+SHADOWING_NAMES = frozenset(
+    {"quote", "params", "headers", "cookies", "httpx", "errors", "cast", "kwargs", "response", "json_body"}
+)
+
+
+def _rename_shadowing_parameters(data: GeneratorData, config: Config) -> None:
+    from openapi_python_client.schema.untrusted_string import UntrustedString
+
+    for collection in data.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            for location, prop in endpoint.iter_all_parameters():
+                if prop.python_name in SHADOWING_NAMES:
+                    prop.set_python_name(
+                        new_name=UntrustedString(f"{prop.python_name}_{location}"), config=config
+                    )
 
 
 def render(data: GeneratorData, output_dir: Path, *, custom_templates: Path) -> None:

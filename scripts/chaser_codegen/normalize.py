@@ -5,6 +5,11 @@
 - Every operation gets an operationId (from its method and path when upstream has none), and
   operationIds that would become the same Python name are made distinct. openapi-python-client
   names a module after the operationId; two equal names would silently overwrite one module.
+- Model names are made distinct too: openapi-python-client names a model after its schema's
+  `title`, or its component key, and refuses the whole run when two would share a name (two
+  components titled "Error", keys "My-Model" and "MyModel"). A clashing title is dropped; keys
+  that still clash are renamed, with every $ref to them rewritten.
+- Names too long for a file name are shortened (a prefix and a stable hash).
 
 Every change is returned as a note, so nothing happens to the spec without a record.
 """
@@ -12,14 +17,20 @@ Every change is returned as a note, so nothing happens to the spec without a rec
 from __future__ import annotations
 
 import copy
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from openapi_python_client.strings import ClassName
 
 from .errors import PipelineError, json_pointer
 from .load import load_document
 from .model import Exclusion, iter_operations, operation_key
 from .names import ascii_identifier
+
+MAX_NAME_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,14 @@ def normalize(
 ) -> tuple[dict[str, Any], list[Note]]:
     result = copy.deepcopy(document)
     notes: list[Note] = []
-    present = {operation_key(method, path): (path, method) for path, method, _ in iter_operations(result)}
+    _apply_exclusions(result, exclusions, notes)
+    _distinct_operation_ids(result, notes)
+    _distinct_model_names(result, notes)
+    return result, notes
+
+
+def _apply_exclusions(document: dict[str, Any], exclusions: list[Exclusion], notes: list[Note]) -> None:
+    present = {operation_key(method, path): (path, method) for path, method, _ in iter_operations(document)}
     for exclusion in exclusions:
         if exclusion.key not in present:
             raise PipelineError(
@@ -63,34 +81,125 @@ def normalize(
                 hint="upstream removed or renamed it: delete the entry",
             )
         path, method = present[exclusion.key]
-        del result["paths"][path][method]
+        del document["paths"][path][method]
         notes.append(Note(json_pointer("paths", path, method), f"excluded: {exclusion.reason}"))
 
+
+def _shorten(name: str) -> str:
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{name[: MAX_NAME_LENGTH - 9]}_{digest}"
+
+
+def _distinct_operation_ids(document: dict[str, Any], notes: list[Note]) -> None:
     seen: dict[str, str] = {}
-    for path, method, operation in iter_operations(result):
+    for path, method, operation in iter_operations(document):
         pointer = json_pointer("paths", path, method)
         original = operation.get("operationId")
         if not isinstance(original, str) or ascii_identifier(original, prefix="op") is None:
-            derived = f"{method}_{path}"
-            operation["operationId"] = derived
+            operation["operationId"] = f"{method}_{path}"
             notes.append(
-                Note(
-                    pointer,
-                    f"operationId {original!r} unusable; derived {derived!r} from the method and path",
-                )
+                Note(pointer, f"operationId {original!r} unusable; derived one from the method and path")
             )
-        base = ascii_identifier(operation["operationId"], prefix="op") or "operation"
-        name, counter = base, 2
+        name = ascii_identifier(operation["operationId"], prefix="op") or "operation"
+        if len(name) > MAX_NAME_LENGTH:
+            name = _shorten(name)
+            operation["operationId"] = name
+            notes.append(Note(pointer, f"operationId too long for a module name; shortened to {name!r}"))
+        base, counter = name, 2
         while name in seen:
             name = f"{base}_{counter}"
             counter += 1
         if name != base:
-            notes.append(
-                Note(
-                    pointer,
-                    f"operationId {operation['operationId']!r} clashes with {seen[base]}; renamed {name!r}",
-                )
-            )
             operation["operationId"] = name
+            notes.append(Note(pointer, f"operationId clashes with {seen[base]}'s; renamed {name!r}"))
         seen[name] = pointer
-    return result, notes
+
+
+def _class_name(value: str) -> str:
+    return str(ClassName(value, "")).lower()
+
+
+def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
+    schemas = (document.get("components") or {}).get("schemas")
+    if not isinstance(schemas, dict):
+        return
+    renames: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for key in list(schemas):
+        schema = schemas[key]
+        pointer = json_pointer("components", "schemas", key)
+        new_key = key
+        if len(key) > MAX_NAME_LENGTH:
+            new_key = _shorten(key)
+        title = schema.get("title") if isinstance(schema, dict) else None
+        if isinstance(title, str) and (len(title) > MAX_NAME_LENGTH or _class_name(title) in taken):
+            clash = taken.get(_class_name(title), "a long title")
+            del schema["title"]
+            notes.append(Note(pointer, f"title {title!r} dropped: its model name clashes with {clash}"))
+            title = None
+        name = _class_name(title if isinstance(title, str) else new_key)
+        counter = 2
+        while name in taken:
+            new_key = f"{key if len(key) <= MAX_NAME_LENGTH else _shorten(key)}{counter}"
+            name = _class_name(new_key)
+            counter += 1
+        if new_key != key:
+            renames[key] = new_key
+            notes.append(
+                Note(pointer, f"renamed to {new_key!r}: {key!r} clashes or is too long for a model name")
+            )
+        taken[name] = pointer
+    # Inline schemas whose titles repeat or name a component: drop the title (their model is
+    # then named after where it sits, which openapi-python-client keeps unique).
+    inline_titles: dict[str, int] = {}
+    for _, schema in _inline_schemas(document):
+        title = schema.get("title")
+        if isinstance(title, str):
+            inline_titles[_class_name(title)] = inline_titles.get(_class_name(title), 0) + 1
+    for pointer, schema in _inline_schemas(document):
+        title = schema.get("title")
+        if isinstance(title, str) and (
+            inline_titles[_class_name(title)] > 1
+            or _class_name(title) in taken
+            or len(title) > MAX_NAME_LENGTH
+        ):
+            del schema["title"]
+            notes.append(Note(pointer, f"title {title!r} dropped: more than one model would have its name"))
+    if renames:
+        document["components"]["schemas"] = {renames.get(key, key): value for key, value in schemas.items()}
+        _rewrite_refs(
+            document,
+            {f"#/components/schemas/{old}": f"#/components/schemas/{new}" for old, new in renames.items()},
+        )
+
+
+def _inline_schemas(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Object schemas that are not components themselves (parameters, bodies, properties...)."""
+    components = (document.get("components") or {}).get("schemas") or {}
+    roots: list[tuple[Any, tuple[str | int, ...]]] = [(document.get("paths") or {}, ("paths",))]
+    roots += [(schema, ("components", "schemas", key)) for key, schema in components.items()]
+    for root, prefix in roots:
+        stack: list[tuple[Any, tuple[str | int, ...], bool]] = [(root, prefix, False)]
+        while stack:
+            node, where, nested = stack.pop()
+            if isinstance(node, dict):
+                if nested and "title" in node and ("properties" in node or node.get("type") == "object"):
+                    yield json_pointer(*where), node
+                for key, value in node.items():
+                    stack.append((value, (*where, key), True))
+            elif isinstance(node, list):
+                for index, value in enumerate(node):
+                    stack.append((value, (*where, index), True))
+
+
+def _rewrite_refs(node: Any, mapping: dict[str, str]) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref in mapping:
+                current["$ref"] = mapping[ref]
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)

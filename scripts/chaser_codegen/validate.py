@@ -27,6 +27,63 @@ def openapi_version(spec: dict[str, Any], source: str) -> str:
     return version
 
 
+def check_references(spec: dict[str, Any], source: str) -> None:
+    """Every local $ref resolves, and no chain of bare $refs loops back on itself.
+
+    openapi-spec-validator finds these too, but reports them without saying where.
+    """
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(spec, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                _follow(spec, ref, where, source)
+            stack.extend((value, (*where, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, (*where, index)) for index, value in enumerate(node))
+
+
+_MISSING = object()
+
+
+def _target(spec: dict[str, Any], ref: str) -> Any:
+    node: Any = spec
+    for part in ref[2:].split("/") if ref.startswith("#/") else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def _follow(spec: dict[str, Any], ref: str, where: tuple[str | int, ...], source: str) -> None:
+    chain = [ref]
+    node = _target(spec, ref)
+    while True:
+        if node is _MISSING:
+            raise PipelineError(
+                "validate",
+                f"$ref {chain[-1]!r} points at nothing",
+                location=f"{source} {json_pointer(*where)}",
+            )
+        next_ref = node.get("$ref") if isinstance(node, dict) and len(node) == 1 else None
+        if not isinstance(next_ref, str) or not next_ref.startswith("#"):
+            return
+        if next_ref in chain:
+            loop = " -> ".join([*chain, next_ref])
+            raise PipelineError(
+                "validate",
+                f"$ref cycle with nothing in between: {loop}",
+                location=f"{source} {json_pointer(*where)}",
+            )
+        chain.append(next_ref)
+        node = _target(spec, next_ref)
+
+
 def validate_spec(spec: dict[str, Any], source: str) -> None:
     """Raise a PipelineError listing the first few problems, each with its JSON pointer."""
     version = openapi_version(spec, source)
@@ -34,6 +91,7 @@ def validate_spec(spec: dict[str, Any], source: str) -> None:
         raise PipelineError(
             "validate", "the document has no paths object", location=f"{source} {json_pointer('paths')}"
         )
+    check_references(spec, source)
 
     # Imported here: the validator is the slowest import of the pipeline and --check rarely needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator

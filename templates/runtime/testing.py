@@ -129,7 +129,14 @@ def _example(doc: dict[str, Any], schema: Any, depth: int, seen: frozenset[str])
     if kind == "object":
         if depth >= MAX_EXAMPLE_DEPTH:
             return {}
-        return {name: _example(doc, sub, depth + 1, seen) for name, sub in (schema.get("properties") or {}).items()}
+        required = set(schema.get("required") or [])
+        return {
+            name: _example(doc, sub, depth + 1, seen)
+            for name, sub in (schema.get("properties") or {}).items()
+            # An optional property that leads back into a model being built would need an
+            # infinite example; leave it out (a required one cannot be, and stays an empty object).
+            if name in required or not (isinstance(sub, dict) and sub.get("$ref") in seen)
+        }
     if kind == "array":
         if depth >= MAX_EXAMPLE_DEPTH:
             return []
