@@ -1,0 +1,160 @@
+"""Malformed specs: a clear error naming the stage and location, a non-zero exit, and
+neither the output tree nor the input touched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from chaser_codegen.check import tree_files
+from chaser_codegen.load import MAX_DEPTH
+
+from tests.conftest import ROOT
+
+VALID = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+
+
+def nested(depth: int) -> dict:
+    node: dict = {"type": "string"}
+    for _ in range(depth):
+        node = {"type": "object", "properties": {"x": node}}
+    return {**VALID, "components": {"schemas": {"Deep": node}}}
+
+
+def op(**extra) -> dict:
+    return {"responses": {"200": {"description": "ok"}}, **extra}
+
+
+CASES = {
+    "invalid-json": ("spec.json", b'{"openapi": "3.1.0", "paths": {', "load", "invalid JSON"),
+    "invalid-yaml": ("spec.yaml", b"openapi: 3.1.0\npaths:\n  - [unclosed\n", "load", "invalid YAML"),
+    "not-utf8": ("spec.json", b'{"openapi": "\xff\xfe"}', "load", "not UTF-8"),
+    "top-level-list": ("spec.json", b"[1, 2]", "load", "not an object"),
+    "duplicate-keys": ("spec.json", b'{"openapi": "3.1.0", "openapi": "3.0.0"}', "load", "duplicate key"),
+    "yaml-billion-laughs": (
+        "spec.yaml",
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
+                for p, c in zip("abcdefg", "bcdefgh", strict=True)
+            )
+        ).encode(),
+        "load",
+        "expands to more than",
+    ),
+    "swagger-2": (
+        "spec.json",
+        json.dumps({"swagger": "2.0", "paths": {}}).encode(),
+        "validate",
+        "Swagger 2.0",
+    ),
+    "wrong-version": (
+        "spec.json",
+        json.dumps({**VALID, "openapi": "4.0.0"}).encode(),
+        "validate",
+        "unsupported OpenAPI version",
+    ),
+    "missing-paths": (
+        "spec.json",
+        json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}).encode(),
+        "validate",
+        "no paths",
+    ),
+    "unresolvable-ref": (
+        "spec.json",
+        json.dumps(
+            {
+                **VALID,
+                "paths": {
+                    "/a": {
+                        "get": op(
+                            responses={
+                                "200": {
+                                    "description": "ok",
+                                    "content": {
+                                        "application/json": {"schema": {"$ref": "#/components/schemas/Gone"}}
+                                    },
+                                }
+                            }
+                        )
+                    }
+                },
+            }
+        ).encode(),
+        "validate",
+        "'#/components/schemas/Gone' points at nothing",
+    ),
+    "duplicate-operation-ids": (
+        "spec.json",
+        json.dumps(
+            {**VALID, "paths": {"/a": {"get": op(operationId="same")}, "/b": {"get": op(operationId="same")}}}
+        ).encode(),
+        "validate",
+        "not unique",
+    ),
+    "deep-nesting": ("spec.json", json.dumps(nested(MAX_DEPTH)).encode(), "load", "nesting deeper than"),
+    "html-page": (
+        "spec.json",
+        b"<!doctype html><html><body>502 Bad Gateway</body></html>",
+        "load",
+        "HTML or XML page",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_malformed_spec_fails_clearly_and_changes_nothing(case, tmp_path):
+    name, content, stage, message = CASES[case]
+    spec = tmp_path / name
+    spec.write_bytes(content)
+    out = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", out, ignore=shutil.ignore_patterns("__pycache__"))
+    before = tree_files(out)
+    completed = subprocess.run(
+        [sys.executable, "-m", "chaser_codegen", "generate", "--spec", str(spec), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": ""},
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.startswith(f"error: [{stage}]"), completed.stderr
+    assert message in completed.stderr
+    assert str(spec) in completed.stderr, "the error names the document"
+    assert "Traceback" not in completed.stderr
+    assert "was left unchanged" in completed.stderr
+    assert tree_files(out) == before
+    assert spec.read_bytes() == content
+
+
+def test_a_50_megabyte_document_is_refused_before_parsing(tmp_path):
+    spec = tmp_path / "huge.json"
+    with spec.open("wb") as handle:
+        handle.write(b'{"openapi": "3.1.0", "x": "')
+        handle.write(b"a" * (50 * 1024 * 1024))
+        handle.write(b'"}')
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chaser_codegen",
+            "generate",
+            "--spec",
+            str(spec),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": ""},
+    )
+    assert completed.returncode == 2
+    assert "the document is 52.4 MB; the limit is 26 MB" in completed.stderr
+    assert not (tmp_path / "out").exists()
