@@ -59,7 +59,7 @@ RESERVED_ARGUMENT_NAMES = frozenset(
         # per-call options and the waiter's own arguments
         "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "destination", "interval",
         # names the generated method bodies use (resources/*.py and _cli/commands/*.py)
-        "self", "body", "cast", "to_file", "pick_variant", "as_model", "as_optional_model", "wait", "async_wait",
+        "self", "body", "cast", "to_file", "pick_variant", "as_model", "as_optional_model", "as_variant", "wait", "async_wait",
         "sync_paginate", "open_stream", "async_open_stream", "builtins", "os", "IO", "Any", "Mapping",
         "cli_state", "kwargs", "client", "resource", "page", "stream", "result",
     }
@@ -89,6 +89,7 @@ class Field:
     deprecated: bool = False
     arg_name: str = ""  # the wrapper's argument name; differs from python_name only to avoid a clash
     model_class: str | None = None  # a model argument, which also accepts a plain dict
+    variant_classes: tuple[str, ...] = ()  # a union-of-models argument, which also accepts a dict
     # How the CLI reads it: string, integer, number, boolean, choice, list (of cli_item), json, file.
     cli_kind: str = "json"
     cli_item: str = "string"
@@ -126,6 +127,8 @@ class Field:
         if self.model_class is not None:
             convert = "as_model" if self.required else "as_optional_model"
             return f"{convert}({self.model_class}, {self.arg_name})"
+        if self.variant_classes:
+            return f"as_variant(({', '.join(self.variant_classes)},), {self.arg_name})"
         if not self.is_file:
             return self.arg_name
         convert = f"to_file({self.arg_name}, field={self.arg_name!r}, limit={self.max_bytes!r})"
@@ -727,10 +730,23 @@ class _Builder:
         imports: set[str] = set()
         for b in endpoint.bodies:
             imports |= self.imports_of(b.prop)
-        is_file = len(endpoint.bodies) == 1 and isinstance(endpoint.bodies[0].prop, FileProperty)
+        prop = endpoint.bodies[0].prop if len(endpoint.bodies) == 1 else None
+        is_file = isinstance(prop, FileProperty)
+        model_class = None
+        variant_classes: tuple[str, ...] = ()
         if is_file:
             # A raw binary body: bytes, text, a path or a file object, like any upload.
             annotation = "FileInput"
+        elif isinstance(prop, ModelProperty):
+            model_class = prop.class_info.name
+            annotation = f"{annotation} | Mapping[str, Any]"
+        elif isinstance(prop, UnionProperty) and all(isinstance(p, ModelProperty) for p in prop.inner_properties):
+            # Its properties could not be flattened (a name clashes with a parameter): take the
+            # union, or a plain dict that the first matching variant reads.
+            variant_classes = tuple(p.class_info.name for p in prop.inner_properties if isinstance(p, ModelProperty))
+            annotation = f"{annotation} | Mapping[str, Any]"
+        if model_class or variant_classes:
+            imports |= {"from collections.abc import Mapping", "from typing import Any"}
         return Field(
             wire_name=SpecText("body"),
             python_name="body",
@@ -743,6 +759,8 @@ class _Builder:
             imports=frozenset(imports),
             is_file=is_file,
             cli_kind="file" if is_file else "json",
+            model_class=model_class,
+            variant_classes=variant_classes,
         )
 
     def _flatten(

@@ -42,3 +42,17 @@ def pick_variant(variants: tuple[tuple[type[Any], tuple[str, ...]], ...], values
     names = ", ".join(sorted(given)) or "no arguments"
     detail = f" ({'; '.join(problems)})" if problems else ""
     raise TypeError(f"no variant of the request body takes {names}{detail}")
+
+
+def as_variant(variants: tuple[type[Any], ...], value: Any) -> Any:
+    """A body that is a union of models: a model passes through; a plain dict becomes the first
+    variant whose from_dict accepts it."""
+    if not isinstance(value, Mapping):
+        return value
+    problems = []
+    for cls in variants:
+        try:
+            return getattr(cls, "from_dict")(value)  # noqa: B009 - every generated model has from_dict
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"{cls.__name__}: {exc}")
+    raise TypeError("the body matches no variant (" + "; ".join(problems) + ")")
