@@ -10,6 +10,7 @@ timeouts, logging, typed errors and response parsing.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import platform
@@ -30,6 +31,7 @@ from ._constants import (
     ENV_ACCOUNT,
     ENV_API_KEY,
     ENV_BASE_URLS,
+    HTTPX_DEFAULT_TIMEOUT,
 )
 from ._exceptions import (
     APIConnectionError,
@@ -51,6 +53,10 @@ T = TypeVar("T")
 HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
 
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+# Set while with_options() builds a copy with the same base URL: the original already warned.
+_copying_same_url: contextvars.ContextVar[bool] = contextvars.ContextVar("chaser_core_copying", default=False)
 
 
 class InsecureBaseURLWarning(UserWarning):
@@ -82,7 +88,7 @@ class BaseClient:
     ) -> None:
         setup_logging()
         api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
-        if not api_key:
+        if not api_key or not api_key.strip():
             raise ConfigurationError(
                 f"No API key: pass api_key=... or set {ENV_API_KEY}. Keys look like sk_...; create one with "
                 "`chaser-core keys create` or in the Chaser dashboard."
@@ -91,7 +97,7 @@ class BaseClient:
         url = httpx.URL(str(base_url or _env_base_url() or self._default_base_url))
         if url.scheme not in ("http", "https") or not url.host:
             raise ConfigurationError(f"base_url must be an http(s) URL, got {str(url)!r}")
-        if url.scheme == "http" and url.host not in _LOCAL_HOSTS:
+        if url.scheme == "http" and url.host not in _LOCAL_HOSTS and not _copying_same_url.get():
             warnings.warn(
                 f"base_url {url} is not HTTPS: the API key would be sent unencrypted",
                 InsecureBaseURLWarning,
@@ -156,6 +162,10 @@ class BaseClient:
             "default_headers": self._custom_headers,
         }
         options.update({key: value for key, value in overrides.items() if not isinstance(value, NotGiven)})
+        if options["account"] is None:
+            # None means "no account" here, not "fall back to CHASER_ACCOUNT": with_account(None)
+            # must act personally even when the environment names an account.
+            options["account"] = ""
         return options
 
     # -- request building -------------------------------------------------------------------------
@@ -175,10 +185,15 @@ class BaseClient:
         extra_body: Body | None,
         timeout: Timeout | NotGiven,
     ) -> httpx.Request:
-        headers = self._default_headers
+        headers: Mapping[str, str] = self._default_headers
         op_headers = kwargs.get("headers")
         if op_headers or extra_headers:
-            headers = {**headers, **(op_headers or {}), **(extra_headers or {})}
+            # Merge case-insensitively: a dict merge would send extra_headers={"accept": ...}
+            # next to our "Accept", i.e. the header twice.
+            merged = httpx.Headers(headers)
+            merged.update(op_headers or {})
+            merged.update(extra_headers or {})
+            headers = merged
         params = kwargs.get("params")
         if extra_query:
             params = {**(params or {}), **extra_query}
@@ -191,7 +206,7 @@ class BaseClient:
         if json_body is not None:
             # Encode compactly ourselves: httpx's default separators add a space per item.
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-            if "Content-Type" not in headers:
+            if not any(name.lower() == "content-type" for name in headers):
                 headers = {**headers, "Content-Type": "application/json"}
         return http.build_request(
             kwargs["method"],
@@ -222,8 +237,11 @@ class BaseClient:
         try:
             data = json.loads(response.content)
         except ValueError as exc:
+            content_type = response.headers.get("content-type", "no content type")
             raise APIResponseValidationError(
-                f"the response body is not valid JSON ({exc})", response=response, body=response.text[:2000]
+                f"the response body is not valid JSON ({content_type}: {exc})",
+                response=response,
+                body=response.text[:2000],
             ) from exc
         try:
             return parser(data)
@@ -262,9 +280,30 @@ class BaseClient:
 
     @staticmethod
     def _connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"Request timed out: {request.method} {request.url}", request=request)
-        return APIConnectionError(f"Connection error: {type(exc).__name__}: {exc}", request=request)
+        return connection_error(exc, request)
+
+
+def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
+    """The typed error for an httpx failure that left us without a (complete) response."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"Request timed out: {request.method} {request.url}", request=request)
+    return APIConnectionError(f"Connection error: {type(exc).__name__}: {exc}", request=request)
+
+
+def _timeout_of(
+    timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
+) -> Timeout | NotGiven:
+    """The client timeout: the argument, else the timeout set on a bring-your-own httpx client.
+
+    An httpx client left at httpx's own default (5 s) gets ours instead, as if none was given.
+    """
+    if (
+        isinstance(timeout, NotGiven)
+        and http_client is not None
+        and http_client.timeout != HTTPX_DEFAULT_TIMEOUT
+    ):
+        return http_client.timeout
+    return timeout
 
 
 class SyncAPIClient(BaseClient):
@@ -285,7 +324,7 @@ class SyncAPIClient(BaseClient):
             api_key=api_key,
             base_url=base_url,
             account=account,
-            timeout=timeout,
+            timeout=_timeout_of(timeout, http_client),
             max_retries=max_retries,
             default_headers=default_headers,
         )
@@ -303,17 +342,21 @@ class SyncAPIClient(BaseClient):
         default_headers: Headers | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed. It shares this client's connection pool."""
-        copy = type(self)(
-            http_client=self._http,
-            **self._options_for_copy(
-                api_key=api_key,
-                base_url=base_url,
-                account=account,
-                timeout=timeout,
-                max_retries=max_retries,
-                default_headers=default_headers,
-            ),
-        )
+        token = _copying_same_url.set(isinstance(base_url, NotGiven))
+        try:
+            copy = type(self)(
+                http_client=self._http,
+                **self._options_for_copy(
+                    api_key=api_key,
+                    base_url=base_url,
+                    account=account,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                    default_headers=default_headers,
+                ),
+            )
+        finally:
+            _copying_same_url.reset(token)
         copy._owns_http = False
         return copy
 
@@ -354,7 +397,7 @@ class SyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = self._http.send(request, stream=stream)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 if attempt < retries_allowed and _retry.should_retry_exception(exc, idempotent=idempotent):
                     delay = _retry.retry_delay(attempt, None)
                     logger.info(
@@ -434,6 +477,9 @@ class SyncAPIClient(BaseClient):
         response = self.stream_response(kwargs, idempotent=idempotent, **options)
         try:
             return write_stream(response.iter_bytes(), destination)
+        except httpx.RequestError as exc:
+            # The body broke off: a typed error, not a bare httpx one (the partial file is gone).
+            raise connection_error(exc, response.request) from exc
         finally:
             response.close()
 
@@ -456,7 +502,7 @@ class AsyncAPIClient(BaseClient):
             api_key=api_key,
             base_url=base_url,
             account=account,
-            timeout=timeout,
+            timeout=_timeout_of(timeout, http_client),
             max_retries=max_retries,
             default_headers=default_headers,
         )
@@ -474,17 +520,21 @@ class AsyncAPIClient(BaseClient):
         default_headers: Headers | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed. It shares this client's connection pool."""
-        copy = type(self)(
-            http_client=self._http,
-            **self._options_for_copy(
-                api_key=api_key,
-                base_url=base_url,
-                account=account,
-                timeout=timeout,
-                max_retries=max_retries,
-                default_headers=default_headers,
-            ),
-        )
+        token = _copying_same_url.set(isinstance(base_url, NotGiven))
+        try:
+            copy = type(self)(
+                http_client=self._http,
+                **self._options_for_copy(
+                    api_key=api_key,
+                    base_url=base_url,
+                    account=account,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                    default_headers=default_headers,
+                ),
+            )
+        finally:
+            _copying_same_url.reset(token)
         copy._owns_http = False
         return copy
 
@@ -522,7 +572,7 @@ class AsyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = await self._http.send(request, stream=stream)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 if attempt < retries_allowed and _retry.should_retry_exception(exc, idempotent=idempotent):
                     delay = _retry.retry_delay(attempt, None)
                     logger.info(
@@ -601,5 +651,7 @@ class AsyncAPIClient(BaseClient):
         response = await self.stream_response(kwargs, idempotent=idempotent, **options)
         try:
             return await async_write_stream(response.aiter_bytes(), destination)
+        except httpx.RequestError as exc:
+            raise connection_error(exc, response.request) from exc
         finally:
             await response.aclose()

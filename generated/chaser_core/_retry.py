@@ -49,10 +49,12 @@ def retry_after_seconds(headers: httpx.Headers, *, now: Callable[[], float] = ti
     return max(email.utils.mktime_tz(parsed) - now(), 0.0)
 
 
-def backoff_delay(retries_taken: int, *, rand: Callable[[], float] = random.random) -> float:
+def backoff_delay(retries_taken: int, *, rand: Callable[[], float] | None = None) -> float:
     """Exponential backoff with up to 25% downward jitter: 0.5, 1, 2, 4, 8, 8, ... seconds."""
     delay = min(INITIAL_RETRY_DELAY * (2.0**retries_taken), MAX_RETRY_DELAY)
-    return delay * (1.0 - 0.25 * rand())
+    # random.random is looked up per call (not bound as a default) so a test can pin the jitter.
+    jitter = random.random() if rand is None else rand()
+    return delay * (1.0 - 0.25 * jitter)
 
 
 def retry_delay(retries_taken: int, headers: httpx.Headers | None) -> float:

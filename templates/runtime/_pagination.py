@@ -37,6 +37,20 @@ class PaginationSpec:
     total_attr: str | None = None
     has_more_attr: str | None = None
 
+    def take_paging_from_extra_query(
+        self, kwargs: Mapping[str, Any], options: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """An offset or cursor given in extra_query is where the listing starts: move it into the
+        request's own query, so later pages continue from it instead of repeating it."""
+        extra_query = options.get("extra_query")
+        paging = {self.offset_param, self.cursor_param} - {None}
+        if not extra_query or not paging & set(extra_query):
+            return dict(kwargs), dict(options)
+        start = {key: value for key, value in extra_query.items() if key in paging}
+        rest = {key: value for key, value in extra_query.items() if key not in paging}
+        params = {**(kwargs.get("params") or {}), **start}
+        return {**kwargs, "params": params}, {**options, "extra_query": rest or None}
+
     def items_of(self, page: Any) -> list[Any]:
         items = getattr(page, self.items, None)
         return items if isinstance(items, list) else []
@@ -46,7 +60,7 @@ class PaginationSpec:
         items = self.items_of(page)
         if not items:
             return None
-        has_more = getattr(page, self.has_more_attr, None) if self.has_more_attr else None
+        has_more = _present(getattr(page, self.has_more_attr, None)) if self.has_more_attr else None
         if has_more is False:
             return None
         if self.style == "cursor":
@@ -58,7 +72,7 @@ class PaginationSpec:
         assert self.offset_param
         offset = params.get(self.offset_param)
         next_offset = (offset if isinstance(offset, int) else 0) + len(items)
-        total = getattr(page, self.total_attr, None) if self.total_attr else None
+        total = _present(getattr(page, self.total_attr, None)) if self.total_attr else None
         if isinstance(total, int) and not isinstance(total, bool) and next_offset >= total:
             return None
         if has_more is None and not isinstance(total, int):
@@ -67,6 +81,11 @@ class PaginationSpec:
             if isinstance(limit, int) and len(items) < limit:
                 return None
         return {**params, self.offset_param: next_offset}
+
+
+def _present(value: Any) -> Any:
+    """A field the page left out (UNSET) says as little as one the spec does not have (None)."""
+    return None if isinstance(value, Unset) else value
 
 
 class _PageBase(Generic[ItemT, PageT]):
@@ -173,10 +192,9 @@ class AsyncPaginator(Generic[ItemT, PageT]):
         options: Mapping[str, Any],
     ) -> None:
         self._client = client
-        self._kwargs = kwargs
+        self._kwargs, self._options = spec.take_paging_from_extra_query(kwargs, options)
         self._parser = parser
         self._spec = spec
-        self._options = options
 
     async def _first_page(self) -> AsyncPage[ItemT, PageT]:
         page = await self._client.request(self._kwargs, self._parser, idempotent=True, **self._options)
@@ -199,6 +217,7 @@ def sync_paginate(
     options: Mapping[str, Any],
 ) -> SyncPage[Any, PageT]:
     """The first page (or, in raw-response mode, the first page's APIResponse)."""
+    kwargs, options = spec.take_paging_from_extra_query(kwargs, options)
     if raw_response_mode.get():
         response, retries = client._send(kwargs, idempotent=True, **options)
         return APIResponse(  # type: ignore[return-value]

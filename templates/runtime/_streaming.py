@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
-from ._exceptions import APIConnectionError, APIResponseValidationError
+from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError
 from ._response import APIResponse, raw_response_mode
 
 if TYPE_CHECKING:
@@ -26,6 +26,17 @@ if TYPE_CHECKING:
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
 SSE_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+
+
+def _is_empty(event: ServerSentEvent) -> bool:
+    """A block with neither data nor an event name: a comment (keep-alive) or only id/retry.
+
+    Such a block is not an event (https://html.spec.whatwg.org/multipage/server-sent-events.html
+    #dispatchMessage: an empty data buffer dispatches nothing), but httpx-sse 0.4 yields one,
+    named "message", for every keep-alive once the stream has sent an id. The cost: a bare
+    `data:` line (empty data, default name) is skipped too; it carries nothing.
+    """
+    return not event.data and event.event == "message"
 
 
 class Stream:
@@ -40,16 +51,19 @@ class Stream:
 
     def __next__(self) -> ServerSentEvent:
         try:
-            return next(self._events)
+            event = next(self._events)
+            while _is_empty(event):
+                event = next(self._events)
+            return event
         except StopIteration:
             self.close()
             raise
         except SSEError as exc:
             self.close()
             raise APIResponseValidationError(str(exc), response=self.response) from exc
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             self.close()
-            raise APIConnectionError(f"the event stream broke: {type(exc).__name__}", request=self.response.request) from exc
+            raise _broken(exc, self.response) from exc
 
     def close(self) -> None:
         self.response.close()
@@ -73,16 +87,19 @@ class AsyncStream:
 
     async def __anext__(self) -> ServerSentEvent:
         try:
-            return await self._events.__anext__()
+            event = await self._events.__anext__()
+            while _is_empty(event):
+                event = await self._events.__anext__()
+            return event
         except StopAsyncIteration:
             await self.close()
             raise
         except SSEError as exc:
             await self.close()
             raise APIResponseValidationError(str(exc), response=self.response) from exc
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             await self.close()
-            raise APIConnectionError(f"the event stream broke: {type(exc).__name__}", request=self.response.request) from exc
+            raise _broken(exc, self.response) from exc
 
     async def close(self) -> None:
         await self.response.aclose()
@@ -94,18 +111,44 @@ class AsyncStream:
         await self.close()
 
 
+def _broken(exc: httpx.RequestError, response: httpx.Response) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"the event stream timed out: {type(exc).__name__}", request=response.request)
+    return APIConnectionError(f"the event stream broke: {type(exc).__name__}", request=response.request)
+
+
+def _not_an_event_stream(response: httpx.Response) -> APIResponseValidationError | None:
+    """Checked when the stream opens, so the caller's own call fails, not a later next()."""
+    content_type = response.headers.get("content-type", "")
+    if content_type.partition(";")[0].strip().lower() == "text/event-stream":
+        return None
+    return APIResponseValidationError(
+        f"expected a text/event-stream response, got {content_type or 'no content type'}", response=response
+    )
+
+
 def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: Mapping[str, Any]) -> Stream:
     """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
     headers = {**SSE_HEADERS, **(options.get("extra_headers") or {})}
-    response = client.stream_response(kwargs, idempotent=True, **{**options, "extra_headers": headers})
+    response, retries = client._send(kwargs, idempotent=True, stream=True, **{**options, "extra_headers": headers})
+    error = _not_an_event_stream(response)
+    if error is not None:
+        response.close()
+        raise error
     if raw_response_mode.get():
-        return APIResponse(response, lambda: Stream(response))  # type: ignore[return-value]
+        return APIResponse(response, lambda: Stream(response), retries_taken=retries)  # type: ignore[return-value]
     return Stream(response)
 
 
 async def async_open_stream(client: AsyncAPIClient, kwargs: Mapping[str, Any], options: Mapping[str, Any]) -> AsyncStream:
     headers = {**SSE_HEADERS, **(options.get("extra_headers") or {})}
-    response = await client.stream_response(kwargs, idempotent=True, **{**options, "extra_headers": headers})
+    response, retries = await client._send(
+        kwargs, idempotent=True, stream=True, **{**options, "extra_headers": headers}
+    )
+    error = _not_an_event_stream(response)
+    if error is not None:
+        await response.aclose()
+        raise error
     if raw_response_mode.get():
-        return APIResponse(response, lambda: AsyncStream(response))  # type: ignore[return-value]
+        return APIResponse(response, lambda: AsyncStream(response), retries_taken=retries)  # type: ignore[return-value]
     return AsyncStream(response)
