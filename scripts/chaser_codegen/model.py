@@ -740,10 +740,14 @@ class _Builder:
         elif isinstance(prop, ModelProperty):
             model_class = prop.class_info.name
             annotation = f"{annotation} | Mapping[str, Any]"
-        elif isinstance(prop, UnionProperty) and all(isinstance(p, ModelProperty) for p in prop.inner_properties):
+        elif isinstance(prop, UnionProperty) and all(
+            isinstance(p, ModelProperty) for p in prop.inner_properties
+        ):
             # Its properties could not be flattened (a name clashes with a parameter): take the
             # union, or a plain dict that the first matching variant reads.
-            variant_classes = tuple(p.class_info.name for p in prop.inner_properties if isinstance(p, ModelProperty))
+            variant_classes = tuple(
+                p.class_info.name for p in prop.inner_properties if isinstance(p, ModelProperty)
+            )
             annotation = f"{annotation} | Mapping[str, Any]"
         if model_class or variant_classes:
             imports |= {"from collections.abc import Mapping", "from typing import Any"}

@@ -131,7 +131,8 @@ def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
         new_key = key
         if len(key) > MAX_NAME_LENGTH:
             new_key = _shorten(key)
-        title = schema.get("title") if isinstance(schema, dict) else None
+        # openapi-python-client names a model after `title or key`: an empty title does not count.
+        title = (schema.get("title") or None) if isinstance(schema, dict) else None
         if isinstance(title, str) and (len(title) > MAX_NAME_LENGTH or _class_name(title) in taken):
             clash = taken.get(_class_name(title), "a long title")
             del schema["title"]

@@ -257,8 +257,9 @@ class MockAPI:
     ) -> None:
         """Answer `name` with this response from now on (requests are still validated)."""
         self._operation(name)
+        answer_headers = {"x-request-id": "req_mock", **(headers or {})}
         self._overrides[name] = lambda request: httpx.Response(
-            status_code, json=json, content=content, headers=headers, request=request
+            status_code, json=json, content=content, headers=answer_headers, request=request
         )
 
     def respond_with(self, name: str, handler: Callable[[httpx.Request], httpx.Response]) -> None:

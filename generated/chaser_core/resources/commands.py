@@ -323,11 +323,6 @@ class CommandsResource(SyncAPIResource):
         from_: int | Unset = UNSET,
         interval_ms: int | Unset = UNSET,
         max_bytes: int | Unset = UNSET,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """The URL of stream(), for an EventSource client of your own. Sends nothing."""
 
@@ -625,11 +620,6 @@ class AsyncCommandsResource(AsyncAPIResource):
         from_: int | Unset = UNSET,
         interval_ms: int | Unset = UNSET,
         max_bytes: int | Unset = UNSET,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> str:
         """The URL of stream(), for an EventSource client of your own. Sends nothing."""
 

@@ -1,0 +1,60 @@
+"""The README's examples run, as a new user would run them, against chaser_core.testing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from chaser_core.testing import MockAPI
+
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+
+
+def ready_session(api: MockAPI) -> dict:
+    return {**api.example_response("sessions.get"), "id": "s_1", "status": "ready"}
+
+
+@pytest.fixture
+def api(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHASER_API_KEY", "sk_readme")
+    for name in ("CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text("print('hello')\n")
+    monkeypatch.setattr("chaser_core._waiters.time.sleep", lambda seconds: None)
+    with MockAPI() as mock:
+        mock.respond("sessions.get", json=ready_session(mock))
+        mock.respond("sessions.create", json=ready_session(mock))
+        mock.respond("commands.get", json={"command_id": "c_1", "status": "exited", "exit_code": 0})
+        mock.respond("jobs.get", json={"id": "j_1", "status": "completed"})
+        yield mock
+
+
+def test_the_readme_has_the_examples_this_test_runs():
+    assert len(PYTHON_BLOCKS) >= 8
+
+
+def run_block(index: int, block: str, namespace: dict) -> None:
+    exec(compile(block, f"README.md python block {index}", "exec"), namespace)
+
+
+def test_every_usage_example_of_the_readme_runs(api):
+    namespace: dict = {"Path": Path, "command_id": "c_1", "job": type("Job", (), {"id": "j_1"})()}
+    for index, block in enumerate(PYTHON_BLOCKS):
+        if "MockAPI" not in block:
+            run_block(index, block, namespace)
+    assert api.calls("sessions.create") and api.calls("exec.in_session") and api.calls("files.upload")
+
+
+def test_the_testing_example_of_the_readme_runs(monkeypatch):
+    monkeypatch.setenv("CHASER_API_KEY", "sk_readme")
+    namespace: dict = {
+        "run_my_deploy": lambda client: client.sessions.create(session_type="sandbox", ephemeral=True)
+    }
+    (block,) = [b for b in PYTHON_BLOCKS if "MockAPI" in b]
+    run_block(0, block, namespace)
+    namespace["test_my_deploy_script"]()
