@@ -107,6 +107,11 @@ class BaseClient:
         self._base_url_text = str(self._base_url)
         account = account if account is not None else os.environ.get(ENV_ACCOUNT)
         self._account = account.strip() or None if account else None
+        if self._account is not None and not self._account.isascii():
+            # X-Chaser-Account is an HTTP header, and httpx (rightly) sends only ASCII there.
+            raise ConfigurationError(
+                f"account {self._account!r} is not ASCII: pass the account's id instead of its name"
+            )
         self._timeout: Timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
         self._max_retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
         if self._max_retries < 0:

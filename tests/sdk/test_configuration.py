@@ -308,3 +308,9 @@ async def test_copies_of_an_insecure_client_do_not_warn_again(cls: type[Any]) ->
         client.with_account("team").with_options(max_retries=0)
     with pytest.warns(InsecureBaseURLWarning):
         client.with_options(base_url="http://other.example.com")
+
+
+@pytest.mark.parametrize("cls", [Chaser, AsyncChaser])
+async def test_a_non_ascii_account_name_is_refused_at_construction(cls: type[Any]) -> None:
+    with pytest.raises(ConfigurationError, match="pass the account's id"):
+        cls(api_key=KEY, account="Équipe")
