@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode
 
+from ._exceptions import ChaserError
+
 if TYPE_CHECKING:
     from ._base_client import BaseClient
     from ._files import FileInput
@@ -79,6 +81,38 @@ class SessionsHelpers:
         scheme, rest = base.split("://", 1)
         ws_scheme = "wss" if scheme == "https" else "ws"
         return f"{ws_scheme}://{rest}/v1/sessions/{quote(session_id, safe='')}/pty?{urlencode({'mode': mode})}"
+
+
+class _SyncBrowser(Protocol):
+    def version(self, id: str) -> Any: ...
+
+
+class _AsyncBrowser(Protocol):
+    async def version(self, id: str) -> Any: ...
+
+
+def _debugger_url(session_id: str, version: Any) -> str:
+    url = getattr(version, "web_socket_debugger_url", None)
+    if not isinstance(url, str) or not url:
+        raise ChaserError(f"browser session {session_id} exposes no webSocketDebuggerUrl (is it ready?)")
+    return url
+
+
+class BrowserHelpers:
+    __requires__ = ("version",)
+
+    def cdp_websocket_url(self: _SyncBrowser, session_id: str) -> str:
+        """The Chrome DevTools Protocol WebSocket URL of a ready browser session, for a CDP client
+        such as Playwright's connect_over_cdp(). Call sessions.wait_until_ready() first."""
+        return _debugger_url(session_id, self.version(session_id))
+
+
+class AsyncBrowserHelpers:
+    __requires__ = ("version",)
+
+    async def cdp_websocket_url(self: _AsyncBrowser, session_id: str) -> str:
+        """The Chrome DevTools Protocol WebSocket URL of a ready browser session."""
+        return _debugger_url(session_id, await self.version(session_id))
 
 
 class AsyncSessionsHelpers(SessionsHelpers):

@@ -10,7 +10,13 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from chaser_core import APIConnectionError, InternalServerError, NotFoundError, UploadTooLargeError
+from chaser_core import (
+    APIConnectionError,
+    ChaserError,
+    InternalServerError,
+    NotFoundError,
+    UploadTooLargeError,
+)
 from chaser_core._api.models.session_file_upload_response import SessionFileUploadResponse
 
 from .conftest import multipart_fields, run
@@ -309,3 +315,20 @@ async def test_session_url_helpers_follow_a_local_http_base_url(make_client: Any
 async def test_forward_url_rejects_an_invalid_port(client: Any, port: int) -> None:
     with pytest.raises(ValueError, match="port"):
         client.sessions.forward_url("s1", port)
+
+
+async def test_cdp_websocket_url_reads_the_debugger_url_of_the_browser(
+    client: Any, api: respx.MockRouter
+) -> None:
+    api.get("/v1/sessions/b1/json/version").respond(
+        json={"Browser": "Chrome/130", "webSocketDebuggerUrl": "wss://x/devtools/b1"}
+    )
+
+    assert await run(client.browser.cdp_websocket_url("b1")) == "wss://x/devtools/b1"
+
+
+async def test_cdp_websocket_url_of_a_browser_not_ready_raises(client: Any, api: respx.MockRouter) -> None:
+    api.get("/v1/sessions/b1/json/version").respond(json={"Browser": "Chrome/130"})
+
+    with pytest.raises(ChaserError, match="no webSocketDebuggerUrl"):
+        await run(client.browser.cdp_websocket_url("b1"))

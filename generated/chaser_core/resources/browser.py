@@ -11,6 +11,7 @@ from chaser_core._api.models.browser_cdp_version_info import BrowserCdpVersionIn
 from .. import _parsing as _p
 from .._api.api.browser import browser_list_targets as _browser_list_targets_api
 from .._api.api.browser import browser_version as _browser_version_api
+from .._helpers import AsyncBrowserHelpers, BrowserHelpers
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -24,7 +25,7 @@ _BROWSER_LIST_TARGETS = _p.list_of(_p.model(BrowserCdpTargetInfo))
 _BROWSER_VERSION = _p.model(BrowserCdpVersionInfo)
 
 
-class BrowserResource(SyncAPIResource):
+class BrowserResource(BrowserHelpers, SyncAPIResource):
     """client.browser: list_targets, version."""
 
     @cached_property
@@ -116,7 +117,7 @@ class BrowserResourceWithRawResponse:
         self.version = to_raw_response_wrapper(resource.version)
 
 
-class AsyncBrowserResource(AsyncAPIResource):
+class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
     """client.browser: list_targets, version."""
 
     @cached_property
