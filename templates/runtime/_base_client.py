@@ -283,6 +283,31 @@ class BaseClient:
             )
 
     @staticmethod
+    def _retry_delay(
+        request: httpx.Request,
+        retries_left: bool,
+        idempotent: bool,
+        attempt: int,
+        *,
+        error: Exception | None = None,
+        response: httpx.Response | None = None,
+    ) -> float | None:
+        """How long to wait before the next attempt, or None when this failure is final."""
+        if not retries_left:
+            return None
+        if error is not None:
+            if not _retry.should_retry_exception(error, idempotent=idempotent):
+                return None
+            delay, cause = _retry.retry_delay(attempt, None), type(error).__name__
+        else:
+            assert response is not None
+            if not _retry.should_retry_status(response.status_code, idempotent=idempotent):
+                return None
+            delay, cause = _retry.retry_delay(attempt, response.headers), f"HTTP {response.status_code}"
+        logger.info("Retrying %s %s in %.2fs after %s", request.method, request.url, delay, cause)
+        return delay
+
+    @staticmethod
     def _connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
         return connection_error(exc, request)
 
@@ -396,29 +421,22 @@ class SyncAPIClient(BaseClient):
             try:
                 response = self._http.send(request, stream=stream)
             except httpx.RequestError as exc:
-                if attempt < retries_allowed and _retry.should_retry_exception(exc, idempotent=idempotent):
-                    delay = _retry.retry_delay(attempt, None)
-                    logger.info("Retrying %s %s in %.2fs after %s", request.method, request.url, delay, type(exc).__name__)
-                    time.sleep(delay)
-                    attempt += 1
-                    continue
-                raise self._connection_error(exc, request) from exc
-            self._log_response(request, response, started)
-            if response.status_code < 400:
-                return response, attempt
-            if attempt < retries_allowed and _retry.should_retry_status(response.status_code, idempotent=idempotent):
-                delay = _retry.retry_delay(attempt, response.headers)
-                logger.info(
-                    "Retrying %s %s in %.2fs after HTTP %d", request.method, request.url, delay, response.status_code
-                )
+                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, error=exc)
+                if delay is None:
+                    raise self._connection_error(exc, request) from exc
+            else:
+                self._log_response(request, response, started)
+                if response.status_code < 400:
+                    return response, attempt
+                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, response=response)
+                if delay is None:
+                    if stream:
+                        response.read()
+                    response.close()
+                    raise status_error_from_response(response)
                 response.close()
-                time.sleep(delay)
-                attempt += 1
-                continue
-            if stream:
-                response.read()
-                response.close()
-            raise status_error_from_response(response)
+            time.sleep(delay)
+            attempt += 1
 
     def request(
         self,
@@ -552,29 +570,22 @@ class AsyncAPIClient(BaseClient):
             try:
                 response = await self._http.send(request, stream=stream)
             except httpx.RequestError as exc:
-                if attempt < retries_allowed and _retry.should_retry_exception(exc, idempotent=idempotent):
-                    delay = _retry.retry_delay(attempt, None)
-                    logger.info("Retrying %s %s in %.2fs after %s", request.method, request.url, delay, type(exc).__name__)
-                    await anyio.sleep(delay)
-                    attempt += 1
-                    continue
-                raise self._connection_error(exc, request) from exc
-            self._log_response(request, response, started)
-            if response.status_code < 400:
-                return response, attempt
-            if attempt < retries_allowed and _retry.should_retry_status(response.status_code, idempotent=idempotent):
-                delay = _retry.retry_delay(attempt, response.headers)
-                logger.info(
-                    "Retrying %s %s in %.2fs after HTTP %d", request.method, request.url, delay, response.status_code
-                )
+                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, error=exc)
+                if delay is None:
+                    raise self._connection_error(exc, request) from exc
+            else:
+                self._log_response(request, response, started)
+                if response.status_code < 400:
+                    return response, attempt
+                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, response=response)
+                if delay is None:
+                    if stream:
+                        await response.aread()
+                    await response.aclose()
+                    raise status_error_from_response(response)
                 await response.aclose()
-                await anyio.sleep(delay)
-                attempt += 1
-                continue
-            if stream:
-                await response.aread()
-                await response.aclose()
-            raise status_error_from_response(response)
+            await anyio.sleep(delay)
+            attempt += 1
 
     async def request(
         self,
