@@ -9,11 +9,11 @@ staging directory and leaves the output exactly as it was.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -78,7 +78,12 @@ class Timer:
 
 
 def build(inputs: Inputs, staging: Path) -> Result:
-    """Run every stage, writing the output tree into `staging` (which must not exist)."""
+    """Run every stage, writing the output tree into `staging` (which must not exist).
+
+    Validation only checks the document, so it runs in a worker process on the other core while
+    the main process generates; its verdict is awaited before anything is returned, and an
+    invalid spec is reported as such even when a later stage failed because of it.
+    """
     from . import lowlevel, model, normalize, render, validate
     from .load import load_document
     from .overlay import apply_overlay
@@ -92,31 +97,80 @@ def build(inputs: Inputs, staging: Path) -> Result:
         document, applied = timer.stage(
             "overlay", lambda: apply_overlay(document, overlay_doc, source=_display(inputs.overlay))
         )
-    timer.stage("validate", lambda: validate.validate_spec(document, source))
-    exclusions = normalize.load_exclusions(inputs.exclusions)
-    document, notes = timer.stage(
-        "normalize", lambda: normalize.normalize(document, exclusions, source=source)
-    )
-    data = timer.stage("low-level parse", lambda: lowlevel.parse(document, source=source))
-    api = timer.stage(
-        "model",
-        lambda: model.build_api(
-            document,
-            data,
-            package=inputs.package,
-            source=source,
-            exclusions=exclusions,
-            helpers_module=render.RUNTIME / "_helpers.py",
-        ),
-    )
-    api.low_level_data = data
-    package_dir = staging / inputs.package
-    timer.stage("render", lambda: render.render_package(api, package_dir, version=inputs.version))
-    timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))
-    timer.stage("header", lambda: add_headers(staging))
-    timer.stage("format", lambda: format_tree(staging))
-    timer.stage("verify", lambda: verify(staging, api))
+    # The quick structural checks stay in line: later stages rely on them.
+    timer.stage("check", lambda: validate.check_structure(document, source))
+    with background_validation(document, source) as validation:
+        try:
+            exclusions = normalize.load_exclusions(inputs.exclusions)
+            document, notes = timer.stage(
+                "normalize", lambda: normalize.normalize(document, exclusions, source=source)
+            )
+            data = timer.stage("low-level parse", lambda: lowlevel.parse(document, source=source))
+            api = timer.stage(
+                "model",
+                lambda: model.build_api(
+                    document,
+                    data,
+                    package=inputs.package,
+                    source=source,
+                    exclusions=exclusions,
+                    helpers_module=render.RUNTIME / "_helpers.py",
+                ),
+            )
+            api.low_level_data = data
+            package_dir = staging / inputs.package
+            timer.stage("render", lambda: render.render_package(api, package_dir, version=inputs.version))
+            # The import check runs on a copy of the package in a forked child while this process
+            # writes the docs, the headers and runs ruff: none of these changes what importing
+            # the package does (ruff only sorts imports, drops unused ones and lays out code).
+            with import_check(staging, api) as check:
+                timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))
+                timer.stage("header", lambda: add_headers(staging))
+                timer.stage("format", lambda: format_tree(staging))
+                timer.stage("verify (wait)", check.finish)
+        except Exception:
+            validation.raise_if_invalid()  # an invalid spec explains whatever failed after it
+            raise
+        timer.stage("validate (wait)", validation.raise_if_invalid)
+    # The stages that ran in parallel with the others, for the record (and scripts/bench).
+    timer.timings["validate"] = validation.seconds
+    timer.timings["verify"] = check.seconds
     return Result(api=api, notes=notes, applied=applied, timings=timer.timings)
+
+
+class _Validation:
+    def __init__(self, future: Any) -> None:
+        self.future = future
+        self.seconds = 0.0
+
+    def raise_if_invalid(self) -> None:
+        problem, self.seconds = self.future.result()
+        if problem is not None:
+            message, location, hint = problem
+            raise PipelineError("validate", message, location=location, hint=hint)
+
+
+def _validate_in_worker(
+    document: dict[str, Any], source: str
+) -> tuple[tuple[str, str | None, str | None] | None, float]:
+    from . import validate
+
+    started = time.perf_counter()
+    try:
+        validate.validate_spec(document, source)
+    except PipelineError as exc:
+        return (exc.message, exc.location, exc.hint), time.perf_counter() - started
+    return None, time.perf_counter() - started
+
+
+@contextmanager
+def background_validation(document: dict[str, Any], source: str) -> Iterator[_Validation]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the worker starts with the pipeline's modules already imported.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield _Validation(pool.submit(_validate_in_worker, document, source))
 
 
 def generate(inputs: Inputs) -> Result:
@@ -183,44 +237,85 @@ def add_headers(tree: Path) -> None:
             path.write_text(f"<!-- {HEADER} -->\n\n{text}", encoding="utf-8")
 
 
+def _ruff(command: list[str], tree: Path) -> None:
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        output = (completed.stdout + completed.stderr).strip()
+        raise PipelineError(
+            "format", f"{' '.join(command[1:3])} failed:\n{output[:4000]}", location=str(tree)
+        )
+
+
 def format_tree(tree: Path) -> None:
     ruff = _tool("ruff")
-    steps = [
-        [ruff, "check", *RUFF_ARGS, "--fix-only", "--select=I,F401", "--quiet", str(tree)],
-        [ruff, "format", *RUFF_ARGS, "--quiet", str(tree)],
-        # What must never be generated: syntax errors, undefined names, unused or shadowed imports.
-        [ruff, "check", *RUFF_ARGS, "--select=E9,F", "--quiet", str(tree)],
-    ]
-    for command in steps:
-        completed = subprocess.run(command, capture_output=True, text=True, check=False)
-        if completed.returncode != 0:
-            output = (completed.stdout + completed.stderr).strip()
-            raise PipelineError(
-                "format", f"{' '.join(command[1:3])} failed:\n{output[:4000]}", location=str(tree)
-            )
+    # What must never be generated (syntax errors, undefined names), after sorting imports and
+    # removing unused ones; then the layout.
+    _ruff([ruff, "check", *RUFF_ARGS, "--fix", "--select=I,F401,E9,F", "--quiet", str(tree)], tree)
+    _ruff([ruff, "format", *RUFF_ARGS, "--quiet", str(tree)], tree)
 
 
-_VERIFY_SCRIPT = r"""
-import importlib, json, pkgutil, sys
-sys.dont_write_bytecode = True
-root, package, expected = sys.argv[1], sys.argv[2], json.loads(sys.stdin.read())
-sys.path.insert(0, root)
-problems = []
-pkg = importlib.import_module(package)
-for info in pkgutil.walk_packages(pkg.__path__, package + "."):
+class _ImportCheck:
+    def __init__(self, copy: Path, tree: Path, api: Any) -> None:
+        self.copy, self.tree, self.api = copy, tree, api
+        self.handle = start_verify(copy, api)
+        self.finished = False
+        self.seconds = 0.0
+
+    def finish(self) -> None:
+        self.finished = True
+        self.seconds = finish_verify(self.copy, self.api, self.handle, docs=self.tree / "api.md")
+
+
+@contextmanager
+def import_check(tree: Path, api: Any) -> Iterator[_ImportCheck]:
+    with tempfile.TemporaryDirectory(prefix="chaser-verify-") as temporary:
+        copy = Path(temporary) / "tree"
+        shutil.copytree(tree, copy)
+        check = _ImportCheck(copy, tree, api)
+        try:
+            yield check
+        finally:
+            if not check.finished:
+                check.handle[0].kill()  # another stage failed first: its error is the one to report
+
+
+def _verify_in_child(root: str, package: str, expected: list[tuple[str, str, str]], conn: Any) -> None:
+    """In a forked child: import every module of the tree, then look up every surface."""
+    import importlib
+    import pkgutil
+    import traceback
+
+    started = time.perf_counter()
     try:
-        importlib.import_module(info.name)
-    except Exception as exc:
-        problems.append(f"import {info.name}: {type(exc).__name__}: {exc}")
-for module, attribute, what in expected:
-    try:
-        target = importlib.import_module(module)
-        for part in attribute.split("."):
-            target = getattr(target, part)
-    except Exception as exc:
-        problems.append(f"{what}: {module}.{attribute} is missing ({type(exc).__name__})")
-print(json.dumps(problems))
-"""
+        # The child is a copy of this process: forget any chaser_core it had imported (the
+        # tests run the pipeline in a process that uses the installed package).
+        for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
+            del sys.modules[name]
+        sys.dont_write_bytecode = True
+        root = os.path.abspath(root)
+        sys.path.insert(0, root)
+        importlib.invalidate_caches()
+        problems = []
+        imported = importlib.import_module(package)
+        if not str(imported.__file__).startswith(root):
+            problems.append(f"imported {imported.__file__} instead of the generated package")
+        for info in pkgutil.walk_packages(imported.__path__, f"{package}."):
+            try:
+                importlib.import_module(info.name)
+            except Exception as exc:
+                problems.append(f"import {info.name}: {type(exc).__name__}: {exc}")
+        for module, attribute, what in expected:
+            try:
+                target: Any = importlib.import_module(module)
+                for part in attribute.split("."):
+                    target = getattr(target, part)
+            except Exception as exc:
+                problems.append(f"{what}: {module}.{attribute} is missing ({type(exc).__name__})")
+        conn.send(("done", (time.perf_counter() - started, problems)))
+    except BaseException:
+        conn.send(("crashed", traceback.format_exc()))
+    finally:
+        conn.close()
 
 
 def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
@@ -253,9 +348,9 @@ def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
     return expected
 
 
-def verify_docs(tree: Path, api: Any) -> list[str]:
+def verify_docs(path: Path, api: Any) -> list[str]:
     """Every operation must have its section, with its call, in api.md."""
-    docs = (tree / "api.md").read_text(encoding="utf-8") if (tree / "api.md").exists() else ""
+    docs = path.read_text(encoding="utf-8") if path.exists() else ""
     return [
         f"{op.key} docs: api.md has no example of client.{op.qualified_name}()"
         for op in api.operations
@@ -263,28 +358,49 @@ def verify_docs(tree: Path, api: Any) -> list[str]:
     ]
 
 
-def verify(tree: Path, api: Any) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-c", _VERIFY_SCRIPT, str(tree), api.package],
-        input=json.dumps(surface_expectations(api)),
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": ""},
+VERIFY_TIMEOUT = 300.0
+
+
+def start_verify(tree: Path, api: Any) -> tuple[Any, Any]:
+    """Import the tree in a forked child of this process, which has httpx and attrs imported
+    already: a fresh interpreter would spend most of its time getting back to that point."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_verify_in_child, args=(str(tree), api.package, surface_expectations(api), sender), daemon=True
     )
-    if completed.returncode != 0:
+    child.start()
+    sender.close()
+    return child, receiver
+
+
+def finish_verify(tree: Path, api: Any, handle: tuple[Any, Any], *, docs: Path) -> float:
+    """The verdict of the import check (raised as a PipelineError); returns how long it took."""
+    child, receiver = handle
+    try:
+        if not receiver.poll(VERIFY_TIMEOUT):
+            child.kill()
+            raise PipelineError("verify", f"importing the generated package took over {VERIFY_TIMEOUT:.0f} s")
+        outcome, detail = receiver.recv()
+    except EOFError:
+        outcome, detail = "crashed", f"the importing process died (exit code {child.exitcode})"
+    finally:
+        child.join(timeout=10)
+    if outcome == "crashed":
         raise PipelineError(
-            "verify",
-            f"the generated package failed to import:\n{completed.stderr[-4000:]}",
-            location=str(tree),
+            "verify", f"the generated package failed to import:\n{str(detail)[-4000:]}", location=str(tree)
         )
-    problems = json.loads(completed.stdout.strip().splitlines()[-1]) + verify_docs(tree, api)
+    seconds, found = detail
+    problems = list(found) + verify_docs(docs, api)
     if problems:
         raise PipelineError(
             "verify",
             "the generated package is incomplete:\n    " + "\n    ".join(problems[:20]),
             location=str(tree),
         )
+    return float(seconds)
 
 
 def _tool(name: str) -> str:

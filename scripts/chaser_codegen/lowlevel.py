@@ -87,9 +87,12 @@ def _rename_shadowing_parameters(data: GeneratorData, config: Config) -> None:
                     )
 
 
-def render(data: GeneratorData, output_dir: Path, *, custom_templates: Path) -> None:
+def render(
+    data: GeneratorData, output_dir: Path, *, custom_templates: Path, bytecode_cache: Any = None
+) -> None:
     """Write the low-level package (client, models, endpoint modules) into output_dir."""
     project = Project(openapi=data, config=make_config(output_dir), custom_template_path=custom_templates)
+    project.env.bytecode_cache = bytecode_cache
     # Project.build prints "Generating <dir>"; that is its only output and harmless.
     errors = project.build()
     if errors:

@@ -75,9 +75,17 @@ def _pytuple(values: Any) -> str:
     return "(" + ", ".join(items) + ",)"
 
 
+def template_cache() -> jinja2.BytecodeCache:
+    directory = TEMPLATES.parent / ".cache" / "jinja"
+    directory.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(directory))
+
+
 def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SDK_TEMPLATES)),
+        # Compiled templates are cached by their source's checksum: a changed template recompiles.
+        bytecode_cache=template_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -98,7 +106,10 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
     package_dir.mkdir(parents=True)
     with contextlib.redirect_stdout(io.StringIO()):  # openapi-python-client prints progress
         lowlevel.render(
-            lowlevel_data(api), package_dir / lowlevel.LOW_LEVEL_PACKAGE, custom_templates=OAPC_OVERRIDES
+            lowlevel_data(api),
+            package_dir / lowlevel.LOW_LEVEL_PACKAGE,
+            custom_templates=OAPC_OVERRIDES,
+            bytecode_cache=template_cache(),
         )
     for module in sorted(RUNTIME.rglob("*.py")):
         target = package_dir / module.relative_to(RUNTIME)

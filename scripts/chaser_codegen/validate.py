@@ -84,14 +84,20 @@ def _follow(spec: dict[str, Any], ref: str, where: tuple[str | int, ...], source
         node = _target(spec, next_ref)
 
 
-def validate_spec(spec: dict[str, Any], source: str) -> None:
-    """Raise a PipelineError listing the first few problems, each with its JSON pointer."""
-    version = openapi_version(spec, source)
+def check_structure(spec: dict[str, Any], source: str) -> None:
+    """The quick checks later stages rely on: the version, paths, and every $ref resolving."""
+    openapi_version(spec, source)
     if not isinstance(spec.get("paths"), dict):
         raise PipelineError(
             "validate", "the document has no paths object", location=f"{source} {json_pointer('paths')}"
         )
     check_references(spec, source)
+
+
+def validate_spec(spec: dict[str, Any], source: str) -> None:
+    """Raise a PipelineError listing the first few problems, each with its JSON pointer."""
+    check_structure(spec, source)
+    version = openapi_version(spec, source)
 
     # Imported here: the validator is the slowest import of the pipeline and --check rarely needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator

@@ -62,7 +62,7 @@ def test_no_generated_file_contains_a_timestamp_or_the_input_hashes():
     assert source["sha256"] not in text
 
 
-@pytest.mark.parametrize("stage", ["render", "format", "verify"])
+@pytest.mark.parametrize("stage", ["render", "format", "verify", "validate"])
 def test_a_failing_late_stage_leaves_the_output_untouched(tmp_path, monkeypatch, stage):
     out = tmp_path / "out"
     (out / "chaser_core").mkdir(parents=True)
@@ -74,9 +74,12 @@ def test_a_failing_late_stage_leaves_the_output_untouched(tmp_path, monkeypatch,
 
     target = {
         "render": "chaser_codegen.render.render_package",
-        "format": "chaser_codegen.generate.format_tree",
+        "format": "chaser_codegen.generate._ruff",
+        "verify": "chaser_codegen.generate.finish_verify",
+        # validation runs in a forked worker: the patch is inherited by the fork
+        "validate": "chaser_codegen.validate.validate_spec",
     }
-    monkeypatch.setattr(target.get(stage, "chaser_codegen.generate.verify"), explode)
+    monkeypatch.setattr(target[stage], explode)
     with pytest.raises(PipelineError, match="injected failure"):
         pipeline.generate(tiny_inputs(out))
     assert tree_files(out) == before
