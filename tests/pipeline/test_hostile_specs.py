@@ -14,9 +14,7 @@ import pytest
 from chaser_codegen import generate as pipeline
 from chaser_codegen.errors import PipelineError
 
-from tests.conftest import ROOT
-
-EXERCISE = ROOT / "tests" / "fixtures" / "hostile" / "exercise.py"
+from tests.pipeline.packages import exercise, mypy_strict
 
 
 def hostile_spec(marker: Path) -> dict[str, Any]:
@@ -141,11 +139,7 @@ def hostile(tmp_path_factory) -> tuple[Path, Path, pipeline.Result]:
 def test_hostile_strings_generate_a_package_that_imports_and_calls_without_running_them(hostile):
     out, marker, result = hostile
     assert len(result.api.operations) == 2
-    completed = subprocess.run(
-        [sys.executable, str(EXERCISE), str(out)], capture_output=True, text=True, check=False, cwd=out
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    report = json.loads(completed.stdout.splitlines()[-1])
+    report = exercise(out)
     assert report["problems"] == []
     assert len(report["calls"]) == 2 and set(report["cli"]) == {0}
     assert report["modules"] > 20
@@ -166,23 +160,7 @@ def test_no_payload_became_code_in_any_generated_module(hostile):
 
 def test_the_hostile_package_passes_mypy_strict(hostile):
     out, _, _ = hostile
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-error-summary",
-            "--cache-dir",
-            str(out.parent / ".mypy"),
-            "chaser_core",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=out,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:]
+    mypy_strict(out)
 
 
 def test_hostile_text_stays_text_in_the_docs(hostile):

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 from chaser_codegen.check import tree_files
 from chaser_codegen.load import MAX_DEPTH
 
 from tests.conftest import ROOT
+from tests.pipeline.packages import run_generate
 
 VALID = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
 
@@ -114,14 +113,7 @@ def test_a_malformed_spec_fails_clearly_and_changes_nothing(case, tmp_path):
     out = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", out, ignore=shutil.ignore_patterns("__pycache__"))
     before = tree_files(out)
-    completed = subprocess.run(
-        [sys.executable, "-m", "chaser_codegen", "generate", "--spec", str(spec), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": ""},
-    )
+    completed = run_generate("--spec", str(spec), "--out", str(out))
     assert completed.returncode == 2
     assert completed.stderr.startswith(f"error: [{stage}]"), completed.stderr
     assert message in completed.stderr
@@ -138,23 +130,7 @@ def test_a_50_megabyte_document_is_refused_before_parsing(tmp_path):
         handle.write(b'{"openapi": "3.1.0", "x": "')
         handle.write(b"a" * (50 * 1024 * 1024))
         handle.write(b'"}')
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "chaser_codegen",
-            "generate",
-            "--spec",
-            str(spec),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": ""},
-    )
+    completed = run_generate("--spec", str(spec), "--out", str(tmp_path / "out"))
     assert completed.returncode == 2
     assert "the document is 52.4 MB; the limit is 26 MB" in completed.stderr
     assert not (tmp_path / "out").exists()

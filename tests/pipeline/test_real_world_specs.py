@@ -4,17 +4,13 @@ surface (normalizing what openapi-python-client cannot take), type-checks, and r
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from chaser_codegen import generate as pipeline
 from chaser_codegen.model import iter_operations
 
-from tests.conftest import ROOT
 from tests.fixtures.realworld.builder import build
-
-EXERCISE = ROOT / "tests" / "fixtures" / "hostile" / "exercise.py"
+from tests.pipeline.packages import exercise, mypy_strict
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +42,7 @@ def test_clashing_titles_were_normalized_and_reported(real_world):
 
 def test_every_operation_runs_on_every_surface(real_world):
     _, out, _ = real_world
-    completed = subprocess.run(
-        [sys.executable, str(EXERCISE), str(out)], capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    report = json.loads(completed.stdout.splitlines()[-1])
+    report = exercise(out)
     assert report["problems"] == []
     assert len(report["calls"]) == 144
     assert set(report["cli"]) == {0}
@@ -58,20 +50,4 @@ def test_every_operation_runs_on_every_surface(real_world):
 
 def test_the_generated_package_passes_mypy_strict(real_world):
     _, out, _ = real_world
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-error-summary",
-            "--cache-dir",
-            str(out.parent / ".mypy"),
-            "chaser_core",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=out,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:]
+    mypy_strict(out)
