@@ -75,6 +75,8 @@ class BaseClient:
     """Configuration and request building, shared by the sync and async clients."""
 
     _default_base_url: str = "https://api.chaser.sh"
+    # Whether close() closes the httpx client: False for one passed in, and for with_options() copies.
+    _owns_http: bool
 
     def __init__(
         self,
@@ -172,6 +174,42 @@ class BaseClient:
             # must act personally even when the environment names an account.
             options["account"] = ""
         return options
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
+        account: str | None | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Headers | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some settings changed. It shares this client's connection pool."""
+        token = _copying_same_url.set(isinstance(base_url, NotGiven))
+        try:
+            copy = self._copy_sharing_pool(
+                self._options_for_copy(
+                    api_key=api_key,
+                    base_url=base_url,
+                    account=account,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                    default_headers=default_headers,
+                )
+            )
+        finally:
+            _copying_same_url.reset(token)
+        copy._owns_http = False
+        return copy
+
+    def with_account(self, account: str | None) -> Self:
+        """A copy that acts in another account (sent as X-Chaser-Account); None means personal."""
+        return self.with_options(account=account)
+
+    def _copy_sharing_pool(self, options: dict[str, Any]) -> Self:
+        """A new client of this class built from options, on this client's httpx client."""
+        raise NotImplementedError
 
     # -- request building -------------------------------------------------------------------------
 
@@ -361,38 +399,8 @@ class SyncAPIClient(BaseClient):
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS)
 
-    def with_options(
-        self,
-        *,
-        api_key: str | NotGiven = NOT_GIVEN,
-        base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
-        account: str | None | NotGiven = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Headers | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with some settings changed. It shares this client's connection pool."""
-        token = _copying_same_url.set(isinstance(base_url, NotGiven))
-        try:
-            copy = type(self)(
-                http_client=self._http,
-                **self._options_for_copy(
-                    api_key=api_key,
-                    base_url=base_url,
-                    account=account,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                    default_headers=default_headers,
-                ),
-            )
-        finally:
-            _copying_same_url.reset(token)
-        copy._owns_http = False
-        return copy
-
-    def with_account(self, account: str | None) -> Self:
-        """A copy that acts in another account (sent as X-Chaser-Account); None means personal."""
-        return self.with_options(account=account)
+    def _copy_sharing_pool(self, options: dict[str, Any]) -> Self:
+        return type(self)(http_client=self._http, **options)
 
     def close(self) -> None:
         if self._owns_http:
@@ -522,38 +530,8 @@ class AsyncAPIClient(BaseClient):
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS)
 
-    def with_options(
-        self,
-        *,
-        api_key: str | NotGiven = NOT_GIVEN,
-        base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
-        account: str | None | NotGiven = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        default_headers: Headers | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with some settings changed. It shares this client's connection pool."""
-        token = _copying_same_url.set(isinstance(base_url, NotGiven))
-        try:
-            copy = type(self)(
-                http_client=self._http,
-                **self._options_for_copy(
-                    api_key=api_key,
-                    base_url=base_url,
-                    account=account,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                    default_headers=default_headers,
-                ),
-            )
-        finally:
-            _copying_same_url.reset(token)
-        copy._owns_http = False
-        return copy
-
-    def with_account(self, account: str | None) -> Self:
-        """A copy that acts in another account (sent as X-Chaser-Account); None means personal."""
-        return self.with_options(account=account)
+    def _copy_sharing_pool(self, options: dict[str, Any]) -> Self:
+        return type(self)(http_client=self._http, **options)
 
     async def close(self) -> None:
         if self._owns_http:
