@@ -346,10 +346,6 @@ class BaseClient:
         logger.info("Retrying %s %s in %.2fs after %s", request.method, request.url, delay, cause)
         return delay
 
-    @staticmethod
-    def _connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
-        return connection_error(exc, request)
-
 
 def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
     """The typed error for an httpx failure that left us without a (complete) response."""
@@ -438,7 +434,7 @@ class SyncAPIClient(BaseClient):
             except httpx.RequestError as exc:
                 delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, error=exc)
                 if delay is None:
-                    raise self._connection_error(exc, request) from exc
+                    raise connection_error(exc, request) from exc
             else:
                 self._log_response(request, response, started)
                 if response.status_code < 400:
@@ -566,7 +562,7 @@ class AsyncAPIClient(BaseClient):
             except httpx.RequestError as exc:
                 delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, error=exc)
                 if delay is None:
-                    raise self._connection_error(exc, request) from exc
+                    raise connection_error(exc, request) from exc
             else:
                 self._log_response(request, response, started)
                 if response.status_code < 400:
