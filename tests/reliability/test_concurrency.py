@@ -68,8 +68,12 @@ async def test_sync_client_shared_across_8_threads(server: LocalAPI) -> None:
     per_thread = 25
     errors: list[BaseException] = []
     thread_names: set[str] = set()
+    # ThreadPoolExecutor reuses an idle thread rather than start a new one: without the barrier,
+    # a worker that finished before the next submit() left fewer than 8 threads in play.
+    all_started = threading.Barrier(8, timeout=30)
 
     def work(client: Chaser, worker: int) -> list[tuple[str, str]]:
+        all_started.wait()
         pairs = []
         for index in range(per_thread):
             wanted = f"t{worker}-{index}"
