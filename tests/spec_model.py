@@ -12,6 +12,7 @@ from typing import Any
 from chaser_codegen import lowlevel, model, normalize
 from chaser_codegen.load import load_document
 from chaser_codegen.overlay import apply_overlay
+from chaser_codegen.repair import repair_document
 from chaser_codegen.render import RUNTIME
 
 from tests.conftest import EXCLUSIONS, OVERLAY, SPEC
@@ -19,7 +20,8 @@ from tests.conftest import EXCLUSIONS, OVERLAY, SPEC
 
 @functools.cache
 def overlaid_spec() -> dict[str, Any]:
-    document, _ = apply_overlay(load_document(SPEC), load_document(OVERLAY, stage="overlay"))
+    repaired = repair_document(load_document(SPEC)).document
+    document, _ = apply_overlay(repaired, load_document(OVERLAY, stage="overlay"))
     exclusions = normalize.load_exclusions(EXCLUSIONS)
     document, _ = normalize.normalize(document, exclusions, source="spec/openapi.json")
     return document

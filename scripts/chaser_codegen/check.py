@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -52,9 +53,12 @@ def tree_files(root: Path) -> dict[str, bytes]:
     }
 
 
-def compare_trees(expected_root: Path, actual_root: Path) -> TreeDiff:
+def compare_trees(expected_root: Path, actual_root: Path, *, ignore: Collection[str] = ()) -> TreeDiff:
     """What differs in actual_root (the committed tree) from expected_root (a fresh generation)."""
     expected, actual = tree_files(expected_root), tree_files(actual_root)
+    for name in ignore:
+        expected.pop(name, None)
+        actual.pop(name, None)
     return TreeDiff(
         changed=sorted(name for name in expected.keys() & actual.keys() if expected[name] != actual[name]),
         added=sorted(actual.keys() - expected.keys()),  # files someone added by hand
@@ -86,7 +90,7 @@ def input_hash(spec: Path, overlay: Path | None, exclusions: Path | None, versio
     return digest.hexdigest()
 
 
-def output_hash(out: Path) -> str:
+def output_hash(out: Path, report: Path) -> str:
     digest = hashlib.sha256()
     files = (
         sorted(p for p in out.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
@@ -94,7 +98,16 @@ def output_hash(out: Path) -> str:
         else []
     )
     _hash_paths(digest, files, out)
+    digest.update(report.read_bytes() if report.exists() else b"<no report>")
     return digest.hexdigest()
+
+
+def report_is_stale(report: Path, expected: str) -> bool:
+    """The committed repair report differs from the one this generation writes."""
+    try:
+        return report.read_text(encoding="utf-8") != expected
+    except OSError:
+        return True
 
 
 def _record(out: Path) -> Path:

@@ -18,8 +18,12 @@ def _generate_inputs(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         inputs = Inputs.default()
         if args.out is not None:
             inputs.out = Path(args.out).resolve()
+            inputs.report = None  # beside that output, not over the vendored spec's report
         if args.overlay is not None:
             inputs.overlay = Path(args.overlay).resolve()
+        inputs.strict = args.strict
+        if args.report is not None:
+            inputs.report = Path(args.report).resolve()
         return inputs
     if args.out is None:
         raise PipelineError("usage", "--spec needs --out DIR (generated/ belongs to the vendored spec)")
@@ -32,6 +36,8 @@ def _generate_inputs(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         exclusions=Path(args.exclusions).resolve() if args.exclusions else None,
         out=out,
         version=project_version(),
+        report=Path(args.report).resolve() if args.report else None,
+        strict=args.strict,
     )
 
 
@@ -46,6 +52,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = generate(inputs)
     api = result.api
+    # The repair summary goes to stderr even with --quiet: a repair is never silent.
+    print(
+        f"{result.repairs.summary_line()}; the full list is in {_shown(inputs.report_path)}", file=sys.stderr
+    )
     if not args.quiet:
         for note in result.notes:
             text = f"note: {note.location}: {note.change}"
@@ -56,6 +66,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
             f"{inputs.out} in {time.perf_counter() - started:.2f} s ({stages})"
         )
     return 0
+
+
+def _shown(path: Path) -> str:
+    from .generate import ROOT
+
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _update_golden() -> int:
@@ -82,7 +101,7 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
 
     started = time.perf_counter()
     inputs_hash = check.input_hash(inputs.spec, inputs.overlay, inputs.exclusions, inputs.version)
-    outputs_hash = check.output_hash(inputs.out)
+    outputs_hash = check.output_hash(inputs.out, inputs.report_path)
     if check.cached_verdict_is_clean(inputs.out, inputs_hash, outputs_hash):
         if not quiet:
             print(
@@ -93,9 +112,14 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
 
     with tempfile.TemporaryDirectory(prefix="chaser-check-") as temporary:
         expected = Path(temporary) / inputs.out.name
-        build(inputs, expected)
-        diff = check.compare_trees(expected, inputs.out)
-    if not diff.clean:
+        result = build(inputs, expected)
+        report = inputs.report_path
+        inside = [report.relative_to(inputs.out).as_posix()] if report.is_relative_to(inputs.out) else []
+        diff = check.compare_trees(expected, inputs.out, ignore=inside)
+    stale_report = check.report_is_stale(inputs.report_path, result.repairs.dumps())
+    if not diff.clean or stale_report:
+        if stale_report:
+            print(f"  changed: {_shown(inputs.report_path)} (the repair report)", file=sys.stderr)
         print(diff.report(inputs.out.name), file=sys.stderr)
         return 1
     check.remember_clean(inputs.out, inputs_hash, outputs_hash)
@@ -243,6 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--exclusions", help="exclusions file for --spec")
     gen.add_argument("--out", help="output directory (required with --spec)")
     gen.add_argument("--quiet", action="store_true")
+    gen.add_argument("--strict", action="store_true", help="fail when the spec needs any repair")
+    gen.add_argument(
+        "--report",
+        help="write the repair report here (default: spec/repairs.json, or OUT/repairs.json with --out)",
+    )
     gen.add_argument(
         "--update-golden", action="store_true", help="rewrite the golden records of tests/fixtures/"
     )

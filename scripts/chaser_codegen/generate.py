@@ -1,5 +1,5 @@
-"""The pipeline end to end: load -> overlay -> validate -> normalize -> low-level parse -> model
--> render -> header -> format -> verify -> write.
+"""The pipeline end to end: load -> repair -> overlay -> validate -> normalize -> low-level parse
+(with its repairs) -> model -> render -> header -> format -> verify -> write.
 
 Everything is rendered into a staging directory next to the output. Only when every stage has
 passed (the package imports, every operation is on every surface, ruff has formatted it) does
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import PipelineError
+from .repair import RepairLog
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "chaser_core"
@@ -40,6 +41,9 @@ class Inputs:
     out: Path
     package: str = PACKAGE
     version: str = "0.0.0"
+    # Where the repair report goes: spec/repairs.json for the vendored spec, else OUT/repairs.json.
+    report: Path | None = None
+    strict: bool = False  # any repair is an error
 
     @classmethod
     def default(cls) -> Inputs:
@@ -49,7 +53,15 @@ class Inputs:
             exclusions=ROOT / "spec" / "exclusions.yaml",
             out=ROOT / "generated",
             version=project_version(),
+            report=ROOT / "spec" / "repairs.json",
         )
+
+    @property
+    def report_path(self) -> Path:
+        return self.report if self.report is not None else self.out / REPORT_NAME
+
+
+REPORT_NAME = "repairs.json"
 
 
 @dataclass
@@ -57,6 +69,7 @@ class Result:
     api: Any
     notes: list[Any]
     applied: list[Any]
+    repairs: RepairLog
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -87,10 +100,15 @@ def build(inputs: Inputs, staging: Path) -> Result:
     from . import lowlevel, model, normalize, render, validate
     from .load import load_document
     from .overlay import apply_overlay
+    from .repair import repair_document
+    from .repair.lowlevel import content_type_overrides
 
     timer = Timer()
     source = _display(inputs.spec)
     document = timer.stage("load", lambda: load_document(inputs.spec))
+    repaired = timer.stage("repair", lambda: repair_document(document, source=source))
+    document, repairs = repaired.document, repaired.log
+    repairs.refuse_if_strict(inputs.strict, source)
     applied: list[Any] = []
     if inputs.overlay is not None:
         overlay_doc = load_document(inputs.overlay, stage="overlay")
@@ -103,9 +121,17 @@ def build(inputs: Inputs, staging: Path) -> Result:
         try:
             exclusions = normalize.load_exclusions(inputs.exclusions)
             document, notes = timer.stage(
-                "normalize", lambda: normalize.normalize(document, exclusions, source=source)
+                "normalize", lambda: normalize.normalize(document, exclusions, source=source, log=repairs)
             )
-            data = timer.stage("low-level parse", lambda: lowlevel.parse(document, source=source))
+            overrides = content_type_overrides(document, repairs)
+            repairs.refuse_if_strict(inputs.strict, source)
+            data = timer.stage(
+                "low-level parse",
+                lambda: lowlevel.parse(
+                    document, source=source, log=repairs, content_type_overrides=overrides
+                ),
+            )
+            repairs.refuse_if_strict(inputs.strict, source)
             api = timer.stage(
                 "model",
                 lambda: model.build_api(
@@ -135,7 +161,7 @@ def build(inputs: Inputs, staging: Path) -> Result:
     # The stages that ran in parallel with the others, for the record (and scripts/bench).
     timer.timings["validate"] = validation.seconds
     timer.timings["verify"] = check.seconds
-    return Result(api=api, notes=notes, applied=applied, timings=timer.timings)
+    return Result(api=api, notes=notes, applied=applied, repairs=repairs, timings=timer.timings)
 
 
 class _Validation:
@@ -180,6 +206,7 @@ def generate(inputs: Inputs) -> Result:
         result = build(inputs, staging)
         with output_lock(inputs.out):
             swap_into_place(staging, inputs.out)
+            result.repairs.write(inputs.report_path)
     return result
 
 

@@ -18,19 +18,21 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
 from .errors import PipelineError
+from .repair.log import RepairLog
 
 OAPC_VERSION = "0.29.1"
 LOW_LEVEL_PACKAGE = "_api"
 
 
-def make_config(output_dir: Path) -> Config:
-    config_file = ConfigFile(
+def make_config(output_dir: Path, config_file: ConfigFile | None = None, **overrides: Any) -> Config:
+    config_file = config_file or ConfigFile(
         # We run ruff once over the whole package afterwards (format stage), not per layer.
         post_hooks=[],
         # Enums as Literal types: callers pass plain strings (session_type="sandbox"), and our
         # literal_enum template override keeps values a newer API adds instead of failing.
         literal_enums=True,
         docstrings_on_attributes=True,
+        **overrides,
     )
     return Config.from_sources(
         config_file,
@@ -42,26 +44,83 @@ def make_config(output_dir: Path) -> Config:
     )
 
 
-def parse(document: dict[str, Any], *, source: str) -> GeneratorData:
-    """Parse the normalized document; every warning openapi-python-client reports is fatal."""
-    config = make_config(Path("unused"))
-    data = GeneratorData.from_dict(document, config=config)
-    if isinstance(data, GeneratorError):
-        raise PipelineError("low-level", _describe(data), location=source)
-    problems: list[str] = [_describe(error) for error in data.errors]
-    for collection in data.endpoint_collections_by_tag.values():
-        problems.extend(_describe(error) for error in collection.parse_errors)
-    if not problems:
-        _rename_shadowing_parameters(data, config)
-    if problems:
-        raise PipelineError(
-            "low-level",
-            "openapi-python-client cannot generate part of the spec (it would skip it):\n    "
-            + "\n    ".join(problems),
-            location=source,
-            hint="fix the construct with the overlay or the normalizer, or list the operation in spec/exclusions.yaml with a reason",
-        )
+def _copy_endpoint(endpoint: Any) -> Any:
+    """The copy openapi-python-client's Endpoint methods need, without the deep copy.
+
+    0.29.1 calls `deepcopy(endpoint)` in `add_parameters`, `_add_responses` and
+    `sort_parameters`, and nowhere else in that module. An endpoint holds its parameters, bodies
+    and responses, whose model properties hold every model they reach: copying those makes each
+    endpoint cost as much as all the models it refers to, which is quadratic on chained schemas
+    (minutes for a spec of a few hundred). What those methods change on the copy is its own
+    lists, its path and the python_name of its parameters (`set_python_name`); so the copy gets
+    new lists and its own parameter objects, and shares the models, which nothing changes here.
+    """
+    import copy
+    import dataclasses
+
+    from openapi_python_client.parser.openapi import Endpoint
+    from openapi_python_client.parser.responses import Responses
+
+    if not isinstance(endpoint, Endpoint):
+        return copy.deepcopy(endpoint)
+    return dataclasses.replace(
+        endpoint,
+        tags=list(endpoint.tags),
+        relative_imports=set(endpoint.relative_imports),
+        query_parameters=[copy.copy(p) for p in endpoint.query_parameters],
+        path_parameters=[copy.copy(p) for p in endpoint.path_parameters],
+        header_parameters=[copy.copy(p) for p in endpoint.header_parameters],
+        cookie_parameters=[copy.copy(p) for p in endpoint.cookie_parameters],
+        responses=Responses(patterns=list(endpoint.responses.patterns), default=endpoint.responses.default),
+        bodies=list(endpoint.bodies),
+        errors=list(endpoint.errors),
+    )
+
+
+def install_patches() -> None:
+    """Patch openapi-python-client (pinned at OAPC_VERSION) where it is worse than linear."""
+    import openapi_python_client
+    from openapi_python_client.parser import openapi as oapc_openapi
+
+    if openapi_python_client.__version__ != OAPC_VERSION:  # pragma: no cover - the pin guards it
+        raise PipelineError("low-level", f"the patches are for openapi-python-client {OAPC_VERSION}")
+    oapc_openapi.deepcopy = _copy_endpoint  # type: ignore[attr-defined,assignment]
+
+
+def parse(
+    document: dict[str, Any],
+    *,
+    source: str,
+    log: RepairLog | None = None,
+    content_type_overrides: dict[str, str] | None = None,
+) -> GeneratorData:
+    """Parse the normalized document; repair what openapi-python-client cannot express (each
+    repair goes into `log`), and fail on anything left that it would skip."""
+    from .repair.lowlevel import parse_until_clean
+
+    install_patches()
+    config = make_config(Path("unused"), content_type_overrides=dict(content_type_overrides or {}))
+
+    def parse_once(spec: dict[str, Any]) -> GeneratorData:
+        data = GeneratorData.from_dict(spec, config=config)
+        if isinstance(data, GeneratorError):
+            raise PipelineError("low-level", _describe(data), location=source)
+        return data
+
+    data = parse_until_clean(document, log if log is not None else RepairLog(), parse_once, source=source)
+    _rename_shadowing_parameters(data, config)
+    _import_unset_for_body_unions(data)
     return data
+
+
+def _import_unset_for_body_unions(data: GeneratorData) -> None:
+    """An endpoint with an optional body of several content types annotates it `A | B | Unset`,
+    but 0.29.1's endpoint template imports only UNSET: give such modules the name (ruff drops
+    it again wherever it goes unused)."""
+    for collection in data.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            if len(endpoint.bodies) > 1:
+                endpoint.relative_imports.add("from ...types import Unset")
 
 
 # Names the endpoint module template uses itself, besides the "client" and "url" that
@@ -82,15 +141,25 @@ def _rename_shadowing_parameters(data: GeneratorData, config: Config) -> None:
         for endpoint in collection.endpoints:
             for location, prop in endpoint.iter_all_parameters():
                 if prop.python_name in SHADOWING_NAMES:
-                    prop.set_python_name(
-                        new_name=UntrustedString(f"{prop.python_name}_{location}"), config=config
-                    )
+                    old = str(prop.python_name)
+                    prop.set_python_name(new_name=UntrustedString(f"{old}_{location}"), config=config)
+                    if location == "path":
+                        # The path template already names its placeholders by python name.
+                        path = endpoint.path.get_untrusted_value().replace(f"{{{old}}}", f"{{{prop.python_name}}}")
+                        endpoint.path = UntrustedString(path)
 
 
 def render(
-    data: GeneratorData, output_dir: Path, *, custom_templates: Path, bytecode_cache: Any = None
+    data: GeneratorData,
+    output_dir: Path,
+    *,
+    custom_templates: Path,
+    bytecode_cache: Any = None,
 ) -> None:
-    """Write the low-level package (client, models, endpoint modules) into output_dir."""
+    """Write the low-level package (client, models, endpoint modules) into output_dir.
+
+    (Content-type overrides only steer parsing, so the renderer's config needs none.)
+    """
     project = Project(openapi=data, config=make_config(output_dir), custom_template_path=custom_templates)
     project.env.bytecode_cache = bytecode_cache
     # Project.build prints "Generating <dir>"; that is its only output and harmless.

@@ -1,4 +1,4 @@
-"""Stage 4, normalize: the reviewed exclusions, and what openapi-python-client cannot take as is.
+"""Stage 5, normalize: the reviewed exclusions, and names openapi-python-client cannot take as is.
 
 - Operations listed in spec/exclusions.yaml are removed, each for its stated reason. An entry
   that matches no operation is stale and fails the run, so the list never lies.
@@ -11,7 +11,8 @@
   that still clash are renamed, with every $ref to them rewritten.
 - Names too long for a file name are shortened (a prefix and a stable hash).
 
-Every change is returned as a note, so nothing happens to the spec without a record.
+An exclusion is returned as a note (it is our reviewed choice); every renaming is a repair,
+recorded in the run's repair log like those of the repair stage.
 """
 
 from __future__ import annotations
@@ -29,8 +30,35 @@ from .errors import PipelineError, json_pointer
 from .load import load_document
 from .model import Exclusion, iter_operations, operation_key
 from .names import ascii_identifier
+from .repair.log import ABSENT, RepairLog
+from .repair.rule import named
 
 MAX_NAME_LENGTH = 60
+
+OPERATION_ID_DERIVED = named(
+    "operation-id-derived",
+    "an operation with no usable operationId gets one from its method and path "
+    "(openapi-python-client names the endpoint module after it)",
+)
+OPERATION_ID_SHORTENED = named(
+    "operation-id-shortened",
+    "an operationId too long for a file name is cut, with a hash of the whole to stay unique",
+)
+OPERATION_ID_CLASH = named(
+    "operation-id-clash",
+    "two operationIds that become the same Python name would overwrite one module; the later "
+    "one gets a numbered suffix",
+)
+MODEL_TITLE_CLASH = named(
+    "model-title-clash",
+    "two schemas whose titles make the same model name (or a title too long for a file name): "
+    "the title is dropped, and the model is named after where it sits",
+)
+MODEL_KEY_RENAMED = named(
+    "model-key-renamed",
+    "component keys that make the same model name (My-Model, MyModel) or are too long: the key "
+    "is renamed, and every $ref to it rewritten",
+)
 
 
 @dataclass(frozen=True)
@@ -60,13 +88,14 @@ def load_exclusions(path: Path | None) -> list[Exclusion]:
 
 
 def normalize(
-    document: dict[str, Any], exclusions: list[Exclusion], *, source: str
+    document: dict[str, Any], exclusions: list[Exclusion], *, source: str, log: RepairLog | None = None
 ) -> tuple[dict[str, Any], list[Note]]:
     result = copy.deepcopy(document)
     notes: list[Note] = []
+    log = log if log is not None else RepairLog()
     _apply_exclusions(result, exclusions, notes)
-    _distinct_operation_ids(result, notes)
-    _distinct_model_names(result, notes)
+    _distinct_operation_ids(result, log)
+    _distinct_model_names(result, log)
     return result, notes
 
 
@@ -90,36 +119,35 @@ def _shorten(name: str) -> str:
     return f"{name[: MAX_NAME_LENGTH - 9]}_{digest}"
 
 
-def _distinct_operation_ids(document: dict[str, Any], notes: list[Note]) -> None:
+def _distinct_operation_ids(document: dict[str, Any], log: RepairLog) -> None:
     seen: dict[str, str] = {}
     for path, method, operation in iter_operations(document):
-        pointer = json_pointer("paths", path, method)
-        original = operation.get("operationId")
+        where = ("paths", path, method, "operationId")
+        original = operation.get("operationId", ABSENT)
         if not isinstance(original, str) or ascii_identifier(original, prefix="op") is None:
             operation["operationId"] = f"{method}_{path}"
-            notes.append(
-                Note(pointer, f"operationId {original!r} unusable; derived one from the method and path")
-            )
+            log.record(OPERATION_ID_DERIVED, where, before=original, after=operation["operationId"])
         name = ascii_identifier(operation["operationId"], prefix="op") or "operation"
         if len(name) > MAX_NAME_LENGTH:
-            name = _shorten(name)
+            before, name = operation["operationId"], _shorten(name)
             operation["operationId"] = name
-            notes.append(Note(pointer, f"operationId too long for a module name; shortened to {name!r}"))
+            log.record(OPERATION_ID_SHORTENED, where, before=before, after=name)
         base, counter = name, 2
         while name in seen:
             name = f"{base}_{counter}"
             counter += 1
         if name != base:
+            before = operation["operationId"]
             operation["operationId"] = name
-            notes.append(Note(pointer, f"operationId clashes with {seen[base]}'s; renamed {name!r}"))
-        seen[name] = pointer
+            log.record(OPERATION_ID_CLASH, where, before=before, after=name)
+        seen[name] = json_pointer("paths", path, method)
 
 
 def _class_name(value: str) -> str:
     return str(ClassName(value, "")).lower()
 
 
-def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
+def _distinct_model_names(document: dict[str, Any], log: RepairLog) -> None:
     schemas = (document.get("components") or {}).get("schemas")
     if not isinstance(schemas, dict):
         return
@@ -134,9 +162,8 @@ def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
         # openapi-python-client names a model after `title or key`: an empty title does not count.
         title = (schema.get("title") or None) if isinstance(schema, dict) else None
         if isinstance(title, str) and (len(title) > MAX_NAME_LENGTH or _class_name(title) in taken):
-            clash = taken.get(_class_name(title), "a long title")
             del schema["title"]
-            notes.append(Note(pointer, f"title {title!r} dropped: its model name clashes with {clash}"))
+            log.record(MODEL_TITLE_CLASH, ("components", "schemas", key, "title"), before=title)
             title = None
         name = _class_name(title if isinstance(title, str) else new_key)
         counter = 2
@@ -146,9 +173,7 @@ def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
             counter += 1
         if new_key != key:
             renames[key] = new_key
-            notes.append(
-                Note(pointer, f"renamed to {new_key!r}: {key!r} clashes or is too long for a model name")
-            )
+            log.record(MODEL_KEY_RENAMED, ("components", "schemas", key), before=key, after=new_key)
         taken[name] = pointer
     # Inline schemas whose titles repeat or name a component: drop the title (their model is
     # then named after where it sits, which openapi-python-client keeps unique).
@@ -157,7 +182,7 @@ def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
         title = schema.get("title")
         if isinstance(title, str):
             inline_titles[_class_name(title)] = inline_titles.get(_class_name(title), 0) + 1
-    for pointer, schema in _inline_schemas(document):
+    for where, schema in _inline_schemas(document):
         title = schema.get("title")
         if isinstance(title, str) and (
             inline_titles[_class_name(title)] > 1
@@ -165,7 +190,7 @@ def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
             or len(title) > MAX_NAME_LENGTH
         ):
             del schema["title"]
-            notes.append(Note(pointer, f"title {title!r} dropped: more than one model would have its name"))
+            log.record(MODEL_TITLE_CLASH, (*where, "title"), before=title)
     if renames:
         document["components"]["schemas"] = {renames.get(key, key): value for key, value in schemas.items()}
         _rewrite_refs(
@@ -174,7 +199,7 @@ def _distinct_model_names(document: dict[str, Any], notes: list[Note]) -> None:
         )
 
 
-def _inline_schemas(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _inline_schemas(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
     """Object schemas that are not components themselves (parameters, bodies, properties...)."""
     components = (document.get("components") or {}).get("schemas") or {}
     roots: list[tuple[Any, tuple[str | int, ...]]] = [(document.get("paths") or {}, ("paths",))]
@@ -185,7 +210,7 @@ def _inline_schemas(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, A
             node, where, nested = stack.pop()
             if isinstance(node, dict):
                 if nested and "title" in node and ("properties" in node or node.get("type") == "object"):
-                    yield json_pointer(*where), node
+                    yield where, node
                 for key, value in node.items():
                     stack.append((value, (*where, key), True))
             elif isinstance(node, list):

@@ -101,18 +101,29 @@ def test_an_invalid_spec_fails_in_validate_and_leaves_the_output_untouched(tmp_p
     assert tree_files(out) == {"keep.txt": b"keep"}
 
 
-def test_an_operation_the_low_level_generator_would_skip_fails_the_run(tmp_path):
+def test_a_body_the_low_level_generator_cannot_read_is_sent_as_bytes_and_reported(tmp_path):
     document = yaml.safe_load(TINY.read_text())
     document["paths"]["/widgets"]["post"]["requestBody"]["content"] = {
         "application/xml": {"schema": {"type": "object"}}
     }
     spec = tmp_path / "xml.yaml"
     spec.write_text(yaml.safe_dump(document))
-    with pytest.raises(PipelineError) as caught:
-        pipeline.generate(tiny_inputs(tmp_path / "out", spec=spec))
-    assert caught.value.stage == "low-level"
-    assert "POST /widgets" in str(caught.value)
-    assert "exclusions.yaml" in str(caught.value)
+    out = tmp_path / "out"
+    result = pipeline.generate(tiny_inputs(out, spec=spec))
+    assert [op.key for op in result.api.operations] == [
+        "GET /widgets",
+        "POST /widgets",
+        "GET /widgets/{widget_id}",
+    ]
+    create = next(op for op in result.api.operations if op.key == "POST /widgets")
+    assert create.body is not None and create.body.kind == "binary"
+    assert [(r.rule, r.pointer) for r in result.repairs.repairs] == [
+        ("unsupported-content-type", "#/paths/~1widgets/post/requestBody/content/application~1xml")
+    ]
+    report = json.loads((out / "repairs.json").read_text())
+    assert report["summary"] == {"unsupported-content-type": 1}
+    low_level = (out / "chaser_core" / "_api" / "api" / "widgets" / "create_widget.py").read_text()
+    assert '"application/xml"' in low_level  # the wire Content-Type is unchanged
 
 
 def test_an_excluded_operation_is_absent_from_every_surface(tmp_path):

@@ -221,7 +221,9 @@ def test_operation_names_that_collide_after_snake_casing_are_made_distinct(tmp_p
         ),
     )
     assert [op.name for op in result.api.operations] == ["get_item", "get_item_2"]
-    assert any("renamed 'get_item_2'" in note.change for note in result.notes)
+    assert [(r.rule, r.before, r.after) for r in result.repairs.repairs] == [
+        ("operation-id-clash", "get_item", "get_item_2")
+    ]
 
 
 def test_model_names_that_collide_are_made_distinct(tmp_path):
@@ -259,7 +261,7 @@ def test_model_names_that_collide_are_made_distinct(tmp_path):
     result = generate(tmp_path, document)
     models = sorted(p.stem for p in (tmp_path / "out" / "chaser_core" / "_api" / "models").glob("*.py"))
     assert {"my_model", "my_model_2", "other"} <= set(models)
-    assert len(result.notes) == 2
+    assert sorted(r.rule for r in result.repairs.repairs) == ["model-key-renamed", "model-title-clash"]
 
 
 def test_names_too_long_for_a_file_are_shortened(tmp_path):
@@ -286,7 +288,7 @@ def test_names_too_long_for_a_file_are_shortened(tmp_path):
         ),
     )
     assert all(len(p.name) < 100 for p in (tmp_path / "out").rglob("*"))
-    assert len(result.notes) == 2
+    assert [r.rule for r in result.repairs.repairs] == ["operation-id-shortened", "model-key-renamed"]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from chaser_codegen.errors import PipelineError
 from chaser_codegen.load import load_document
 from chaser_codegen.model import iter_operations
 from chaser_codegen.overlay import apply_overlay
+from chaser_codegen.repair import repair_document
 
 from tests.conftest import OVERLAY, SPEC
 
@@ -134,8 +135,9 @@ def test_an_unsupported_overlay_version_is_refused():
         apply_overlay(SPEC_DOC, {"overlay": "2.0.0", "info": {"title": "o", "version": "1"}, "actions": [{}]})
 
 
-def test_the_project_overlay_names_every_operation_and_drops_the_authorization_parameter():
-    result, applied = apply_overlay(load_document(SPEC), load_document(OVERLAY, stage="overlay"))
+def test_the_repaired_and_overlaid_spec_names_every_operation_and_has_no_authorization_parameter():
+    repaired = repair_document(load_document(SPEC)).document
+    result, applied = apply_overlay(repaired, load_document(OVERLAY, stage="overlay"))
     operations = iter_operations(result)
     assert len(operations) == 72
     for path, method, op in operations:

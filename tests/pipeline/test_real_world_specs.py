@@ -36,7 +36,7 @@ def test_every_operation_is_generated_including_those_without_an_operation_id(re
 
 def test_clashing_titles_were_normalized_and_reported(real_world):
     _, _, result = real_world
-    dropped = [note for note in result.notes if "title 'Item' dropped" in note.change]
+    dropped = [r for r in result.repairs.repairs if r.rule == "model-title-clash" and r.before == "Item"]
     assert len(dropped) >= 24
 
 

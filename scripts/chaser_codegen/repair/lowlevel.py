@@ -1,0 +1,500 @@
+"""Repairs driven by openapi-python-client's own verdict: what is valid OpenAPI, but that the
+low-level generator cannot express as it stands.
+
+The parse runs; every error it reports (which it would turn into a warning and a dropped model
+or endpoint) is traced back to the place in the document it came from, and a rule for its kind
+rewrites that place: a second inline model with a taken name gets a title of its own, an inline
+model the generator cannot order is moved into components, an allOf whose parts it cannot merge
+is merged here. Only when no exact rewrite exists does a fallback make that one schema `Any`
+(a response, a body, a property): the operation is still generated, typed as far as it can be,
+with the raw response at hand, and the fallback is in the report like every other repair.
+
+The parse then runs again on the repaired document, until it is clean. Errors that are only the
+echo of another (a reference to a model that failed) are left for the next round, when the model
+they point at exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+
+from ..errors import PipelineError, json_pointer
+from ..refs import MISSING, component_ref, lookup, resolve
+from .log import ABSENT, RepairLog
+from .merge import merge_all_of
+from .rule import named
+from .walk import HTTP_METHODS
+
+MAX_ROUNDS = 8
+
+_SCHEMA_HEADER = re.compile(r"Unable to (?:parse|process) schema /components/schemas/(.+?):?$")
+_DUPLICATE_MODEL = re.compile(r'Attempted to generate duplicate models with name "([^"]+)"')
+_CASCADE = "Could not find reference in parsed models or enums"
+_MERGE_FAILURES = (
+    "can't be merged with",
+    "incompatible lists of values",
+    "can't combine enum",
+    "can't combine literal enum",
+    "can't merge list properties",
+    "Cannot take allOf a non-object",
+    "in allOf was not processed",
+)
+
+Path = tuple[str | int, ...]
+
+DUPLICATE_MODEL_NAME = named(
+    "duplicate-model-name",
+    "two schemas would become models of one name (openapi-python-client: 'Attempted to generate "
+    "duplicate models'); the later one gets a title of its own, which names its model",
+)
+HOIST_INLINE_SCHEMA = named(
+    "hoist-inline-schema",
+    "an inline schema the generator cannot build where it stands (an allOf inside a union, "
+    "parsed before the models it extends) moves into components/schemas and is referred to",
+)
+ALLOF_MERGED = named(
+    "allof-merged",
+    "an allOf whose parts the generator cannot merge (a property that is `int | None` in one "
+    "part and `int` in another) is merged here into the one object schema it means",
+)
+ALLOF_CONFLICT_FALLBACK = named(
+    "allof-conflict-fallback",
+    "a property defined in two allOf parts with no exact common type is typed Any (the API "
+    "still checks it); the merged model keeps every other property typed",
+)
+SCHEMA_FALLBACK_ANY = named(
+    "schema-fallback-any",
+    "a schema the generator cannot express by any rule accepts any value (an object, if it was "
+    "one), so that nothing that uses it is dropped",
+)
+RESPONSE_FALLBACK_ANY = named(
+    "response-fallback-any",
+    "a response the generator cannot type is parsed as Any (the raw response stays at hand), "
+    "instead of the operation losing it",
+)
+BODY_FALLBACK_ANY = named(
+    "body-fallback-any",
+    "a request body the generator cannot type is taken as any JSON value (or any form object), "
+    "instead of the operation being dropped",
+)
+PARAMETER_FALLBACK_STRING = named(
+    "parameter-fallback-string",
+    "a parameter the generator cannot type is sent as the string the caller gives, the form "
+    "every parameter has on the wire",
+)
+UNSUPPORTED_CONTENT_TYPE = named(
+    "unsupported-content-type",
+    "a media type the generator cannot read (application/sdp, image/png, text/plain bodies) is "
+    "sent and returned as bytes; the Content-Type on the wire is unchanged",
+)
+
+
+@dataclass
+class Problem:
+    """One error of the low-level parse, and where in the document it points."""
+
+    error: GeneratorError
+    scope: Path  # the component or the operation the error was reported for
+    where: Path | None = None  # the exact schema, response, body or parameter, when found
+
+    @property
+    def text(self) -> str:
+        return f"{self.error.header or ''} {self.error.detail or ''}"
+
+    @property
+    def is_cascade(self) -> bool:
+        return _CASCADE in self.text and not _DUPLICATE_MODEL.search(self.text)
+
+    def describe(self) -> str:
+        # openapi-python-client formats some names as "<...UntrustedString object at 0x...>".
+        text = re.sub(r"<[\w.]*UntrustedString object at 0x[0-9a-f]+>", "…", " ".join(self.text.split()))
+        return f"{json_pointer(*(self.where or self.scope))}: {text[:300]}"
+
+
+def parse_until_clean(
+    document: dict[str, Any], log: RepairLog, parse: Callable[[dict[str, Any]], GeneratorData], *, source: str
+) -> GeneratorData:
+    """Parse, repair what the parse reports, and parse again until nothing is reported."""
+    problems: list[Problem] = []
+    for _ in range(MAX_ROUNDS):
+        data = parse(document)
+        problems = list(_problems(data, document))
+        if not problems:
+            return data
+        if not _repair_round(document, problems, log):
+            break
+    raise PipelineError(
+        "low-level",
+        "openapi-python-client cannot generate part of the spec, and no repair applies:\n    "
+        + "\n    ".join(problem.describe() for problem in problems[:20]),
+        location=source,
+        hint="add a repair rule for this construct (scripts/chaser_codegen/repair/), or change it with the overlay",
+    )
+
+
+# -- finding where each error comes from -------------------------------------------------------
+
+
+def _problems(data: GeneratorData, document: dict[str, Any]) -> Iterator[Problem]:
+    for error in data.errors:
+        header = (error.header or "").strip()
+        match = _SCHEMA_HEADER.search(header)
+        if match:
+            scope: Path = ("components", "schemas", match.group(1))
+        else:
+            scope = ("components",)
+        yield Problem(error, scope, _locate(document, scope, getattr(error, "data", None)))
+    for collection in data.endpoint_collections_by_tag.values():
+        for error in collection.parse_errors:
+            operation = _operation_of(document, error.header or "")
+            scope = operation or ("paths",)
+            yield Problem(error, scope, _locate(document, scope, getattr(error, "data", None)))
+
+
+def _operation_of(document: dict[str, Any], header: str) -> Path | None:
+    match = re.match(r"WARNING parsing (\w+) ", header)
+    if not match:
+        return None
+    method = match.group(1).lower()
+    rest = header[match.end() :]
+    best: str | None = None
+    for template in document.get("paths") or {}:
+        if (
+            isinstance(template, str)
+            and rest.startswith(f"{template} within ")
+            and (best is None or len(template) > len(best))
+        ):
+            best = template
+    return ("paths", best, method) if best is not None and method in HTTP_METHODS else None
+
+
+def _locate(document: dict[str, Any], scope: Path, data: Any) -> Path | None:
+    """The path, under `scope`, of the object openapi-python-client's error carries."""
+    if data is None or not hasattr(data, "model_dump"):
+        return None
+    target = data.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    root = lookup(document, json_pointer(*scope))
+    if root is MISSING:
+        # The error names a model, not a component (an inline model named after its title):
+        # look through every component.
+        scope = ("components",)
+        root = document.get("components")
+    for path, node in _subtree(root, scope):
+        if node == target:
+            return path
+    model_class = type(data)
+    for path, node in _subtree(root, scope):
+        if isinstance(node, dict):
+            try:
+                if model_class.model_validate(node) == data:
+                    return path
+            except Exception:
+                continue
+    return None
+
+
+def _subtree(root: Any, path: Path) -> Iterator[tuple[Path, Any]]:
+    stack: list[tuple[Path, Any]] = [(path, root)]
+    while stack:
+        where, node = stack.pop()
+        yield where, node
+        if isinstance(node, dict):
+            stack.extend(((*where, key), value) for key, value in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend(((*where, index), value) for index, value in reversed(list(enumerate(node))))
+
+
+# -- repairing ----------------------------------------------------------------------------------
+
+
+def _repair_round(document: dict[str, Any], problems: list[Problem], log: RepairLog) -> bool:
+    """Repair the root causes among `problems`; True when the document changed."""
+    taken_titles = _titles(document)
+    changed = False
+    roots = [problem for problem in problems if not problem.is_cascade]
+    for problem in roots:
+        changed |= _repair(document, problem, log, taken_titles)
+    if changed:
+        return True  # the echoes may be gone once their roots are repaired: parse again first
+    for problem in problems:
+        changed |= _fallback(document, problem, log)
+    return changed
+
+
+def _repair(document: dict[str, Any], problem: Problem, log: RepairLog, taken: set[str]) -> bool:
+    text = problem.text
+    duplicate = _DUPLICATE_MODEL.search(text)
+    where = problem.where
+    if duplicate and where is not None:
+        # A model nested in a union member is built twice by openapi-python-client (once with
+        # the union, once when its models are processed), and collides with itself: no title
+        # helps, but the member as a component of its own is built once.
+        member = _enclosing_union_member(where)
+        if member is not None and _builds_a_model(document, member) and _hoist(document, member, log, taken):
+            return True
+        return _retitle(document, where, duplicate.group(1), log, taken)
+    if any(marker in text for marker in _MERGE_FAILURES):
+        return _merge(document, where or problem.scope, log)
+    if "Invalid property in union" in text and where is not None:
+        # The parse stops at the first member that fails; its siblings built the same way would
+        # fail in the next rounds, one per round: move them all now.
+        members = lookup(document, json_pointer(*where[:-1]))
+        siblings = (
+            [(*where[:-1], index) for index in range(len(members))] if isinstance(members, list) else [where]
+        )
+        hoisted = [
+            _hoist(document, sibling, log, taken)
+            for sibling in siblings
+            if _builds_a_model(document, sibling)
+        ]
+        return any(hoisted) or _hoist(document, where, log, taken)
+    return _fallback(document, problem, log)
+
+
+def _retitle(document: dict[str, Any], where: Path, name: str, log: RepairLog, taken: set[str]) -> bool:
+    schema = lookup(document, json_pointer(*where))
+    if not isinstance(schema, dict):
+        return False
+    base = _context_name(where) or name
+    title, counter = base, 2
+    while title.lower() in taken:
+        title = f"{base}{counter}"
+        counter += 1
+    taken.add(title.lower())
+    before = schema.get("title")
+    schema["title"] = title
+    log.record(
+        DUPLICATE_MODEL_NAME, (*where, "title"), before=before if before is not None else ABSENT, after=title
+    )
+    return True
+
+
+def _enclosing_union_member(where: Path) -> Path | None:
+    for index in range(len(where) - 2, 2, -1):
+        if where[index] in ("anyOf", "oneOf") and isinstance(where[index + 1], int):
+            return where[: index + 2]
+    return None
+
+
+def _builds_a_model(document: dict[str, Any], where: Path) -> bool:
+    schema = lookup(document, json_pointer(*where))
+    return isinstance(schema, dict) and "$ref" not in schema and ("allOf" in schema or "properties" in schema)
+
+
+def _hoist(document: dict[str, Any], where: Path, log: RepairLog, taken: set[str]) -> bool:
+    """Move an inline schema into components/schemas and refer to it."""
+    parent = lookup(document, json_pointer(*where[:-1]))
+    schema = lookup(document, json_pointer(*where))
+    if not isinstance(schema, dict) or "$ref" in schema or not isinstance(parent, dict | list):
+        return False
+    base = str(schema.get("title") or _context_name(where) or "Inline")
+    name, counter = base, 2
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    while name in components or name.lower() in taken:
+        name = f"{base}{counter}"
+        counter += 1
+    taken.add(name.lower())
+    components[name] = schema
+    ref = {"$ref": component_ref("schemas", name)}
+    parent[where[-1]] = ref  # type: ignore[index]
+    log.record(
+        HOIST_INLINE_SCHEMA, where, before={"inline schema": schema.get("title") or "(untitled)"}, after=ref
+    )
+    return True
+
+
+def _merge(document: dict[str, Any], where: Path, log: RepairLog) -> bool:
+    """Merge the allOf at (or nearest above) `where` into one schema, the way allOf means it."""
+    for depth in range(len(where), 2, -1):
+        path = where[:depth]
+        schema = lookup(document, json_pointer(*path))
+        if isinstance(schema, dict) and isinstance(schema.get("allOf"), list):
+            merged = merge_all_of(schema, lambda value: resolve(document, value))
+            if merged is None:
+                continue
+            replacement, lossy = merged
+            before = dict(schema)
+            schema.clear()
+            schema.update(replacement)
+            for property_path, detail in lossy:
+                log.record(ALLOF_CONFLICT_FALLBACK, (*path, *property_path), before=detail, after={})
+            log.record(ALLOF_MERGED, path, before=before, after=dict(schema))
+            return True
+    return False
+
+
+def _fallback(document: dict[str, Any], problem: Problem, log: RepairLog) -> bool:
+    """The last resort for one error: the schema it is about accepts any value."""
+    target = problem.where or problem.scope
+    node = lookup(document, json_pointer(*target))
+    if problem.scope[:1] == ("paths",) and len(problem.scope) == 3:
+        return _operation_fallback(document, problem, log)
+    if isinstance(node, dict) and node:
+        before = dict(node)
+        object_like = node.get("type") == "object" or "properties" in node or "allOf" in node
+        node.clear()
+        if object_like:
+            node["type"] = "object"
+        if "description" in before:
+            node["description"] = before["description"]
+        log.record(SCHEMA_FALLBACK_ANY, target, before=before, after=dict(node))
+        return True
+    return False
+
+
+def _operation_fallback(document: dict[str, Any], problem: Problem, log: RepairLog) -> bool:
+    """An operation the generator still cannot express: make the part it fails on untyped."""
+    operation = lookup(document, json_pointer(*problem.scope))
+    if not isinstance(operation, dict):
+        return False
+    text = problem.text
+    status = re.search(r"Cannot parse response for status code (\S+)", text)
+    if status:
+        return _response_fallback(document, problem.scope, operation, status.group(1), log)
+    if problem.where is not None and problem.where[len(problem.scope) : len(problem.scope) + 1] == (
+        "parameters",
+    ):
+        return _parameter_fallback(document, problem.where, log)
+    if "requestBody" in operation:
+        return _body_fallback(document, problem.scope, operation, log)
+    return False
+
+
+def _response_fallback(
+    document: dict[str, Any], scope: Path, operation: dict[str, Any], code: str, log: RepairLog
+) -> bool:
+    responses = operation.get("responses") or {}
+    key = next((k for k in responses if str(k) == code), None)
+    if key is None:
+        return False
+    response = resolve(document, responses[key])
+    if not isinstance(response, dict):
+        return False
+    media_types = response.get("content") or {"application/json": {}}
+    content: dict[str, Any] = {media: {"schema": {}} for media in media_types}
+    replacement = {"description": response.get("description") or "", "content": content}
+    before = responses[key]
+    responses[key] = replacement
+    log.record(RESPONSE_FALLBACK_ANY, (*scope, "responses", key), before=before, after=replacement)
+    return True
+
+
+def _body_fallback(document: dict[str, Any], scope: Path, operation: dict[str, Any], log: RepairLog) -> bool:
+    body = resolve(document, operation["requestBody"])
+    if not isinstance(body, dict):
+        return False
+    content: dict[str, Any] = {}
+    for media in body.get("content") or {}:
+        form = media.startswith(("multipart/", "application/x-www-form-urlencoded"))
+        content[media] = {"schema": {"type": "object"} if form else {}}
+    replacement = {**{k: v for k, v in body.items() if k != "content"}, "content": content}
+    before = operation["requestBody"]
+    operation["requestBody"] = replacement
+    log.record(BODY_FALLBACK_ANY, (*scope, "requestBody"), before=before, after=replacement)
+    return True
+
+
+def _parameter_fallback(document: dict[str, Any], where: Path, log: RepairLog) -> bool:
+    holder = lookup(document, json_pointer(*where[:-1]))
+    parameter = resolve(document, lookup(document, json_pointer(*where)))
+    if not isinstance(holder, list) or not isinstance(parameter, dict):
+        return False
+    replacement = {k: v for k, v in parameter.items() if k not in ("schema", "content")}
+    replacement["schema"] = {"type": "string"}
+    before = holder[where[-1]]  # type: ignore[index]
+    holder[where[-1]] = replacement  # type: ignore[index]
+    log.record(PARAMETER_FALLBACK_STRING, where, before=before, after=replacement)
+    return True
+
+
+# -- names --------------------------------------------------------------------------------------
+
+
+def _titles(document: dict[str, Any]) -> set[str]:
+    """Names already in use: component keys and every title, lower-cased (model names are
+    compared that way, since they become file names)."""
+    taken = {str(name).lower() for name in ((document.get("components") or {}).get("schemas") or {})}
+    for _, node in _subtree(document, ()):
+        if isinstance(node, dict) and isinstance(node.get("title"), str):
+            taken.add(node["title"].lower())
+    return taken
+
+
+def _context_name(where: Path) -> str:
+    """A readable PascalCase name from a location: components/schemas/A/properties/b -> AB."""
+    words = []
+    for part in where:
+        if part in (
+            "components",
+            "schemas",
+            "properties",
+            "paths",
+            "content",
+            "schema",
+            "items",
+            "allOf",
+            "anyOf",
+            "oneOf",
+        ):
+            continue
+        words.extend(re.split(r"[^A-Za-z0-9]+", str(part)))
+    return "".join(word[:1].upper() + word[1:] for word in words if word and not word.isdigit())[:60]
+
+
+# -- content types ------------------------------------------------------------------------------
+
+OCTET_STREAM = "application/octet-stream"
+
+
+def content_type_overrides(document: dict[str, Any], log: RepairLog) -> dict[str, str]:
+    """Media types openapi-python-client cannot read, mapped to application/octet-stream.
+
+    A request body of such a type (`application/sdp`, `text/plain`, `image/png`) is sent as
+    bytes, and a response is returned as bytes: the generator's config maps the type it reads
+    them as, while the Content-Type on the wire stays what the spec says.
+    """
+    from ..lowlevel import make_config
+    from .walk import walk
+
+    config = make_config(_unused_path())
+    overrides: dict[str, str] = {}
+    for node in walk(document):
+        if node.kind != "media-type" or len(node.path) < 2 or node.path[-2] != "content":
+            continue
+        owner = node.path[-3] if len(node.path) >= 3 else None
+        media = str(node.path[-1])
+        in_request = owner == "requestBody" or (
+            len(node.path) >= 4 and node.path[:2] == ("components", "requestBodies")
+        )
+        if _readable(media, config, request=in_request):
+            continue
+        overrides[media] = OCTET_STREAM
+        log.record(
+            UNSUPPORTED_CONTENT_TYPE, node.path, before=media, after=f"{media} (sent and read as bytes)"
+        )
+    return overrides
+
+
+def _readable(media: str, config: Any, *, request: bool) -> bool:
+    from openapi_python_client.strings import get_content_type
+
+    parsed = get_content_type(media, config)
+    if parsed is None:
+        return False
+    if parsed in ("application/json", OCTET_STREAM) or parsed.endswith("+json"):
+        return True
+    if request:
+        return parsed in ("multipart/form-data", "application/x-www-form-urlencoded")
+    return parsed.startswith("text/")
+
+
+def _unused_path() -> Any:
+    from pathlib import Path
+
+    return Path("unused")
