@@ -77,14 +77,89 @@ def _copy_endpoint(endpoint: Any) -> Any:
     )
 
 
+class _UnionCauses:
+    """Keep the reason a union member failed.
+
+    0.29.1's UnionProperty.build answers "Invalid property in union" and drops the member's own
+    error, so nothing says which schema deep inside the member is at fault. Every call to
+    property_from_data goes through `__call__`: when one returns that union error, the error
+    returned just before it (by the member) is attached to it as `cause`, and the repair stage
+    follows the chain down to the schema at fault.
+    """
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+        self.last_error: Any = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from openapi_python_client.parser.errors import PropertyError
+
+        prop, schemas = self.original(*args, **kwargs)
+        if isinstance(prop, PropertyError):
+            if (prop.detail or "").startswith("Invalid property in union") and self.last_error is not prop:
+                prop.cause = self.last_error  # type: ignore[attr-defined]
+            self.last_error = prop
+        return prop, schemas
+
+
+class _SameModelOnce:
+    """Build a model that is already built from the same schema as the same model.
+
+    0.29.1 builds a model nested in a union member twice: once with the union, and again when
+    it processes the member's properties (and a body of several JSON media types with one schema
+    once per media type). The second build collides with the first, "Attempted to generate
+    duplicate models", and the model and all that uses it are dropped. When the model of that
+    name was built from an equal schema, it is the same model: the second build returns it. A
+    different schema under the same name is still an error (the repair stage renames one).
+    """
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        import re
+
+        from attr import evolve
+        from openapi_python_client.parser.errors import PropertyError
+        from openapi_python_client.strings import PythonIdentifier
+
+        prop, schemas = self.original(*args, **kwargs)
+        if isinstance(prop, PropertyError) and prop.data is not None:
+            match = re.search(r'duplicate models with name "([^"]+)"', prop.detail or "")
+            existing = schemas.classes_by_name.get(match.group(1)) if match else None
+            if existing is not None and getattr(existing, "data", None) == prop.data:
+                config = kwargs["config"]
+                name = kwargs["name"]
+                return (
+                    evolve(
+                        existing,
+                        name=name,
+                        required=kwargs["required"],
+                        python_name=PythonIdentifier(value=name, prefix=config.field_prefix),
+                    ),
+                    schemas,
+                )
+        return prop, schemas
+
+
 def install_patches() -> None:
-    """Patch openapi-python-client (pinned at OAPC_VERSION) where it is worse than linear."""
+    """Patch openapi-python-client (pinned at OAPC_VERSION): its endpoint copies, which are
+    worse than linear, and its union errors, which lose their cause. Idempotent."""
     import openapi_python_client
+    from openapi_python_client.parser import bodies, properties, responses
     from openapi_python_client.parser import openapi as oapc_openapi
+    from openapi_python_client.parser.properties.model_property import ModelProperty
 
     if openapi_python_client.__version__ != OAPC_VERSION:  # pragma: no cover - the pin guards it
         raise PipelineError("low-level", f"the patches are for openapi-python-client {OAPC_VERSION}")
     oapc_openapi.deepcopy = _copy_endpoint  # type: ignore[attr-defined,assignment]
+    if not isinstance(ModelProperty.__dict__["build"], _SameModelOnce):
+        ModelProperty.build = _SameModelOnce(ModelProperty.build)  # type: ignore[method-assign]
+    if not isinstance(properties.property_from_data, _UnionCauses):
+        # Modules that imported the function by name hold their own reference: patch each.
+        wrapper = _UnionCauses(properties.property_from_data)
+        for module in (properties, bodies, responses, oapc_openapi):
+            module.property_from_data = wrapper  # type: ignore[attr-defined]
 
 
 def parse(
@@ -145,7 +220,9 @@ def _rename_shadowing_parameters(data: GeneratorData, config: Config) -> None:
                     prop.set_python_name(new_name=UntrustedString(f"{old}_{location}"), config=config)
                     if location == "path":
                         # The path template already names its placeholders by python name.
-                        path = endpoint.path.get_untrusted_value().replace(f"{{{old}}}", f"{{{prop.python_name}}}")
+                        path = endpoint.path.get_untrusted_value().replace(
+                            f"{{{old}}}", f"{{{prop.python_name}}}"
+                        )
                         endpoint.path = UntrustedString(path)
 
 

@@ -512,7 +512,11 @@ class _Builder:
         for tag, collection in data.endpoint_collections_by_tag.items():
             for endpoint in collection.endpoints:
                 path = endpoint.path.get_untrusted_value()
-                self.endpoints[(endpoint.method.lower(), _path_shape(path))] = (str(tag), endpoint)
+                wire_names = tuple(_text(p.name) for p in endpoint.path_parameters)
+                self.endpoints[(endpoint.method.lower(), _path_shape(path, wire_names))] = (
+                    str(tag),
+                    endpoint,
+                )
 
     def model(self, prop: ModelProperty) -> ModelProperty:
         return self.models.get(prop.class_info.name, prop)
@@ -1037,7 +1041,7 @@ class _Builder:
 
     def operation(self, path: str, method: str, operation: dict[str, Any]) -> Operation:
         pointer = ("paths", path, method)
-        found = self.endpoints.get((method, _path_shape(path)))
+        found = self.endpoints.get((method, _path_shape(path, tuple(re.findall(r"{([^}]*)}", path)))))
         if found is None:
             raise self.error(
                 f"openapi-python-client produced no endpoint for {operation_key(method, path)}",
@@ -1322,10 +1326,14 @@ def _shell_quote(text: str) -> str:
     return text if re.fullmatch(r"[A-Za-z0-9_.:/@-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
-def _path_shape(path: str) -> str:
-    """A path with its parameter names blanked: openapi-python-client renames them ({from} ->
-    {from_}), and OpenAPI forbids two paths that differ only in parameter names."""
-    return re.sub(r"{[^}]*}", "{}", path)
+def _path_shape(path: str, wire_names: tuple[str, ...]) -> str:
+    """A path with its placeholders blanked, then the wire names of its parameters in order.
+
+    openapi-python-client renames placeholders after their Python names ({from} -> {from_}),
+    so the names are compared as the spec wrote them; OpenAPI forbids two paths that differ
+    only in those names, but real specs have them (/v2/{name} next to /v2/{parent}).
+    """
+    return re.sub(r"{[^}]*}", "{}", path) + "\0" + "\0".join(wire_names)
 
 
 def _is_precise(parser: str) -> bool:

@@ -43,8 +43,8 @@ _MERGE_FAILURES = (
     "can't combine literal enum",
     "can't merge list properties",
     "Cannot take allOf a non-object",
-    "in allOf was not processed",
 )
+_UNORDERED_ALLOF = "in allOf was not processed"
 
 Path = tuple[str | int, ...]
 
@@ -88,6 +88,11 @@ PARAMETER_FALLBACK_STRING = named(
     "a parameter the generator cannot type is sent as the string the caller gives, the form "
     "every parameter has on the wire",
 )
+ALTERNATIVE_ENCODING_DROPPED = named(
+    "alternative-encoding-dropped",
+    "a request body media type the generator cannot write (application/xml) whose schema is the "
+    "schema of the body's JSON media type is another encoding of the same body: the SDK sends JSON",
+)
 UNSUPPORTED_CONTENT_TYPE = named(
     "unsupported-content-type",
     "a media type the generator cannot read (application/sdp, image/png, text/plain bodies) is "
@@ -104,8 +109,19 @@ class Problem:
     where: Path | None = None  # the exact schema, response, body or parameter, when found
 
     @property
+    def root_cause(self) -> GeneratorError:
+        """The innermost error (a union's failing member's own error; see lowlevel._UnionCauses)."""
+        error = self.error
+        while getattr(error, "cause", None) is not None:
+            error = error.cause  # type: ignore[attr-defined]
+        return error
+
+    @property
     def text(self) -> str:
-        return f"{self.error.header or ''} {self.error.detail or ''}"
+        texts = [f"{self.error.header or ''} {self.error.detail or ''}"]
+        if self.root_cause is not self.error:
+            texts.append(f"because: {self.root_cause.detail or ''}")
+        return " ".join(texts)
 
     @property
     def is_cascade(self) -> bool:
@@ -149,12 +165,22 @@ def _problems(data: GeneratorData, document: dict[str, Any]) -> Iterator[Problem
             scope: Path = ("components", "schemas", match.group(1))
         else:
             scope = ("components",)
-        yield Problem(error, scope, _locate(document, scope, getattr(error, "data", None)))
+        yield _problem(document, error, scope)
     for collection in data.endpoint_collections_by_tag.values():
         for error in collection.parse_errors:
             operation = _operation_of(document, error.header or "")
-            scope = operation or ("paths",)
-            yield Problem(error, scope, _locate(document, scope, getattr(error, "data", None)))
+            yield _problem(document, error, operation or ("paths",))
+
+
+def _problem(document: dict[str, Any], error: GeneratorError, scope: Path) -> Problem:
+    problem = Problem(error, scope)
+    # The innermost error that carries its schema says best where the fault is.
+    for candidate in (problem.root_cause, error):
+        where = _locate(document, scope, getattr(candidate, "data", None))
+        if where is not None:
+            problem.where = where
+            break
+    return problem
 
 
 def _operation_of(document: dict[str, Any], header: str) -> Path | None:
@@ -179,24 +205,34 @@ def _locate(document: dict[str, Any], scope: Path, data: Any) -> Path | None:
     if data is None or not hasattr(data, "model_dump"):
         return None
     target = data.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    root = lookup(document, json_pointer(*scope))
-    if root is MISSING:
-        # The error names a model, not a component (an inline model named after its title):
-        # look through every component.
-        scope = ("components",)
-        root = document.get("components")
-    for path, node in _subtree(root, scope):
-        if node == target:
-            return path
-    model_class = type(data)
-    for path, node in _subtree(root, scope):
-        if isinstance(node, dict):
-            try:
-                if model_class.model_validate(node) == data:
-                    return path
-            except Exception:
-                continue
+    # Look where the error was reported, then (a schema the reporter reached through a $ref,
+    # or a model named after a title rather than a component) through every component.
+    for where in (scope, ("components",)):
+        root = lookup(document, json_pointer(*where))
+        if root is MISSING:
+            continue
+        for path, node in _subtree(root, where):
+            if node == target:
+                return path
+        model_class = type(data)
+        for path, node in _subtree(root, where):
+            if isinstance(node, dict):
+                try:
+                    if model_class.model_validate(node) == data:
+                        return path
+                except Exception:
+                    continue
+        # openapi-python-client splits a nullable schema (or a list of types) into one copy per
+        # type, with its type, default and nullable changed: compare without those.
+        loose = _without_type(target)
+        for path, node in _subtree(root, where):
+            if isinstance(node, dict) and _without_type(node) == loose:
+                return path
     return None
+
+
+def _without_type(schema: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in schema.items() if key not in ("type", "default", "nullable")}
 
 
 def _subtree(root: Any, path: Path) -> Iterator[tuple[Path, Any]]:
@@ -228,40 +264,52 @@ def _repair_round(document: dict[str, Any], problems: list[Problem], log: Repair
 
 
 def _repair(document: dict[str, Any], problem: Problem, log: RepairLog, taken: set[str]) -> bool:
+    """The exact repair for the kind of error `problem` is, or the fallback when there is none."""
     text = problem.text
-    duplicate = _DUPLICATE_MODEL.search(text)
-    where = problem.where
-    if duplicate and where is not None:
-        # A model nested in a union member is built twice by openapi-python-client (once with
-        # the union, once when its models are processed), and collides with itself: no title
-        # helps, but the member as a component of its own is built once.
+    # A schema's own error (a merge failure) carries no schema: it is about the component.
+    where = problem.where or (problem.scope if _is_component(problem.scope) else None)
+    if where is None or not _is_schema_path(where) or lookup(document, json_pointer(*where)) is MISSING:
+        return _fallback(document, problem, log)
+    if _DUPLICATE_MODEL.search(text) or _UNORDERED_ALLOF in text:
+        # A second model of a taken name: openapi-python-client builds a model nested in a union
+        # member twice (so it collides with itself), or two inline schemas derive one name.
+        # An inline model it cannot order (an allOf of a model not processed yet) is the same
+        # story. As a component of its own, each is built once, in order, under its own name.
+        if _is_component(where):
+            return _retitle(document, where, log, taken)
+        # The parse stops at the first union member that fails: its siblings built the same way
+        # would fail in the next rounds, one per round, so they move together.
         member = _enclosing_union_member(where)
-        if member is not None and _builds_a_model(document, member) and _hoist(document, member, log, taken):
-            return True
-        return _retitle(document, where, duplicate.group(1), log, taken)
-    if any(marker in text for marker in _MERGE_FAILURES):
-        return _merge(document, where or problem.scope, log)
-    if "Invalid property in union" in text and where is not None:
-        # The parse stops at the first member that fails; its siblings built the same way would
-        # fail in the next rounds, one per round: move them all now.
-        members = lookup(document, json_pointer(*where[:-1]))
-        siblings = (
-            [(*where[:-1], index) for index in range(len(members))] if isinstance(members, list) else [where]
+        targets = (
+            [where] if member is None or _UNORDERED_ALLOF not in text else _union_members(document, member)
         )
-        hoisted = [
-            _hoist(document, sibling, log, taken)
-            for sibling in siblings
-            if _builds_a_model(document, sibling)
-        ]
-        return any(hoisted) or _hoist(document, where, log, taken)
+        return any([_hoist(document, target, log, taken) for target in targets])
+    if any(marker in text for marker in _MERGE_FAILURES):
+        return _merge(document, where, log) or _fallback(document, problem, log)
     return _fallback(document, problem, log)
 
 
-def _retitle(document: dict[str, Any], where: Path, name: str, log: RepairLog, taken: set[str]) -> bool:
+def _is_schema_path(where: Path) -> bool:
+    return where[:2] == ("components", "schemas") or "schema" in where
+
+
+def _is_component(where: Path) -> bool:
+    return len(where) == 3 and where[:2] == ("components", "schemas")
+
+
+def _union_members(document: dict[str, Any], member: Path) -> list[Path]:
+    members = lookup(document, json_pointer(*member[:-1]))
+    if not isinstance(members, list):
+        return [member]
+    siblings = [(*member[:-1], index) for index in range(len(members))]
+    return [sibling for sibling in siblings if _builds_a_model(document, sibling)]
+
+
+def _retitle(document: dict[str, Any], where: Path, log: RepairLog, taken: set[str]) -> bool:
     schema = lookup(document, json_pointer(*where))
     if not isinstance(schema, dict):
         return False
-    base = _context_name(where) or name
+    base = _context_name(where) or "Model"
     title, counter = base, 2
     while title.lower() in taken:
         title = f"{base}{counter}"
@@ -453,11 +501,17 @@ OCTET_STREAM = "application/octet-stream"
 
 
 def content_type_overrides(document: dict[str, Any], log: RepairLog) -> dict[str, str]:
-    """Media types openapi-python-client cannot read, mapped to application/octet-stream.
+    """Make every request body and response readable by openapi-python-client.
 
-    A request body of such a type (`application/sdp`, `text/plain`, `image/png`) is sent as
-    bytes, and a response is returned as bytes: the generator's config maps the type it reads
-    them as, while the Content-Type on the wire stays what the spec says.
+    - A response with at least one readable media type is read as that one (the generator takes
+      the first it can read); one with none is read as bytes.
+    - A request body media type the generator cannot read is sent as bytes, unless it only
+      re-encodes the schema of a JSON alternative in the same body (application/xml next to
+      application/json, which converted Swagger specs are full of): then the SDK sends JSON,
+      and the alternative is dropped from the document.
+
+    Returns the generator's content-type overrides (media type -> application/octet-stream);
+    the Content-Type on the wire stays what the spec says.
     """
     from ..lowlevel import make_config
     from .walk import walk
@@ -465,20 +519,34 @@ def content_type_overrides(document: dict[str, Any], log: RepairLog) -> dict[str
     config = make_config(_unused_path())
     overrides: dict[str, str] = {}
     for node in walk(document):
-        if node.kind != "media-type" or len(node.path) < 2 or node.path[-2] != "content":
+        if node.kind not in ("request-body", "response") or not isinstance(node.value.get("content"), dict):
             continue
-        owner = node.path[-3] if len(node.path) >= 3 else None
-        media = str(node.path[-1])
-        in_request = owner == "requestBody" or (
-            len(node.path) >= 4 and node.path[:2] == ("components", "requestBodies")
-        )
-        if _readable(media, config, request=in_request):
+        content: dict[str, Any] = node.value["content"]
+        request = node.kind == "request-body"
+        unreadable = [media for media in content if not _readable(str(media), config, request=request)]
+        if not unreadable or (not request and len(unreadable) < len(content)):
             continue
-        overrides[media] = OCTET_STREAM
-        log.record(
-            UNSUPPORTED_CONTENT_TYPE, node.path, before=media, after=f"{media} (sent and read as bytes)"
-        )
+        json_schemas = [
+            media_type.get("schema")
+            for media, media_type in content.items()
+            if isinstance(media_type, dict) and _is_json(str(media))
+        ]
+        for media in unreadable:
+            where = (*node.path, "content", media)
+            schema = content[media].get("schema") if isinstance(content[media], dict) else None
+            if request and schema is not None and schema in json_schemas:
+                log.record(ALTERNATIVE_ENCODING_DROPPED, where, before=content.pop(media))
+                continue
+            overrides[str(media)] = OCTET_STREAM
+            log.record(
+                UNSUPPORTED_CONTENT_TYPE, where, before=media, after=f"{media} (sent and read as bytes)"
+            )
     return overrides
+
+
+def _is_json(media: str) -> bool:
+    parsed = media.split(";")[0].strip().lower()
+    return parsed == "application/json" or parsed.endswith("+json")
 
 
 def _readable(media: str, config: Any, *, request: bool) -> bool:

@@ -153,9 +153,9 @@ def _intersect(
     if plain_second == {}:
         return keep(first)
     if isinstance(plain_first, dict) and isinstance(plain_second, dict):
-        if _without_null(plain_first) == plain_second:
+        if _constraints(_without_null(plain_first)) == plain_second:
             return keep(second)
-        if _without_null(plain_second) == plain_first:
+        if _constraints(_without_null(plain_second)) == plain_first:
             return keep(first)
         enums = _enum_intersection(plain_first, plain_second)
         if enums is not None:

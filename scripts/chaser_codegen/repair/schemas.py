@@ -8,6 +8,7 @@ keyword into the exact equivalent the document's own version has.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..refs import component_ref
@@ -112,7 +113,87 @@ def swagger_file_type(node: Node, ctx: Context) -> None:
         ctx.record(node.path, before=before, after={"type": "string", "format": "binary"})
 
 
+def _annotations_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and all(key in ANNOTATIONS or str(key).startswith("x-") for key in schema)
+
+
+@rule(
+    "allof-annotation-parts",
+    "an allOf part with nothing but annotations (`allOf: [{$ref: X}, {description: ...}]`, the "
+    "way converted specs describe a reference) constrains nothing; its annotations move onto "
+    "the schema itself, which leaves the generator an allOf it can read",
+    kinds={"schema"},
+    restructures=True,
+)
+def allof_annotation_parts(node: Node, ctx: Context) -> None:
+    parts = node.value.get("allOf")
+    if not isinstance(parts, list) or len(parts) < 2 or not any(_annotations_only(part) for part in parts):
+        return
+    before = dict(node.value)
+    kept = [part for part in parts if not _annotations_only(part)]
+    for part in parts:
+        if _annotations_only(part):
+            for key, value in part.items():
+                node.value.setdefault(key, value)
+    if kept:
+        node.value["allOf"] = kept
+    else:
+        del node.value["allOf"]
+    ctx.record(node.path, before=before, after=dict(node.value))
+
+
+@rule(
+    "array-without-items",
+    "an array schema without `items` allows items of any type (JSON Schema); OpenAPI 3.0 "
+    "requires `items`, and the generator refuses an array without them, so `items: {}` says so",
+    kinds={"schema"},
+)
+def array_without_items(node: Node, ctx: Context) -> None:
+    schema = node.value
+    kind = schema.get("type")
+    is_array = kind == "array" or (isinstance(kind, list) and "array" in kind)
+    if is_array and "items" not in schema and "prefixItems" not in schema:
+        schema["items"] = {}
+        ctx.record((*node.path, "items"), after={})
+
+
+@rule(
+    "pattern-not-python-regex",
+    "a `pattern` in a regex dialect Python cannot compile (Unicode classes such as \\p{L}) would "
+    "break validation in the validator, the mock and any user's jsonschema; it is kept as x-pattern",
+    kinds={"schema"},
+)
+def pattern_not_python_regex(node: Node, ctx: Context) -> None:
+    pattern = node.value.get("pattern")
+    if not isinstance(pattern, str):
+        return
+    try:
+        re.compile(pattern)
+    except re.error:
+        del node.value["pattern"]
+        node.value["x-pattern"] = pattern
+        ctx.record(node.path, before={"pattern": pattern}, after={"x-pattern": pattern})
+
+
 # -- 3.1 documents: 3.0 and JSON Schema 2019-09 keywords -----------------------------------------
+
+
+@rule(
+    "examples-map-in-3.1",
+    "a 3.1 schema's `examples` is a list of values; a map of named Example Objects (the media "
+    "type's form) becomes the list of their values",
+    kinds={"schema"},
+    versions={"3.1"},
+)
+def examples_map_in_31(node: Node, ctx: Context) -> None:
+    examples = node.value.get("examples")
+    if not isinstance(examples, dict):
+        return
+    values = [
+        item["value"] if isinstance(item, dict) and "value" in item else item for item in examples.values()
+    ]
+    node.value["examples"] = values
+    ctx.record((*node.path, "examples"), before=examples, after=values)
 
 
 def _is_nullable_marker(schema: Any) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
-from ..refs import resolve
+from ..refs import component_ref, lookup, pointer_parts, resolve
 from .log import ABSENT
 from .metaschema import allowed_fields
 from .rule import Context, rule
@@ -232,3 +233,93 @@ def _path_parameter_names(document: dict[str, Any], parameters: Any) -> set[str]
         ):
             names.add(resolved["name"])
     return names
+
+
+@rule(
+    "parameter-content-to-schema",
+    "openapi-python-client skips a parameter described by `content` instead of `schema`; a "
+    "scalar in a text media type is sent as the plain string a `schema` describes, and anything "
+    "else is taken as the string the caller serializes",
+    kinds={"parameter"},
+)
+def parameter_content_to_schema(node: Node, ctx: Context) -> None:
+    parameter = node.value
+    content = parameter.get("content")
+    if "schema" in parameter or not isinstance(content, dict) or len(content) != 1:
+        return
+    media, media_type = next(iter(content.items()))
+    schema = media_type.get("schema") if isinstance(media_type, dict) else None
+    scalar = isinstance(schema, dict) and schema.get("type") in ("string", "integer", "number", "boolean")
+    textual = str(media).split(";")[0].strip().lower() in ("*/*", "text/plain")
+    replacement = schema if scalar and textual else {"type": "string"}
+    del parameter["content"]
+    parameter["schema"] = replacement
+    ctx.record(node.path, before={"content": content}, after={"schema": replacement})
+
+
+@rule(
+    "deep-reference",
+    "openapi-python-client resolves only references to whole components; a $ref into the middle "
+    "of one (#/components/schemas/A/definitions/b, #/components/parameters/p/schema) points at a "
+    "schema that becomes a component of its own, referred to instead",
+    kinds={"document"},
+    restructures=True,
+)
+def deep_reference(node: Node, ctx: Context) -> None:
+    from .walk import walk
+
+    document = ctx.document
+    hoisted: dict[str, str] = {}  # deep $ref -> the component ref that replaces it
+    for _ in range(MAX_DEEP_REFERENCE_ROUNDS):
+        deep = [
+            schema
+            for schema in (n for n in walk(document) if n.kind == "schema")
+            if _is_deep_schema_ref(schema.value.get("$ref"))
+        ]
+        if not deep:
+            return
+        for schema in deep:
+            ref = schema.value["$ref"]
+            if ref not in hoisted:
+                target = lookup(document, ref)
+                if not isinstance(target, dict):
+                    continue  # dangling: the validate stage names it
+                name = _component_name_for(document, ref)
+                document.setdefault("components", {}).setdefault("schemas", {})[name] = copy.deepcopy(target)
+                hoisted[ref] = component_ref("schemas", name)
+                ctx.record(("components", "schemas", name), after={"copy of": ref})
+            schema.value["$ref"] = hoisted[ref]
+            ctx.record((*schema.path, "$ref"), before=ref, after=hoisted[ref])
+
+
+MAX_DEEP_REFERENCE_ROUNDS = 16
+
+
+def _is_deep_schema_ref(ref: Any) -> bool:
+    parts = pointer_parts(ref) if isinstance(ref, str) else None
+    if parts is None or len(parts) < 2:
+        return False  # external, or not a schema at all: left for the validate stage
+    return not (len(parts) == 3 and parts[:2] == ["components", "schemas"])
+
+
+def _component_name_for(document: dict[str, Any], ref: str) -> str:
+    parts = pointer_parts(ref) or []
+    skip = {
+        "components",
+        "schemas",
+        "properties",
+        "definitions",
+        "$defs",
+        "parameters",
+        "schema",
+        "items",
+        "paths",
+        "content",
+    }
+    words = [w for part in parts if part not in skip for w in re.split(r"[^A-Za-z0-9]+", part)]
+    base = "".join(word[:1].upper() + word[1:] for word in words if word and not word.isdigit()) or "Schema"
+    taken = (document.get("components") or {}).get("schemas") or {}
+    name, counter = base, 2
+    while name in taken:
+        name, counter = f"{base}{counter}", counter + 1
+    return name
