@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,13 +64,17 @@ INITIALIZED = message(None, "notifications/initialized")
 
 
 def run_bridge(
-    lines: list[Any], env: dict[str, str], *options: str, timeout: float = 30
+    lines: list[Any], env: dict[str, str], *options: str, stdin_file: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """Feed the bridge these messages (dicts, lists, or raw text lines), close stdin, wait."""
-    data = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
-    return subprocess.run(
-        [sys.executable, *bridge_args(*options)], input=data.encode(), capture_output=True, env=env, timeout=timeout
-    )
+    """Feed the bridge these messages (dicts, lists, or raw text lines) through a pipe (or from
+    `stdin_file`, a regular file, which the bridge reads differently), then wait for it to end."""
+    data = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines).encode()
+    argv = [sys.executable, *bridge_args(*options)]
+    if stdin_file is None:
+        return subprocess.run(argv, input=data, capture_output=True, env=env, timeout=30)
+    stdin_file.write_bytes(data)
+    with stdin_file.open("rb") as stdin:
+        return subprocess.run(argv, stdin=stdin, capture_output=True, env=env, timeout=30)
 
 
 def stdout_messages(stdout: bytes) -> list[Any]:

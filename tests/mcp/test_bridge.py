@@ -37,7 +37,9 @@ async def agent(
     upstream: FakeChaserMCP, log: Path, *options: str, mode: str = "legacy"
 ) -> AsyncIterator[mcp.Client]:
     """The MCP SDK's client with the bridge as its stdio server; the bridge's stderr goes to `log`."""
-    params = mcp.StdioServerParameters(command=sys.executable, args=bridge_args(*options), env=bridge_env(upstream))
+    params = mcp.StdioServerParameters(
+        command=sys.executable, args=bridge_args(*options), env=bridge_env(upstream)
+    )
     with log.open("w") as errlog:
         async with mcp.Client(stdio_client(params, errlog=errlog), mode=mode) as client:  # type: ignore[arg-type]
             yield client
@@ -90,14 +92,18 @@ async def test_an_mcp_client_initializes_lists_tools_and_calls_them_through_the_
             assert seen.headers["accept"] == "application/json, text/event-stream"
     (initialize,) = upstream.seen("initialize")
     assert "mcp-session-id" not in initialize.headers
-    after = upstream.seen("notifications/initialized") + upstream.seen("tools/list") + upstream.seen("tools/call")
+    after = (
+        upstream.seen("notifications/initialized") + upstream.seen("tools/list") + upstream.seen("tools/call")
+    )
     assert len({seen.headers["mcp-session-id"] for seen in after}) == 1  # the session initialize opened
     for seen in after:
         assert seen.headers["mcp-protocol-version"] == "2025-11-25"
         assert seen.headers["mcp-method"] == seen.message["method"]
     assert [s.headers["mcp-name"] for s in upstream.seen("tools/call")] == ["echo", "broken", "progress"]
     last = upstream.seen()[-1]  # the bridge ended the session when the client went away
-    assert last.http_method == "DELETE" and last.headers["mcp-session-id"] == after[0].headers["mcp-session-id"]
+    assert (
+        last.http_method == "DELETE" and last.headers["mcp-session-id"] == after[0].headers["mcp-session-id"]
+    )
 
 
 @pytest.mark.anyio
@@ -245,10 +251,13 @@ def test_a_signal_shuts_the_bridge_down_cleanly_with_a_call_in_flight(
     assert upstream.seen()[-1].http_method == "DELETE"
 
 
-def test_without_an_api_key_the_bridge_answers_every_request_with_the_reason() -> None:
+def test_without_an_api_key_the_bridge_answers_every_request_with_the_reason(tmp_path: Path) -> None:
     env = bridge_env(None)
     del env["CHASER_API_KEY"]
-    done = run_bridge([INITIALIZE, INITIALIZED, message(1, "tools/list")], env)
+    # Input redirected from a file this time (`chaser-core mcp serve < requests.jsonl`).
+    done = run_bridge(
+        [INITIALIZE, INITIALIZED, message(1, "tools/list")], env, stdin_file=tmp_path / "in.jsonl"
+    )
 
     assert done.returncode == 0
     answers = answers_by_id(stdout_messages(done.stdout))

@@ -21,6 +21,7 @@ failures the bridge must survive:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import struct
@@ -33,10 +34,10 @@ from typing import Any
 
 KEY = "sk_test_mcpbridge_5ecret0123456789"
 SUPPORTED_VERSIONS = ("2025-03-26", "2025-06-18", "2025-11-25")
+TOOL_NAMES = "echo broken progress gather unauthorized rate-limited slow reset malformed stream-broken silent"
 TOOLS = [
     {"name": name, "description": f"the {name} tool", "inputSchema": {"type": "object"}}
-    for name in ("echo", "broken", "progress", "gather", "unauthorized", "rate-limited", "slow", "reset")
-    + ("malformed", "stream-broken", "silent")
+    for name in TOOL_NAMES.split()
 ]
 
 
@@ -104,10 +105,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _record(self, body: bytes) -> Seen:
         seen = Seen(self.command, {k.lower(): v for k, v in self.headers.items()}, body)
-        try:
+        with contextlib.suppress(ValueError):
             seen.message = json.loads(body) if body else None
-        except ValueError:
-            pass
         with self.server.owner.state.lock:
             self.server.owner.state.seen.append(seen)
         return seen
@@ -170,7 +169,11 @@ class Handler(BaseHTTPRequestHandler):
             "capabilities": {"tools": {"listChanged": False}},
             "serverInfo": {"name": "fake-chaser", "version": "1.0"},
         }
-        self._send(200, {"jsonrpc": "2.0", "id": message["id"], "result": result}, headers={"Mcp-Session-Id": session})
+        self._send(
+            200,
+            {"jsonrpc": "2.0", "id": message["id"], "result": result},
+            headers={"Mcp-Session-Id": session},
+        )
 
     def _answer(self, message: Any, seen: Seen, *, batch: bool) -> Any:
         if not isinstance(message, dict) or "id" not in message:
@@ -216,7 +219,9 @@ class Handler(BaseHTTPRequestHandler):
                 owner.state.attempts[json.dumps(request_id)] += 1
                 first = owner.state.attempts[json.dumps(request_id)] == 1
             if first:
-                return self._send(429, {"error": "rate_limited", "message": "slow down"}, headers={"Retry-After": "0"})
+                return self._send(
+                    429, {"error": "rate_limited", "message": "slow down"}, headers={"Retry-After": "0"}
+                )
             return self._send(200, _result(request_id, {"attempt": 2}))
         if name == "slow":
             owner.stopping.wait(owner.slow_seconds)
@@ -226,7 +231,11 @@ class Handler(BaseHTTPRequestHandler):
         if name == "malformed":
             return self._send(200, b"{this is not json")
         if name == "stream-broken":
-            note = {"jsonrpc": "2.0", "method": "notifications/message", "params": {"level": "info", "data": "x"}}
+            note = {
+                "jsonrpc": "2.0",
+                "method": "notifications/message",
+                "params": {"level": "info", "data": "x"},
+            }
             return self._sse([f"data: {json.dumps(note)}\n\n"], then_break=True)
         if name == "silent":
             return self._send(202)
@@ -273,7 +282,9 @@ class FakeChaserMCP:
         self.slow_seconds = slow_seconds
         self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.owner = self
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -283,7 +294,9 @@ class FakeChaserMCP:
     def seen(self, method: str | None = None) -> list[Seen]:
         with self.state.lock:
             return [
-                s for s in self.state.seen if method is None or (isinstance(s.message, dict) and s.message.get("method") == method)
+                s
+                for s in self.state.seen
+                if method is None or (isinstance(s.message, dict) and s.message.get("method") == method)
             ]
 
     def end_sessions(self) -> None:

@@ -106,8 +106,9 @@ AGENTS: dict[str, Agent] = {
             user_file=lambda p: p.app_data / "Claude" / "claude_desktop_config.json",
             marker=lambda p: p.app_data / "Claude",
             env_note=(
-                "Claude Desktop starts servers with little of your environment: unless the entry's env "
-                "sets CHASER_API_KEY (install never writes it), the bridge starts without a key"
+                "Claude Desktop may start servers without your shell's environment: if the bridge "
+                "answers that it has no API key, set CHASER_API_KEY in this entry's env yourself "
+                "(install never writes it)"
             ),
         ),
         Agent(

@@ -41,9 +41,9 @@ def environment_checks(api_key: str | None, base_url: str | None, account: str |
     ]
     url = base_url or "https://api.chaser.sh"
     if url.startswith("https://") or any(url.startswith(f"http://{host}") for host in _LOCAL_HOSTS):
-        checks.append(Check("base URL", "ok", url))
+        checks.append(Check("base-url", "ok", url))
     else:
-        checks.append(Check("base URL", "warn", f"{url} is not HTTPS: the key would travel unencrypted"))
+        checks.append(Check("base-url", "warn", f"{url} is not HTTPS: the key would travel unencrypted"))
     checks.append(Check("account", "ok", account or "personal (CHASER_ACCOUNT not set)"))
     return checks
 

@@ -130,6 +130,8 @@ def _install_command(spec: BridgeSpec) -> click.Command:
             where = f" {change.path}" if change.path and change.status != "skipped" else ""
             backup = f" (backup: {change.backup})" if change.backup else ""
             click.echo(f"{agent.name}: {verb}{where}{backup}: {change.message}", err=change.status == "error")
+            if agent.env_note and change.status in ("created", "updated"):
+                click.echo(f"  note: {agent.env_note}")
         if errors:
             sys.exit(1)
 

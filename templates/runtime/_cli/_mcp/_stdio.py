@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import AsyncIterator
@@ -59,12 +60,44 @@ class LineWriter:
 
 
 async def _lines(fd: int) -> AsyncIterator[bytes]:
-    """The lines of a file descriptor, read by a daemon thread.
+    """The lines of a file descriptor, as they arrive."""
+    chunks = _pipe_chunks(fd) if _is_pipe(fd) else _thread_chunks(fd)
+    pending = b""
+    async for chunk in chunks:
+        pending += chunk
+        if b"\n" in chunk:
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                yield line
+    if pending:
+        yield pending
 
-    A thread rather than the event loop's pipe support, which refuses regular files (input
-    redirected from a file) and differs on Windows. It reads with os.read, so a read still
-    blocked at exit holds no lock of sys.stdin's buffer.
-    """
+
+def _is_pipe(fd: int) -> bool:
+    """A pipe or socket, which the event loop can read without a thread (not on Windows)."""
+    if sys.platform == "win32":
+        return False
+    mode = os.fstat(fd).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+async def _pipe_chunks(fd: int) -> AsyncIterator[bytes]:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=_CHUNK * _CHUNKS_AHEAD)
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(os.dup(fd), "rb", buffering=0)
+    )
+    try:
+        while chunk := await reader.read(_CHUNK):
+            yield chunk
+    finally:
+        transport.close()
+
+
+async def _thread_chunks(fd: int) -> AsyncIterator[bytes]:
+    """Chunks read by a daemon thread: for regular files (input redirected from a file) and
+    Windows, where the event loop cannot watch the descriptor. The thread reads with os.read,
+    so a read still blocked at exit holds no lock of sys.stdin's buffer."""
     loop = asyncio.get_running_loop()
     chunks: asyncio.Queue[bytes] = asyncio.Queue()
     slots = threading.Semaphore(_CHUNKS_AHEAD)
@@ -84,18 +117,9 @@ async def _lines(fd: int) -> AsyncIterator[bytes]:
                 return
 
     threading.Thread(target=pump, name="chaser-core-mcp-stdin", daemon=True).start()
-    pending = b""
-    while True:
-        chunk = await chunks.get()
+    while chunk := await chunks.get():
         slots.release()
-        if not chunk:
-            break
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            yield line
-    if pending:
-        yield pending
+        yield chunk
 
 
 class StdioServer:
