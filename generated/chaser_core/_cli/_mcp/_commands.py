@@ -50,6 +50,12 @@ def _serve_command(spec: BridgeSpec) -> click.Command:
         from ._relay import Relay, Upstream
         from ._stdio import serve as run
 
+        source = click.get_current_context().find_root().get_parameter_source("api_key")
+        if source is click.core.ParameterSource.COMMANDLINE:
+            click.echo(
+                "warning: --api-key shows the key to anyone who can list processes; use CHASER_API_KEY",
+                err=True,
+            )
         upstream, problem = None, None
         if not state.api_key:
             problem = "no API key: set CHASER_API_KEY in the environment the agent starts chaser-core with"
