@@ -9,12 +9,14 @@ sequential agent sees; a small answer and a 64 KiB one (the bridge decodes and r
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 
@@ -88,6 +90,58 @@ def _exchange(stdin: IO[bytes], stdout: IO[bytes], message: dict[str, Any]) -> A
     return json.loads(stdout.readline())
 
 
+def _versus_sdk(
+    url: str,
+    headers: dict[str, str],
+    stdin: IO[bytes],
+    stdout: IO[bytes],
+    counter: Iterator[int],
+    messages: int,
+    rounds: int,
+) -> Row:
+    """The bridge against the transport it relays with (AsyncChaser, in this process): what the
+    stdio hop, the relay and the JSON round trip add on top of the SDK's async HTTP."""
+    from chaser_core import AsyncChaser
+
+    loop = asyncio.new_event_loop()
+    client = AsyncChaser(api_key=BENCH_API_KEY, base_url=url)
+    request = {"method": "post", "url": "/v1/mcp", "headers": {"Content-Type": "application/json"}}
+
+    async def sdk_round() -> float:
+        started = time.perf_counter()
+        for _ in range(messages):
+            body = json.dumps(_call(next(counter), 0)).encode()
+            response = await client.stream_response(
+                {**request, "content": body}, idempotent=False, extra_headers=headers
+            )
+            assert "result" in json.loads(await response.aread())
+            await response.aclose()
+        return (time.perf_counter() - started) / messages
+
+    def bridged() -> float:
+        started = time.perf_counter()
+        for _ in range(messages):
+            assert "result" in _exchange(stdin, stdout, _call(next(counter), 0))
+        return (time.perf_counter() - started) / messages
+
+    try:
+        base, cand = interleave(
+            lambda: loop.run_until_complete(sdk_round()), bridged, rounds=rounds, warmup=1
+        )
+    finally:
+        loop.run_until_complete(client.close())
+        loop.close()
+    return _ratio_row(
+        "mcp-bridge-vs-sdk",
+        "one tools/call (small answer) through `chaser-core mcp serve` vs AsyncChaser.stream_response",
+        base,
+        cand,
+        None,
+        f"{median(cand) * 1e6:.0f} us vs {median(base) * 1e6:.0f} us per message "
+        f"(+{(median(cand) - median(base)) * 1e6:.0f} us: stdio, relay, JSON)",
+    )
+
+
 def bench_mcp_bridge(ctx: Context) -> list[Row]:
     messages, rounds = ctx.plan.per_call_calls, ctx.plan.per_call_rounds
     rows = []
@@ -150,6 +204,7 @@ def bench_mcp_bridge(ctx: Context) -> list[Row]:
                             f"(+{overhead:.0f} us)",
                         )
                     )
+            rows.append(_versus_sdk(server.url, headers, stdin, stdout, counter, messages, rounds))
         finally:
             stdin.close()
             bridge.wait(timeout=30)
