@@ -47,7 +47,7 @@ def _serve_command(spec: BridgeSpec) -> click.Command:
     @click.pass_obj
     def serve(state: CliState) -> None:
         from ..._exceptions import ConfigurationError
-        from ._relay import Relay, Upstream
+        from ._relay import Upstream
         from ._stdio import serve as run
 
         source = click.get_current_context().find_root().get_parameter_source("api_key")
@@ -67,7 +67,7 @@ def _serve_command(spec: BridgeSpec) -> click.Command:
         if problem:
             # The bridge stays up and answers every request with this, so the agent shows why.
             click.echo(f"error: {problem}", err=True)
-        sys.exit(run(Relay(upstream, lambda message: None, problem=problem)))
+        sys.exit(run(upstream, problem=problem))
 
     serve.help = (
         f"A local MCP server on stdin and stdout that relays an agent's JSON-RPC messages to "

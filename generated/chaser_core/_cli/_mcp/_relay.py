@@ -287,7 +287,7 @@ class Upstream:
             if self._initialize is None:
                 raise BridgeError(UPSTREAM_STATUS, "the Chaser API ended the MCP session", {"status": 404})
             self._renewals += 1
-            logger.info("The API ended MCP session; opening a new one (renewal %d)", self._renewals)
+            logger.info("The API ended the MCP session; opening a new one (renewal %d)", self._renewals)
             replay = {**self._initialize, "id": f"chaser-core-bridge-renewal-{self._renewals}"}
             answer = await self.call(replay)
             if "error" in answer:

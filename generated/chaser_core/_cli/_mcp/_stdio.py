@@ -28,7 +28,7 @@ import threading
 from collections.abc import AsyncIterator
 from typing import IO, Any
 
-from ._relay import PARSE_ERROR, Relay, error_response, invalid
+from ._relay import PARSE_ERROR, Relay, Upstream, error_response, invalid
 
 logger = logging.getLogger("chaser_core.mcp")
 
@@ -126,12 +126,13 @@ async def _thread_chunks(fd: int) -> AsyncIterator[bytes]:
 class StdioServer:
     """Reads the agent's messages, relays them, and shuts down cleanly."""
 
-    def __init__(self, relay: Relay, *, stdin_fd: int, out: IO[bytes]) -> None:
-        self.relay = relay
+    def __init__(
+        self, upstream: Upstream | None, problem: str | None, *, stdin_fd: int, out: IO[bytes]
+    ) -> None:
         self.stdin_fd = stdin_fd
         self.stop = asyncio.Event()
         self.writer = LineWriter(out, self.stop.set)
-        relay.emit = self.writer
+        self.relay = Relay(upstream, self.writer, problem=problem)
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def _read(self) -> None:
@@ -178,14 +179,15 @@ class StdioServer:
             await self.relay.upstream.close()
 
 
-def serve(relay: Relay) -> int:
-    """Run the bridge on this process's stdin and stdout until either side ends it."""
+def serve(upstream: Upstream | None, *, problem: str | None = None) -> int:
+    """Run the bridge on this process's stdin and stdout until either side ends it. Without an
+    upstream, every request is answered with `problem`."""
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     real_stdout = sys.stdout
     sys.stdout = sys.stderr  # nothing but JSON-RPC may reach the agent's end of the pipe
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(StdioServer(relay, stdin_fd=sys.stdin.fileno(), out=out).run())
+            asyncio.run(StdioServer(upstream, problem, stdin_fd=sys.stdin.fileno(), out=out).run())
     finally:
         sys.stdout = real_stdout
         with contextlib.suppress(OSError):
