@@ -74,8 +74,9 @@ def _serve_command(spec: BridgeSpec) -> click.Command:
         "redacted logging (--debug or CHASER_LOG=debug, on stderr).\n\n"
         "The API key comes from CHASER_API_KEY, never from the command line or the agent's config; "
         "CHASER_BASE_URL (or CHASER_API_URL) and CHASER_ACCOUNT work as everywhere.\n\n"
-        f"Requests for {', '.join(spec.retry_safe) or 'no method'} are retried after a failure that "
-        "may have reached the API; any other request only when it never did."
+        f"The API documents {', '.join(spec.methods) or 'no method'}; requests for "
+        f"{', '.join(spec.retry_safe) or 'none of them'} are retried after a failure that may have "
+        "reached the API, any other request only when it never did."
     )
     return serve
 
