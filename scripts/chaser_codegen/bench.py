@@ -1028,6 +1028,13 @@ def bench_pagination(ctx: Context) -> list[Row]:
     return rows
 
 
+def bench_mcp_bridge(ctx: Context) -> list[Row]:
+    """A tools/call through `chaser-core mcp serve` vs POSTed straight with httpx (info)."""
+    from .bench_mcp import bench_mcp_bridge as run
+
+    return run(ctx)
+
+
 BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "regen-chaser": bench_regen_chaser,
     "regen-synthetic": bench_regen_synthetic,
@@ -1036,6 +1043,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "import": bench_imports,
     "per-call": bench_per_call,
     "pagination": bench_pagination,
+    "mcp-bridge": bench_mcp_bridge,
 }
 
 

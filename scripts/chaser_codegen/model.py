@@ -207,6 +207,20 @@ class Waiter:
         return " or ".join(_identifier_text(s) for s in self.failure) or "a failure state"
 
 
+# The commands x-mcp-bridge adds to the operation's command group (`chaser-core mcp serve`).
+MCP_BRIDGE_COMMANDS = ("serve", "install", "doctor")
+
+
+@dataclass(frozen=True)
+class McpBridge:
+    """x-mcp-bridge: a JSON-RPC MCP endpoint that a local stdio bridge relays agents to."""
+
+    methods: tuple[SpecText, ...]  # the JSON-RPC methods the spec documents for `method`
+    # Those the bridge may resend after a failure that may have reached the API.
+    retry_safe: tuple[SpecText, ...]
+    auth_scheme: SpecText  # the http bearer security scheme the SDK's API key satisfies
+
+
 @dataclass(frozen=True)
 class Operation:
     key: str  # "GET /v1/sessions": stable identity across spec versions
@@ -229,6 +243,7 @@ class Operation:
     pointer: str
     pagination: Pagination | None = None
     waiters: tuple[Waiter, ...] = ()
+    mcp_bridge: McpBridge | None = None
     raw_schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -372,6 +387,11 @@ class Operation:
         return " ".join(words)
 
     @property
+    def cli_path(self) -> tuple[str, ...]:
+        """The command group of the operation: `chaser-core <cli_path...> <cli_name>`."""
+        return tuple(kebab(segment) for segment in self.resource_path)
+
+    @property
     def waiter_subject(self) -> str:
         return ", ".join("{" + f.arg_name + "!r}" for f in self.path_params)
 
@@ -408,6 +428,8 @@ class Resource:
     @property
     def cli_help(self) -> str:
         commands = [op.cli_name for op in self.operations] + [child.cli_name for child in self.children]
+        if any(op.mcp_bridge for op in self.operations):
+            commands += MCP_BRIDGE_COMMANDS
         return "Commands: " + ", ".join(commands) + "."
 
     @property
@@ -1037,6 +1059,65 @@ class _Builder:
             )
         return tuple(waiters)
 
+    # -- the MCP bridge -------------------------------------------------------------------------
+
+    def mcp_bridge_of(
+        self, operation: dict[str, Any], method: str, pointer: tuple[str, ...]
+    ) -> McpBridge | None:
+        spec = operation.get("x-mcp-bridge")
+        if spec is None:
+            return None
+        where = (*pointer, "x-mcp-bridge")
+        retry_safe = spec.get("retry-safe", []) if isinstance(spec, dict) else None
+        if not isinstance(retry_safe, list) or not all(isinstance(m, str) for m in retry_safe):
+            raise self.error("x-mcp-bridge needs retry-safe: a list of JSON-RPC method names", *where)
+        if method != "post":
+            raise self.error("an MCP endpoint takes JSON-RPC messages by POST (Streamable HTTP)", *where)
+        body = self.resolve(operation.get("requestBody") or {})
+        schema = self.resolve(((body.get("content") or {}).get("application/json") or {}).get("schema") or {})
+        method_schema = self.resolve((schema.get("properties") or {}).get("method"))
+        if not isinstance(method_schema, dict):
+            raise self.error(
+                "x-mcp-bridge marks an operation whose JSON body has no `method`: not a JSON-RPC endpoint",
+                *where,
+                hint="the request body changed upstream: update or remove the x-mcp-bridge action in spec/overlay.yaml",
+            )
+        documented = method_schema.get("x-documented-values") or method_schema.get("enum") or []
+        methods = [str(m) for m in documented if isinstance(m, str)]
+        unknown = [m for m in retry_safe if m not in methods]
+        if unknown:
+            raise self.error(
+                f"x-mcp-bridge resends {', '.join(unknown)}, which the operation no longer documents",
+                *where,
+                hint="upstream dropped a JSON-RPC method: update retry-safe in spec/overlay.yaml",
+            )
+        scheme = self._bearer_scheme(operation)
+        if scheme is None:
+            raise self.error(
+                "the MCP bridge sends the SDK's API key as a bearer token, but the operation's security "
+                "has no http bearer scheme",
+                *where,
+            )
+        return McpBridge(
+            methods=tuple(SpecText(m) for m in methods),
+            retry_safe=tuple(SpecText(m) for m in retry_safe),
+            auth_scheme=SpecText(scheme),
+        )
+
+    def _bearer_scheme(self, operation: dict[str, Any]) -> str | None:
+        requirements = operation.get("security", self.document.get("security")) or []
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        for requirement in requirements if isinstance(requirements, list) else []:
+            for name in requirement if isinstance(requirement, dict) else {}:
+                scheme = self.resolve(schemes.get(name))
+                if (
+                    isinstance(scheme, dict)
+                    and scheme.get("type") == "http"
+                    and str(scheme.get("scheme", "")).lower() == "bearer"
+                ):
+                    return str(name)
+        return None
+
     # -- operations -----------------------------------------------------------------------------
 
     def operation(self, path: str, method: str, operation: dict[str, Any]) -> Operation:
@@ -1095,6 +1176,7 @@ class _Builder:
             pointer=json_pointer(*pointer),
             pagination=self.pagination_of(operation, endpoint, result, query_params, pointer),
             waiters=self.waiters_of(operation, endpoint, ".".join(resource_path), pointer),
+            mcp_bridge=self.mcp_bridge_of(operation, method, pointer),
             raw_schema=operation,
         )
 
@@ -1114,6 +1196,7 @@ def build_api(
     helpers = _read_helpers(helpers_module) if helpers_module else {}
     _attach_helpers(document.get("x-sdk-helpers"), resources, helpers, source)
     _check_member_collisions(resources, source)
+    _check_mcp_bridges(operations, resources, source)
     info = document.get("info") or {}
     servers = document.get("servers") or []
     base_url = servers[0].get("url") if servers and isinstance(servers[0], dict) else None
@@ -1185,6 +1268,29 @@ def _check_member_collisions(resources: list[Resource], source: str) -> None:
                         hint="rename one of them with x-sdk-name in spec/overlay.yaml",
                     )
                 names[name] = what
+
+
+def _check_mcp_bridges(operations: list[Operation], resources: list[Resource], source: str) -> None:
+    """One bridge per API, and its commands must not shadow the commands of its group."""
+    bridged = [op for op in operations if op.mcp_bridge is not None]
+    if len(bridged) > 1:
+        raise PipelineError(
+            "model",
+            f"x-mcp-bridge marks {bridged[0].key} and {bridged[1].key}; one bridge serves one endpoint",
+            location=f"{source} {bridged[1].pointer}",
+        )
+    by_path = {r.path: r for top in resources for r in top.walk()}
+    for op in bridged:
+        group = by_path[op.resource_path]
+        taken = {o.cli_name for o in group.operations} | {child.cli_name for child in group.children}
+        clash = sorted(taken & set(MCP_BRIDGE_COMMANDS))
+        if clash:
+            raise PipelineError(
+                "model",
+                f"the bridge's `{' '.join(op.cli_path)} {clash[0]}` would shadow a command of the same name",
+                location=f"{source} {op.pointer}",
+                hint="rename that operation with x-sdk-name in spec/overlay.yaml",
+            )
 
 
 def _read_helpers(module: Path) -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:

@@ -15,7 +15,8 @@ from ._constants import ENV_LOG
 
 logger = logging.getLogger("chaser_core")
 
-SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+# Mcp-Session-Id (the MCP bridge) identifies a session with the API: anyone holding it may act in it.
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "mcp-session-id"})
 _configured = False
 
 

@@ -16,7 +16,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "github": ("chaser_core._cli.commands.github", "Commands: list-repositories."),
     "jobs": ("chaser_core._cli.commands.jobs", "Commands: list, create, list-kinds, get, cancel, retry."),
     "keys": ("chaser_core._cli.commands.keys", "Commands: list, create, revoke."),
-    "mcp": ("chaser_core._cli.commands.mcp", "Commands: call."),
+    "mcp": ("chaser_core._cli.commands.mcp", "Commands: call, serve, install, doctor."),
     "sessions": (
         "chaser_core._cli.commands.sessions",
         "Commands: list, create, bulk-terminate, get, terminate, resize-pty, self-test.",

@@ -18,9 +18,10 @@ from .._app import (
     read_json_value,
     run,
 )
+from .._mcp import BridgeSpec, add_bridge_commands
 
 
-@click.group("mcp", context_settings=CONTEXT_SETTINGS, help="Commands: call.")
+@click.group("mcp", context_settings=CONTEXT_SETTINGS, help="Commands: call, serve, install, doctor.")
 def _group_mcp() -> None:
     pass
 
@@ -77,5 +78,35 @@ def _cmd_mcp_call(
     result = run(lambda: resource.call(**kwargs, extra_body=extra_body or None))
     emit(result, format_of(cli_state, cli_format))
 
+
+def _cmd_mcp_call_bridge_request() -> dict[str, Any]:
+    # The bridge relays raw JSON-RPC: the operation's request without a body. Imported when the
+    # bridge starts, so `chaser-core mcp --help` stays quick.
+    from chaser_core._api.api.mcp import mcp_call
+
+    return mcp_call._get_kwargs()
+
+
+# x-mcp-bridge: `chaser-core mcp serve|install|doctor` relay stdio MCP to POST /v1/mcp.
+MCP_BRIDGE = BridgeSpec(
+    operation="mcp.call",
+    path="/v1/mcp",
+    methods=(
+        "initialize",
+        "ping",
+        "notifications/initialized",
+        "tools/list",
+        "tools/call",
+    ),
+    retry_safe=(
+        "initialize",
+        "ping",
+        "tools/list",
+    ),
+    auth_scheme="BearerAuth",
+    cli_path=("mcp",),
+    request=_cmd_mcp_call_bridge_request,
+)
+add_bridge_commands(_group_mcp, MCP_BRIDGE)
 
 group = _group_mcp
