@@ -178,6 +178,29 @@ def test_wait_polls_until_the_session_is_ready(runner, api, monkeypatch):
     assert json.loads(result.stdout)["status"] == "ready"
 
 
+def test_wait_interval_zero_polls_again_at_once(runner, api, monkeypatch):
+    sleeps = []
+    monkeypatch.setattr("chaser_core._waiters.time.sleep", sleeps.append)
+    route = api.get("/v1/sessions/s1").mock(
+        side_effect=[
+            httpx.Response(200, json=session("s1", "starting")),
+            httpx.Response(200, json=session("s1", "ready")),
+        ]
+    )
+    result = invoke(runner, "sessions", "get", "s1", "--wait", "--wait-interval", "0")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "ready"
+    assert route.call_count == 2 and sleeps == [0]
+
+
+@pytest.mark.parametrize("option", ["--wait-interval", "--wait-timeout"])
+def test_a_negative_wait_interval_or_timeout_is_a_usage_error(runner, api, option):
+    result = invoke(runner, "sessions", "get", "s1", "--wait", option, "-1")
+    assert result.exit_code == 2
+    assert "-1" in result.stderr and option in result.stderr and "Traceback" not in result.output
+    assert not api.calls
+
+
 def test_a_waiter_that_gives_up_exits_4(runner, api, monkeypatch):
     monkeypatch.setattr("chaser_core._waiters.time.sleep", lambda seconds: None)
     api.get("/v1/sessions/s1").respond(json=session("s1", "failed"))

@@ -179,7 +179,7 @@ _JOBS_GET_BODY = ()
 @click.option(
     "--wait-timeout",
     "cli_wait_timeout",
-    type=float,
+    type=click.FloatRange(min=0),
     default=120.0,
     show_default=True,
     help="Seconds --wait waits.",
@@ -187,10 +187,10 @@ _JOBS_GET_BODY = ()
 @click.option(
     "--wait-interval",
     "cli_wait_interval",
-    type=float,
+    type=click.FloatRange(min=0),
     default=1.0,
     show_default=True,
-    help="Seconds between polls.",
+    help="Seconds between polls (0: poll again at once).",
 )
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
