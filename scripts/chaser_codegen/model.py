@@ -100,6 +100,10 @@ class Field:
             object.__setattr__(self, "arg_name", self.python_name)
 
     @property
+    def renamed_on_the_wire(self) -> bool:
+        return self.wire_name.raw != self.python_name
+
+    @property
     def cli_name(self) -> str:
         return kebab(self.arg_name.rstrip("_"))
 

@@ -126,6 +126,33 @@ def test_list_options_repeat_and_json_options_parse(runner, api):
     assert json.loads(exec_route.calls.last.request.content) == {"command": "env", "env": {"A": "1"}}
 
 
+def test_options_from_both_open_variants_of_a_union_body_are_all_sent(runner, api):
+    route = api.post("/v1/sessions").respond(json=session("s1"))
+    result = invoke(
+        runner,
+        "sessions",
+        "create",
+        "--session-type",
+        "sandbox",
+        "--workspace",
+        "frontend-app",
+        "--ephemeral",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(route.calls.last.request.content) == {
+        "session_type": "sandbox",
+        "workspace": "frontend-app",
+        "ephemeral": True,
+    }
+
+
+def test_a_mistyped_option_is_a_usage_error_that_suggests_the_right_one(runner, api):
+    result = invoke(runner, "sessions", "create", "--ephemeal")
+    assert result.exit_code == 2
+    assert "--ephemeal" in result.stderr and "--ephemeral" in result.stderr
+    assert not api.calls
+
+
 def test_a_required_body_field_can_come_from_data(runner, api):
     route = api.post("/v1/exec").respond(json={"output": "ok"})
     result = invoke(runner, "exec", "run", "--data", '{"command": "ls"}')
