@@ -1,4 +1,4 @@
-"""`scripts/bench`: the performance targets of GUIDE.md section 5, each measured in one run.
+"""`scripts/bench`: the performance targets of docs/policies.md, each measured in one run.
 
 Every benchmark runs its baseline and its candidate in the same run, interleaved (A B, B A,
 A B, ...: drift on a shared, noisy machine hits both alike), for several rounds, and reports
