@@ -130,12 +130,14 @@ class AccountsResource(SyncAPIResource):
 
         `GET /v1/accounts`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[AccountInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -162,12 +164,14 @@ class AccountsResource(SyncAPIResource):
 
         `GET /v1/accounts/current`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             AccountInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -197,13 +201,13 @@ class AccountsResource(SyncAPIResource):
 
         Args:
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             AccountInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsCreateOrganizationBody(
@@ -269,12 +273,14 @@ class AsyncAccountsResource(AsyncAPIResource):
 
         `GET /v1/accounts`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[AccountInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -301,12 +307,14 @@ class AsyncAccountsResource(AsyncAPIResource):
 
         `GET /v1/accounts/current`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             AccountInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -336,13 +344,13 @@ class AsyncAccountsResource(AsyncAPIResource):
 
         Args:
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             AccountInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsCreateOrganizationBody(
@@ -400,12 +408,14 @@ class AccountsMembersResource(SyncAPIResource):
 
         `GET /v1/accounts/current/members`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[AccountMemberInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -436,14 +446,14 @@ class AccountsMembersResource(SyncAPIResource):
 
         Args:
             email: body parameter `email`
-            role: Member roles (docs: owner, admin, member; SDK Literal alias AccountRole).
+            role: A member's role in the account: owner, admin or member.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             AccountMemberInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsMembersAddBody(
@@ -480,13 +490,13 @@ class AccountsMembersResource(SyncAPIResource):
 
         Args:
             user_id: path parameter `user_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -519,14 +529,14 @@ class AccountsMembersResource(SyncAPIResource):
 
         Args:
             user_id: path parameter `user_id`
-            role: Member roles (docs: owner, admin, member; SDK Literal alias AccountRole).
+            role: A member's role in the account: owner, admin or member.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             AccountMemberInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsMembersUpdateBody(
@@ -578,12 +588,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
 
         `GET /v1/accounts/current/members`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[AccountMemberInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -614,14 +626,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
 
         Args:
             email: body parameter `email`
-            role: Member roles (docs: owner, admin, member; SDK Literal alias AccountRole).
+            role: A member's role in the account: owner, admin or member.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             AccountMemberInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsMembersAddBody(
@@ -658,13 +670,13 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
 
         Args:
             user_id: path parameter `user_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -697,14 +709,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
 
         Args:
             user_id: path parameter `user_id`
-            role: Member roles (docs: owner, admin, member; SDK Literal alias AccountRole).
+            role: A member's role in the account: owner, admin or member.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             AccountMemberInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsMembersUpdateBody(
@@ -760,12 +772,14 @@ class AccountsServiceAccountsResource(SyncAPIResource):
 
         `GET /v1/accounts/current/service-accounts`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[ServiceAccountInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -795,13 +809,13 @@ class AccountsServiceAccountsResource(SyncAPIResource):
 
         Args:
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             ServiceAccountInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsServiceAccountsCreateBody(
@@ -837,13 +851,13 @@ class AccountsServiceAccountsResource(SyncAPIResource):
 
         Args:
             service_account_id: path parameter `service_account_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -897,12 +911,14 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
 
         `GET /v1/accounts/current/service-accounts`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[ServiceAccountInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -932,13 +948,13 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
 
         Args:
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             ServiceAccountInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsServiceAccountsCreateBody(
@@ -974,13 +990,13 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
 
         Args:
             service_account_id: path parameter `service_account_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -1033,13 +1049,13 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
 
         Args:
             service_account_id: path parameter `service_account_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[ServiceAccountKeyInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -1075,13 +1091,13 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
             service_account_id: path parameter `service_account_id`
             name: body parameter `name`
             scopes: body parameter `scopes`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CreateServiceAccountKeyResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsServiceAccountsKeysCreateBody(
@@ -1121,13 +1137,13 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
         Args:
             service_account_id: path parameter `service_account_id`
             key_id: path parameter `key_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -1177,13 +1193,13 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
 
         Args:
             service_account_id: path parameter `service_account_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[ServiceAccountKeyInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -1219,13 +1235,13 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
             service_account_id: path parameter `service_account_id`
             name: body parameter `name`
             scopes: body parameter `scopes`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CreateServiceAccountKeyResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AccountsServiceAccountsKeysCreateBody(
@@ -1265,13 +1281,13 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
         Args:
             service_account_id: path parameter `service_account_id`
             key_id: path parameter `key_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

@@ -55,12 +55,14 @@ class AssistantsResource(SyncAPIResource):
 
         `GET /v1/assistants`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -92,13 +94,13 @@ class AssistantsResource(SyncAPIResource):
         Args:
             config: model, tools, memory policy, alert thresholds
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AssistantsCreateBody(
@@ -136,14 +138,14 @@ class AssistantsResource(SyncAPIResource):
 
         Args:
             id: path parameter `id`
-            channel_type: Supported: Telegram and Discord (exact values not captured)
+            channel_type: The channel to add: Telegram or Discord.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AssistantsAddChannelBody(
@@ -180,13 +182,13 @@ class AssistantsResource(SyncAPIResource):
 
         Args:
             id: path parameter `id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -218,13 +220,13 @@ class AssistantsResource(SyncAPIResource):
 
         Args:
             id: path parameter `id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -272,12 +274,14 @@ class AsyncAssistantsResource(AsyncAPIResource):
 
         `GET /v1/assistants`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -309,13 +313,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
         Args:
             config: model, tools, memory policy, alert thresholds
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AssistantsCreateBody(
@@ -353,14 +357,14 @@ class AsyncAssistantsResource(AsyncAPIResource):
 
         Args:
             id: path parameter `id`
-            channel_type: Supported: Telegram and Discord (exact values not captured)
+            channel_type: The channel to add: Telegram or Discord.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = AssistantsAddChannelBody(
@@ -397,13 +401,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
 
         Args:
             id: path parameter `id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -435,13 +439,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
 
         Args:
             id: path parameter `id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

@@ -55,15 +55,15 @@ class AuditResource(SyncAPIResource):
             resource_type: query parameter `resource_type`
             resource_id: query parameter `resource_id`
             status: query parameter `status`
-            before: Return events before this point (format not documented).
+            before: Return events before this point.
             limit: query parameter `limit`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[AuditEventInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -123,15 +123,15 @@ class AsyncAuditResource(AsyncAPIResource):
             resource_type: query parameter `resource_type`
             resource_id: query parameter `resource_id`
             status: query parameter `status`
-            before: Return events before this point (format not documented).
+            before: Return events before this point.
             limit: query parameter `limit`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[AuditEventInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

@@ -53,14 +53,14 @@ class BillingResource(SyncAPIResource):
 
         Args:
             plan_code: body parameter `plan_code`
-            pricing_model: See PricingModel (SDK alias: free, usage_based, subscription).
+            pricing_model: Pricing model: free, usage_based or subscription.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BillingSummaryResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BillingUpdateAccountBody(
@@ -101,13 +101,13 @@ class BillingResource(SyncAPIResource):
             amount_usd: body parameter `amount_usd`
             mode: body parameter `mode`
             plan_code: body parameter `plan_code`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BillingCreateCheckoutResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BillingCreateCheckoutBody(
@@ -142,12 +142,14 @@ class BillingResource(SyncAPIResource):
 
         `GET /v1/billing/summary`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             BillingSummaryResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -195,14 +197,14 @@ class AsyncBillingResource(AsyncAPIResource):
 
         Args:
             plan_code: body parameter `plan_code`
-            pricing_model: See PricingModel (SDK alias: free, usage_based, subscription).
+            pricing_model: Pricing model: free, usage_based or subscription.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BillingSummaryResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BillingUpdateAccountBody(
@@ -243,13 +245,13 @@ class AsyncBillingResource(AsyncAPIResource):
             amount_usd: body parameter `amount_usd`
             mode: body parameter `mode`
             plan_code: body parameter `plan_code`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BillingCreateCheckoutResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BillingCreateCheckoutBody(
@@ -284,12 +286,14 @@ class AsyncBillingResource(AsyncAPIResource):
 
         `GET /v1/billing/summary`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             BillingSummaryResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

@@ -49,13 +49,13 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[BrowserCdpTargetInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -87,13 +87,13 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BrowserCdpVersionInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -141,13 +141,13 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[BrowserCdpTargetInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -179,13 +179,13 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BrowserCdpVersionInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

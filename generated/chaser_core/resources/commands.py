@@ -74,13 +74,13 @@ class CommandsResource(SyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[SessionCommandInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -114,13 +114,13 @@ class CommandsResource(SyncAPIResource):
         Args:
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionCommandInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -145,7 +145,7 @@ class CommandsResource(SyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         interval: float = DEFAULT_WAIT_INTERVAL,
     ) -> SessionCommandInfo:
-        """Poll get() every `interval` seconds until `status` is no longer queued or starting or running.
+        """Poll get() every `interval` seconds (0: at once) until `status` is no longer queued or starting or running.
 
         Raises:
             WaiterTimeoutError: `timeout` seconds passed first (`.last` holds the last object seen).
@@ -182,13 +182,13 @@ class CommandsResource(SyncAPIResource):
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
             signal: body parameter `signal`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CommandsKillResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = CommandsKillBody(
@@ -232,13 +232,13 @@ class CommandsResource(SyncAPIResource):
             cid: Background command ID (`command_id` returned by exec with background=true)
             input: body parameter `input`
             encoding: body parameter `encoding`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CommandsSendStdinResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = CommandsSendStdinBody(
@@ -277,24 +277,23 @@ class CommandsResource(SyncAPIResource):
     ) -> Stream:
         """Stream output (SSE)
 
-        Server-Sent Events stream of the command's output. Event names and payload format are not
-        documented; the SDK only builds this URL (commands.stream_url) and does not consume it.
+        Server-Sent Events stream of the command's output.
 
         `GET /v1/sessions/{id}/commands/{cid}/stream`
 
         Args:
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
-            from_: Output offset to start from (SDK keyword `offset`).
+            from_: Output offset to start from.
             interval_ms: query parameter `interval_ms`
             max_bytes: query parameter `max_bytes`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             The events as they arrive (ServerSentEvent: event, data, id, retry). Use it in a `with` block, or close() it.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return open_stream(
@@ -371,13 +370,13 @@ class AsyncCommandsResource(AsyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[SessionCommandInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -411,13 +410,13 @@ class AsyncCommandsResource(AsyncAPIResource):
         Args:
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionCommandInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -442,7 +441,7 @@ class AsyncCommandsResource(AsyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         interval: float = DEFAULT_WAIT_INTERVAL,
     ) -> SessionCommandInfo:
-        """Poll get() every `interval` seconds until `status` is no longer queued or starting or running.
+        """Poll get() every `interval` seconds (0: at once) until `status` is no longer queued or starting or running.
 
         Raises:
             WaiterTimeoutError: `timeout` seconds passed first (`.last` holds the last object seen).
@@ -479,13 +478,13 @@ class AsyncCommandsResource(AsyncAPIResource):
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
             signal: body parameter `signal`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CommandsKillResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = CommandsKillBody(
@@ -529,13 +528,13 @@ class AsyncCommandsResource(AsyncAPIResource):
             cid: Background command ID (`command_id` returned by exec with background=true)
             input: body parameter `input`
             encoding: body parameter `encoding`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CommandsSendStdinResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = CommandsSendStdinBody(
@@ -574,24 +573,23 @@ class AsyncCommandsResource(AsyncAPIResource):
     ) -> AsyncStream:
         """Stream output (SSE)
 
-        Server-Sent Events stream of the command's output. Event names and payload format are not
-        documented; the SDK only builds this URL (commands.stream_url) and does not consume it.
+        Server-Sent Events stream of the command's output.
 
         `GET /v1/sessions/{id}/commands/{cid}/stream`
 
         Args:
             id: Session ID
             cid: Background command ID (`command_id` returned by exec with background=true)
-            from_: Output offset to start from (SDK keyword `offset`).
+            from_: Output offset to start from.
             interval_ms: query parameter `interval_ms`
             max_bytes: query parameter `max_bytes`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             The events as they arrive (ServerSentEvent: event, data, id, retry). Use it in a `with` block, or close() it.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await async_open_stream(

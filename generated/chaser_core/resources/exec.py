@@ -64,13 +64,13 @@ class ExecResource(SyncAPIResource):
             image: OCI image (with ephemeral=true).
             timeout_ms: e.g. 900000
             workspace: Workspace selector (name or UUID).
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SandboxExecResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = ExecRunBody(
@@ -121,13 +121,13 @@ class ExecResource(SyncAPIResource):
             cwd: Working directory
             env: Environment variables
             timeout_ms: body parameter `timeout_ms`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SandboxExecResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = ExecInSessionBody(
@@ -195,13 +195,13 @@ class AsyncExecResource(AsyncAPIResource):
             image: OCI image (with ephemeral=true).
             timeout_ms: e.g. 900000
             workspace: Workspace selector (name or UUID).
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SandboxExecResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = ExecRunBody(
@@ -252,13 +252,13 @@ class AsyncExecResource(AsyncAPIResource):
             cwd: Working directory
             env: Environment variables
             timeout_ms: body parameter `timeout_ms`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SandboxExecResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = ExecInSessionBody(

@@ -56,13 +56,13 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         Args:
             id: Session ID
             path: File path inside the sandbox, e.g. /workspace/app.js
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             The body as bytes (see also download_to_file).
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -131,13 +131,13 @@ class FilesResource(FilesHelpers, SyncAPIResource):
             id: Session ID
             file: File contents as multipart binary payload. (at most 16,777,216 bytes)
             path: Destination path inside the sandbox.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionFileUploadResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = FilesUploadBody(
@@ -195,13 +195,13 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         Args:
             id: Session ID
             path: File path inside the sandbox, e.g. /workspace/app.js
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             The body as bytes (see also download_to_file).
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -270,13 +270,13 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
             id: Session ID
             file: File contents as multipart binary payload. (at most 16,777,216 bytes)
             path: Destination path inside the sandbox.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionFileUploadResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = FilesUploadBody(

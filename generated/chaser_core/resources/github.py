@@ -42,12 +42,14 @@ class GithubResource(SyncAPIResource):
 
         `GET /v1/github/repositories`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             GithubRepositoriesResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -89,12 +91,14 @@ class AsyncGithubResource(AsyncAPIResource):
 
         `GET /v1/github/repositories`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             GithubRepositoriesResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

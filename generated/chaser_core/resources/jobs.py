@@ -90,13 +90,13 @@ class JobsResource(SyncAPIResource):
             kind: query parameter `kind`
             limit: query parameter `limit`
             offset: query parameter `offset`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             An iterator over every item of every page (pages are fetched as you go); iter_pages() yields whole pages.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return sync_paginate(
@@ -136,21 +136,23 @@ class JobsResource(SyncAPIResource):
         `POST /v1/jobs`
 
         Args:
-            input: Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput,
-                BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput,
-                WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput,
-                GithubRunnerJobInput; sandbox.exec has no SDK type (docs: {workspace|ephemeral,
-                image?, command}).
+            input: The kind-specific payload; `GET /v1/jobs/kinds` gives the schema of each kind's
+                input. Typed inputs: BrowserActionJobInput, BrowserScrapeJobInput,
+                SessionTerminateJobInput, SessionBulkTerminateJobInput, WorkspaceDeleteJobInput,
+                WorkspaceBulkDeleteJobInput, PipelineRunJobInput and GithubRunnerJobInput;
+                `sandbox.exec` takes {workspace or ephemeral, image (optional), command}.
             kind: Authoritative list (with input schemas) via GET /v1/jobs/kinds.
-            idempotency_key: For safe retries (docs).
-            run_at: Delayed execution (docs); format not documented.
+            idempotency_key: Makes retries safe: requests that carry the same key create one job. When you
+                give none, a fresh UUID4 is sent for each call, the same one on every retry of
+                that call.
+            run_at: When to run the job (delayed execution).
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = CreateJobRequest(
@@ -184,16 +186,18 @@ class JobsResource(SyncAPIResource):
     ) -> JobKindsInfo:
         """GET /v1/jobs/kinds
 
-        Authoritative list of job kinds with input schemas for the deployment (docs).
+        The job kinds this deployment runs, each with the schema of its `input`.
 
         `GET /v1/jobs/kinds`
+
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobKindsInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -223,13 +227,13 @@ class JobsResource(SyncAPIResource):
 
         Args:
             job_id: path parameter `job_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -252,7 +256,7 @@ class JobsResource(SyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         interval: float = DEFAULT_WAIT_INTERVAL,
     ) -> JobInfo:
-        """Poll get() every `interval` seconds until `status` is completed or failed or canceled.
+        """Poll get() every `interval` seconds (0: at once) until `status` is completed or failed or canceled.
 
         Raises:
             WaiterTimeoutError: `timeout` seconds passed first (`.last` holds the last object seen).
@@ -284,13 +288,13 @@ class JobsResource(SyncAPIResource):
 
         Args:
             job_id: path parameter `job_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -322,13 +326,13 @@ class JobsResource(SyncAPIResource):
 
         Args:
             job_id: path parameter `job_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -386,13 +390,13 @@ class AsyncJobsResource(AsyncAPIResource):
             kind: query parameter `kind`
             limit: query parameter `limit`
             offset: query parameter `offset`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             An iterator over every item of every page (pages are fetched as you go); iter_pages() yields whole pages.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return AsyncPaginator(
@@ -432,21 +436,23 @@ class AsyncJobsResource(AsyncAPIResource):
         `POST /v1/jobs`
 
         Args:
-            input: Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput,
-                BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput,
-                WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput,
-                GithubRunnerJobInput; sandbox.exec has no SDK type (docs: {workspace|ephemeral,
-                image?, command}).
+            input: The kind-specific payload; `GET /v1/jobs/kinds` gives the schema of each kind's
+                input. Typed inputs: BrowserActionJobInput, BrowserScrapeJobInput,
+                SessionTerminateJobInput, SessionBulkTerminateJobInput, WorkspaceDeleteJobInput,
+                WorkspaceBulkDeleteJobInput, PipelineRunJobInput and GithubRunnerJobInput;
+                `sandbox.exec` takes {workspace or ephemeral, image (optional), command}.
             kind: Authoritative list (with input schemas) via GET /v1/jobs/kinds.
-            idempotency_key: For safe retries (docs).
-            run_at: Delayed execution (docs); format not documented.
+            idempotency_key: Makes retries safe: requests that carry the same key create one job. When you
+                give none, a fresh UUID4 is sent for each call, the same one on every retry of
+                that call.
+            run_at: When to run the job (delayed execution).
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = CreateJobRequest(
@@ -480,16 +486,18 @@ class AsyncJobsResource(AsyncAPIResource):
     ) -> JobKindsInfo:
         """GET /v1/jobs/kinds
 
-        Authoritative list of job kinds with input schemas for the deployment (docs).
+        The job kinds this deployment runs, each with the schema of its `input`.
 
         `GET /v1/jobs/kinds`
+
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobKindsInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -519,13 +527,13 @@ class AsyncJobsResource(AsyncAPIResource):
 
         Args:
             job_id: path parameter `job_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -548,7 +556,7 @@ class AsyncJobsResource(AsyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         interval: float = DEFAULT_WAIT_INTERVAL,
     ) -> JobInfo:
-        """Poll get() every `interval` seconds until `status` is completed or failed or canceled.
+        """Poll get() every `interval` seconds (0: at once) until `status` is completed or failed or canceled.
 
         Raises:
             WaiterTimeoutError: `timeout` seconds passed first (`.last` holds the last object seen).
@@ -580,13 +588,13 @@ class AsyncJobsResource(AsyncAPIResource):
 
         Args:
             job_id: path parameter `job_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -618,13 +626,13 @@ class AsyncJobsResource(AsyncAPIResource):
 
         Args:
             job_id: path parameter `job_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             JobInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

@@ -51,12 +51,14 @@ class KeysResource(SyncAPIResource):
 
         `GET /v1/keys`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[ApiKeyInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -87,17 +89,17 @@ class KeysResource(SyncAPIResource):
 
         Args:
             name: body parameter `name`
-            scopes: Permission scopes (docs: sessions.read, sessions.write, workspaces.read,
+            scopes: Permission scopes: sessions.read, sessions.write, workspaces.read,
                 workspaces.write, exec.write, files.read, files.write, keys.read, keys.write,
-                billing.read, billing.write, audit.read, webhooks.read, webhooks.write). Keys
+                billing.read, billing.write, audit.read, webhooks.read, webhooks.write. Keys
                 created without scopes have full access.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CreateApiKeyResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = KeysCreateBody(
@@ -134,13 +136,13 @@ class KeysResource(SyncAPIResource):
 
         Args:
             key_id: path parameter `key_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             KeysRevokeResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -186,12 +188,14 @@ class AsyncKeysResource(AsyncAPIResource):
 
         `GET /v1/keys`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[ApiKeyInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -222,17 +226,17 @@ class AsyncKeysResource(AsyncAPIResource):
 
         Args:
             name: body parameter `name`
-            scopes: Permission scopes (docs: sessions.read, sessions.write, workspaces.read,
+            scopes: Permission scopes: sessions.read, sessions.write, workspaces.read,
                 workspaces.write, exec.write, files.read, files.write, keys.read, keys.write,
-                billing.read, billing.write, audit.read, webhooks.read, webhooks.write). Keys
+                billing.read, billing.write, audit.read, webhooks.read, webhooks.write. Keys
                 created without scopes have full access.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             CreateApiKeyResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = KeysCreateBody(
@@ -269,13 +273,13 @@ class AsyncKeysResource(AsyncAPIResource):
 
         Args:
             key_id: path parameter `key_id`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             KeysRevokeResponse2XX.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

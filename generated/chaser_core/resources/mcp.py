@@ -58,13 +58,13 @@ class McpResource(SyncAPIResource):
             method: body parameter `method`
             id: JSON-RPC id (examples use integers)
             params: tools/call: {name, arguments}
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = McpCallBody(
@@ -127,13 +127,13 @@ class AsyncMcpResource(AsyncAPIResource):
             method: body parameter `method`
             id: JSON-RPC id (examples use integers)
             params: tools/call: {name, arguments}
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = McpCallBody(

@@ -108,13 +108,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         Args:
             limit: Maximum number of sessions to return
             offset: Number of sessions to skip
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             An iterator over every item of every page (pages are fetched as you go); iter_pages() yields whole pages.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return sync_paginate(
@@ -162,21 +162,20 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
 
         Args:
             env: body parameter `env`
-            github_repo: owner/repo. Type from the SDK (str | None); the fragment was cut at
-                'github_repo: type: -', i.e. a type list, consistent with string|null.
-            proxy: Proxy URL, e.g. socks5h://user:pass@proxy.example.com:1080 (SDK README: 'Use the
-                root-level `proxy` field for the public API contract').
+            github_repo: GitHub repository, as owner/repo.
+            proxy: Proxy URL for the session's traffic, e.g.
+                socks5h://user:pass@proxy.example.com:1080.
             session_type: body parameter `session_type`
             workspace: Workspace selector: label/name (preferred) or UUID.
             ephemeral: Set true to force a fresh non-persistent session without a workspace.
             image: OCI image; accepted for ephemeral sandbox sessions only.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = pick_variant(
@@ -253,13 +252,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
 
                 Accepted values: `browser`, `sandbox`.
             workspaces: List of workspace selectors whose sessions should be terminated.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BulkTerminateResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BulkTerminateRequest(
@@ -302,13 +301,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -331,7 +330,7 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         interval: float = DEFAULT_WAIT_INTERVAL,
     ) -> SessionInfo:
-        """Poll get() every `interval` seconds until `status` is running or ready or active.
+        """Poll get() every `interval` seconds (0: at once) until `status` is running or ready or active.
 
         Raises:
             WaiterTimeoutError: `timeout` seconds passed first (`.last` holds the last object seen).
@@ -364,15 +363,14 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
 
         Args:
             id: Session ID
-            force: Force termination (the SDK sends force=true only when forcing; docs: sessions
-                with active leases are skipped unless forced).
+            force: Terminate the session even when it has active leases (otherwise it is skipped).
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -409,13 +407,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
             id: Session ID
             cols: body parameter `cols`
             rows: body parameter `rows`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = SessionsResizePtyBody(
@@ -456,13 +454,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionSelfTestResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -520,13 +518,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         Args:
             limit: Maximum number of sessions to return
             offset: Number of sessions to skip
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             An iterator over every item of every page (pages are fetched as you go); iter_pages() yields whole pages.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return AsyncPaginator(
@@ -574,21 +572,20 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
 
         Args:
             env: body parameter `env`
-            github_repo: owner/repo. Type from the SDK (str | None); the fragment was cut at
-                'github_repo: type: -', i.e. a type list, consistent with string|null.
-            proxy: Proxy URL, e.g. socks5h://user:pass@proxy.example.com:1080 (SDK README: 'Use the
-                root-level `proxy` field for the public API contract').
+            github_repo: GitHub repository, as owner/repo.
+            proxy: Proxy URL for the session's traffic, e.g.
+                socks5h://user:pass@proxy.example.com:1080.
             session_type: body parameter `session_type`
             workspace: Workspace selector: label/name (preferred) or UUID.
             ephemeral: Set true to force a fresh non-persistent session without a workspace.
             image: OCI image; accepted for ephemeral sandbox sessions only.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = pick_variant(
@@ -665,13 +662,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
 
                 Accepted values: `browser`, `sandbox`.
             workspaces: List of workspace selectors whose sessions should be terminated.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BulkTerminateResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BulkTerminateRequest(
@@ -714,13 +711,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -743,7 +740,7 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         interval: float = DEFAULT_WAIT_INTERVAL,
     ) -> SessionInfo:
-        """Poll get() every `interval` seconds until `status` is running or ready or active.
+        """Poll get() every `interval` seconds (0: at once) until `status` is running or ready or active.
 
         Raises:
             WaiterTimeoutError: `timeout` seconds passed first (`.last` holds the last object seen).
@@ -776,15 +773,14 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
 
         Args:
             id: Session ID
-            force: Force termination (the SDK sends force=true only when forcing; docs: sessions
-                with active leases are skipped unless forced).
+            force: Terminate the session even when it has active leases (otherwise it is skipped).
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -821,13 +817,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
             id: Session ID
             cols: body parameter `cols`
             rows: body parameter `rows`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = SessionsResizePtyBody(
@@ -868,13 +864,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
 
         Args:
             id: Session ID
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             SessionSelfTestResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(

@@ -82,12 +82,14 @@ class WorkspacesResource(SyncAPIResource):
 
         `GET /v1/workspaces`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[WorkspaceInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -123,16 +125,15 @@ class WorkspacesResource(SyncAPIResource):
             clone_from: Optional source workspace selector to clone from.
             image: Optional OCI image pinned to this workspace (sandbox only).
             name: Optional human-readable workspace name (slug). Auto-generated when omitted.
-            session_type: Rendered as 'enum or null'. Guide: required for fresh workspaces; inherited from
-                the source when cloning.
+            session_type: Required for a fresh workspace; inherited from the source when cloning.
             template: Mark this workspace as a reusable template.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesCreateBody(
@@ -176,13 +177,13 @@ class WorkspacesResource(SyncAPIResource):
             all: body parameter `all`
             force: body parameter `force`
             ids: body parameter `ids`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BulkDeleteWorkspacesResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BulkDeleteWorkspacesRequest(
@@ -224,16 +225,16 @@ class WorkspacesResource(SyncAPIResource):
         `POST /v1/workspaces/import`
 
         Args:
-            github_repo: owner/repo (docs curl example: {\"github_repo\": \"owner/repo\"})
+            github_repo: GitHub repository to import, as owner/repo.
             name: body parameter `name`
-            repo: owner/repo (field name used by the official SDK)
+            repo: GitHub repository to import, as owner/repo.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             ImportWorkspaceResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = ImportWorkspaceRequest(
@@ -272,14 +273,14 @@ class WorkspacesResource(SyncAPIResource):
 
         Args:
             workspace: Workspace selector (name or UUID)
-            force: The SDK sends force=true only when forcing.
+            force: Force the deletion.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -313,14 +314,14 @@ class WorkspacesResource(SyncAPIResource):
 
         Args:
             workspace: Workspace selector (name or UUID)
-            name: New name; null clears it (SDK rename(workspace, name: str | None)).
+            name: New name; null clears it.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceNameResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesRenameBody(
@@ -359,13 +360,13 @@ class WorkspacesResource(SyncAPIResource):
         Args:
             workspace: Workspace selector (name or UUID)
             template: body parameter `template`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceTemplateResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesSetTemplateBody(
@@ -428,12 +429,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
 
         `GET /v1/workspaces`
 
+        Args:
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
+
         Returns:
             list[WorkspaceInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -469,16 +472,15 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             clone_from: Optional source workspace selector to clone from.
             image: Optional OCI image pinned to this workspace (sandbox only).
             name: Optional human-readable workspace name (slug). Auto-generated when omitted.
-            session_type: Rendered as 'enum or null'. Guide: required for fresh workspaces; inherited from
-                the source when cloning.
+            session_type: Required for a fresh workspace; inherited from the source when cloning.
             template: Mark this workspace as a reusable template.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesCreateBody(
@@ -522,13 +524,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             all: body parameter `all`
             force: body parameter `force`
             ids: body parameter `ids`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             BulkDeleteWorkspacesResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = BulkDeleteWorkspacesRequest(
@@ -570,16 +572,16 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         `POST /v1/workspaces/import`
 
         Args:
-            github_repo: owner/repo (docs curl example: {\"github_repo\": \"owner/repo\"})
+            github_repo: GitHub repository to import, as owner/repo.
             name: body parameter `name`
-            repo: owner/repo (field name used by the official SDK)
+            repo: GitHub repository to import, as owner/repo.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             ImportWorkspaceResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = ImportWorkspaceRequest(
@@ -618,14 +620,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
 
         Args:
             workspace: Workspace selector (name or UUID)
-            force: The SDK sends force=true only when forcing.
+            force: Force the deletion.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -659,14 +661,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
 
         Args:
             workspace: Workspace selector (name or UUID)
-            name: New name; null clears it (SDK rename(workspace, name: str | None)).
+            name: New name; null clears it.
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceNameResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesRenameBody(
@@ -705,13 +707,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         Args:
             workspace: Workspace selector (name or UUID)
             template: body parameter `template`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceTemplateResponse.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesSetTemplateBody(
@@ -773,13 +775,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
 
         Args:
             workspace: Workspace selector (name or UUID)
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[WorkspaceSnapshotInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -813,13 +815,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         Args:
             workspace: Workspace selector (name or UUID)
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceSnapshotInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesSnapshotsCreateBody(
@@ -858,13 +860,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         Args:
             workspace: Workspace selector (name or UUID)
             snapshot: Snapshot selector
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return self._client.request(
@@ -901,13 +903,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
             workspace: Workspace selector (name or UUID)
             snapshot: Snapshot selector
             force: body parameter `force`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceSnapshotInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesSnapshotsRestoreBody(
@@ -963,13 +965,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
 
         Args:
             workspace: Workspace selector (name or UUID)
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             list[WorkspaceSnapshotInfo].
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -1003,13 +1005,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         Args:
             workspace: Workspace selector (name or UUID)
             name: body parameter `name`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceSnapshotInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesSnapshotsCreateBody(
@@ -1048,13 +1050,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         Args:
             workspace: Workspace selector (name or UUID)
             snapshot: Snapshot selector
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             None.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         return await self._client.request(
@@ -1091,13 +1093,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
             workspace: Workspace selector (name or UUID)
             snapshot: Snapshot selector
             force: body parameter `force`
+            timeout, max_retries, extra_headers, extra_query, extra_body: per-call options (see Chaser).
 
         Returns:
             WorkspaceSnapshotInfo.
 
         Raises:
-            APIStatusError: the API answered 4xx/5xx (a subclass per status, such as NotFoundError).
-            APIConnectionError: no response (APITimeoutError when it timed out).
+            APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
         body = WorkspacesSnapshotsRestoreBody(

@@ -92,17 +92,12 @@ _SESSIONS_CREATE_BODY = (
     short_help="Create or reuse a session",
 )
 @click.option("--env", "env", metavar="JSON", help="JSON value, or @file.json, for env")
-@click.option(
-    "--github-repo",
-    "github_repo",
-    type=str,
-    help="owner/repo. Type from the SDK (str | None); the fragment was cut at 'github_repo: type: -', i.e. a type list, consistent with string|null.",
-)
+@click.option("--github-repo", "github_repo", type=str, help="GitHub repository, as owner/repo.")
 @click.option(
     "--proxy",
     "proxy",
     type=str,
-    help="Proxy URL, e.g. socks5h://user:pass@proxy.example.com:1080 (SDK README: 'Use the root-level `proxy` field for the public API contract').",
+    help="Proxy URL for the session's traffic, e.g. socks5h://user:pass@proxy.example.com:1080.",
 )
 @click.option(
     "--session-type",
@@ -314,7 +309,7 @@ _SESSIONS_TERMINATE_BODY = ()
     "--force/--no-force",
     "force",
     default=None,
-    help="Force termination (the SDK sends force=true only when forcing; docs: sessions with active leases are skipped unless forced).",
+    help="Terminate the session even when it has active leases (otherwise it is skipped).",
 )
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
