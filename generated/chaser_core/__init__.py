@@ -7,7 +7,7 @@
     session = client.sessions.create(session_type="sandbox")
 
 Names are imported lazily: `import chaser_core` loads no resource, model or HTTP code
-until you use it.
+until you use it. Every model and enum is importable from `chaser_core.types`.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ class Chaser(SyncAPIClient):
 
     Arguments fall back to the environment: `api_key` to CHASER_API_KEY, `base_url` to
     CHASER_BASE_URL (or CHASER_API_URL), `account` to CHASER_ACCOUNT. Use it as a context
-    manager, or call `close()`, to release its connections.
+    manager, or call `close()`, to release its connections. Methods return typed models; import
+    them, and the enums, from `chaser_core.types` to annotate your own code.
 
     Per-call options: every API method also takes these keyword arguments, for that call only.
 
