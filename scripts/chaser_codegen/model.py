@@ -40,6 +40,7 @@ from openapi_python_client.parser.properties.uuid import UuidProperty
 
 from .errors import PipelineError, json_pointer
 from .escaping import SpecText, spec_text
+from .idempotency import IdempotencyKey, idempotency_key_of
 from .lowlevel import LOW_LEVEL_PACKAGE
 from .names import (
     RESERVED_MEMBER_NAMES,
@@ -234,6 +235,7 @@ class Operation:
     pagination: Pagination | None = None
     waiters: tuple[Waiter, ...] = ()
     raw_schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    idempotency_key: IdempotencyKey | None = None  # x-idempotency-key: filled per call, makes retries safe
 
     @property
     def parameters(self) -> tuple[Field, ...]:
@@ -1073,7 +1075,8 @@ class _Builder:
         if body is not None and body.flattened:
             body = replace(body, fields=_renamed(body.fields))
         result = self.result_of(endpoint, operation, pointer)
-        idempotent = method in IDEMPOTENT_METHODS or operation.get("x-idempotent") is True
+        key = idempotency_key_of(operation, body, header_params, self.error, pointer)
+        idempotent = method in IDEMPOTENT_METHODS or operation.get("x-idempotent") is True or key is not None
         return Operation(
             key=operation_key(method, path),
             operation_id=str(endpoint.name),
@@ -1096,6 +1099,7 @@ class _Builder:
             pagination=self.pagination_of(operation, endpoint, result, query_params, pointer),
             waiters=self.waiters_of(operation, endpoint, ".".join(resource_path), pointer),
             raw_schema=operation,
+            idempotency_key=key,
         )
 
 

@@ -299,6 +299,21 @@ def test_debug_logs_requests_with_the_key_redacted(runner, api):
     assert KEY not in result.output and KEY not in result.stderr
 
 
+def test_jobs_create_retries_a_503_with_one_idempotency_key_shown_in_the_debug_log(runner, api, monkeypatch):
+    monkeypatch.setattr("chaser_core._base_client.time.sleep", lambda seconds: None)
+    route = api.post("/v1/jobs").mock(
+        side_effect=[httpx.Response(503), httpx.Response(200, json={"id": "j1", "status": "queued"})]
+    )
+    result = invoke(
+        runner, "--debug", "jobs", "create", "--kind", "sandbox.exec", "--input", '{"command": "true"}'
+    )
+    assert result.exit_code == 0, result.output
+    keys = [json.loads(call.request.content)["idempotency_key"] for call in route.calls]
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert result.stderr.count(f"idempotency key {keys[0]}") == 2
+    assert json.loads(result.stdout)["id"] == "j1"
+
+
 def test_global_options_reach_the_client(runner, api):
     route = api.get("https://other.example/v1/sessions/s1").respond(json=session("s1"))
     result = invoke(

@@ -14,6 +14,7 @@ from chaser_core._api.models.job_info import JobInfo
 from chaser_core._api.models.job_kinds_info import JobKindsInfo
 from chaser_core._api.models.list_jobs_page import ListJobsPage
 
+from .. import _idempotency
 from .. import _parsing as _p
 from .._api.api.jobs import jobs_cancel as _jobs_cancel_api
 from .._api.api.jobs import jobs_create as _jobs_create_api
@@ -158,6 +159,8 @@ class JobsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
+        idempotency_key = _idempotency.key_for(idempotency_key, extra_body, "idempotency_key")
+
         body = CreateJobRequest(
             input_=input,
             kind=kind,
@@ -166,11 +169,14 @@ class JobsResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _jobs_create_api._get_kwargs(
-                body=body,
+            _idempotency.with_key(
+                _jobs_create_api._get_kwargs(
+                    body=body,
+                ),
+                idempotency_key,
             ),
             _JOBS_CREATE,
-            idempotent=False,
+            idempotent=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -458,6 +464,8 @@ class AsyncJobsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
+        idempotency_key = _idempotency.key_for(idempotency_key, extra_body, "idempotency_key")
+
         body = CreateJobRequest(
             input_=input,
             kind=kind,
@@ -466,11 +474,14 @@ class AsyncJobsResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _jobs_create_api._get_kwargs(
-                body=body,
+            _idempotency.with_key(
+                _jobs_create_api._get_kwargs(
+                    body=body,
+                ),
+                idempotency_key,
             ),
             _JOBS_CREATE,
-            idempotent=False,
+            idempotent=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
