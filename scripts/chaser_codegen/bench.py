@@ -946,6 +946,19 @@ def bench_imports(ctx: Context) -> list[Row]:
             f"{median(cand2) * 1000:.0f} ms vs {median(base2) * 1000:.0f} ms",
         )
     )
+    base3, cand3 = interleave(
+        _python_c("import httpx"), _python_c("import chaser_core.types"), rounds=max(3, rounds // 2), warmup=1
+    )
+    rows.append(
+        _ratio_row(
+            "import-types",
+            "`import chaser_core.types` (every model and enum, lazily) vs `import httpx`",
+            base3,
+            cand3,
+            1.25,
+            f"{median(cand3) * 1000:.0f} ms vs {median(base3) * 1000:.0f} ms",
+        )
+    )
     completed = run_timed(
         [PYTHON, "-X", "importtime", "-c", "import chaser_core; chaser_core.Chaser"],
         env=base_env(),
