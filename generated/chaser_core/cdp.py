@@ -21,7 +21,8 @@ so a handler may itself send commands. Failures are `CDPError`s, part of the Cha
 - `CDPConnectionError`: the socket did not open, or closed; every command still waiting gets it.
 
 The WebSocket URL comes from the authenticated API (`browser.version`), as with chaser-sdk's
-CdpClient: the socket itself carries no API key. Pass `headers=` for a proxy that wants some.
+CdpClient: the socket itself carries no API key. Pass `headers=` for a proxy that wants some;
+websockets honours the proxy environment variables as httpx does.
 """
 
 from __future__ import annotations
@@ -222,8 +223,11 @@ class CdpClient:
     # -- connection --------------------------------------------------------------------------------
 
     def connect(self) -> Self:
-        """Open the WebSocket (once) and start reading it. Returns the client."""
+        """Open the WebSocket (once) and start reading it. Returns the client. A closed client
+        stays closed: make a new one to reconnect."""
         if self._connection is not None:
+            if self._closed is not None:
+                raise CDPConnectionError("this CDP client was closed: make a new one to reconnect")
             return self
         try:
             connection = sync_connect(
@@ -231,7 +235,6 @@ class CdpClient:
                 additional_headers=self._headers or None,
                 open_timeout=self._open_timeout,
                 max_size=self._max_message_bytes,
-                proxy=None,
             )
         except (OSError, TimeoutError, InvalidURI, InvalidHandshake) as exc:
             raise _open_error(self.websocket_url, exc) from exc
@@ -443,8 +446,11 @@ class AsyncCdpClient:
     # -- connection --------------------------------------------------------------------------------
 
     async def connect(self) -> Self:
-        """Open the WebSocket (once) and start reading it. Returns the client."""
+        """Open the WebSocket (once) and start reading it. Returns the client. A closed client
+        stays closed: make a new one to reconnect."""
         if self._connection is not None:
+            if self._closed is not None:
+                raise CDPConnectionError("this CDP client was closed: make a new one to reconnect")
             return self
         try:
             connection = await async_connect(
@@ -452,7 +458,6 @@ class AsyncCdpClient:
                 additional_headers=self._headers or None,
                 open_timeout=self._open_timeout,
                 max_size=self._max_message_bytes,
-                proxy=None,
             )
         except (OSError, TimeoutError, InvalidURI, InvalidHandshake) as exc:
             raise _open_error(self.websocket_url, exc) from exc

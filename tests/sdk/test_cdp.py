@@ -278,6 +278,8 @@ async def test_the_socket_carries_no_api_key_and_the_headers_given(
     assert headers["x-proxy-token"] == "p1"
     assert "authorization" not in headers and KEY not in json.dumps(headers)
     assert not client.connected
+    with pytest.raises(CDPConnectionError, match="was closed: make a new one"):
+        await run(client.connect())
 
 
 # -- client.browser.cdp(session_id) ------------------------------------------------------------------
