@@ -7,7 +7,7 @@
     session = client.sessions.create(session_type="sandbox")
 
 Names are imported lazily: `import chaser_core` loads no resource, model or HTTP code
-until you use it.
+until you use it. Every model and enum is importable from `chaser_core.types`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        CDPCommandError,
+        CDPConnectionError,
+        CDPError,
+        CDPTimeoutError,
         ChaserError,
         ConfigurationError,
         ConflictError,
@@ -61,6 +65,10 @@ _LAZY = {
     "APITimeoutError": "._exceptions",
     "AuthenticationError": "._exceptions",
     "BadRequestError": "._exceptions",
+    "CDPCommandError": "._exceptions",
+    "CDPConnectionError": "._exceptions",
+    "CDPError": "._exceptions",
+    "CDPTimeoutError": "._exceptions",
     "ChaserError": "._exceptions",
     "ConfigurationError": "._exceptions",
     "ConflictError": "._exceptions",
@@ -101,6 +109,10 @@ __all__ = [
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "CDPCommandError",
+    "CDPConnectionError",
+    "CDPError",
+    "CDPTimeoutError",
     "Chaser",
     "ChaserError",
     "ConfigurationError",

@@ -39,7 +39,16 @@ class Chaser(SyncAPIClient):
 
     Arguments fall back to the environment: `api_key` to CHASER_API_KEY, `base_url` to
     CHASER_BASE_URL (or CHASER_API_URL), `account` to CHASER_ACCOUNT. Use it as a context
-    manager, or call `close()`, to release its connections.
+    manager, or call `close()`, to release its connections. Methods return typed models; import
+    them, and the enums, from `chaser_core.types` to annotate your own code.
+
+    Per-call options: every API method also takes these keyword arguments, for that call only.
+
+        timeout: seconds (or an httpx.Timeout) instead of the client's timeout.
+        max_retries: retries instead of the client's max_retries (0: none).
+        extra_headers: headers to add or override.
+        extra_query: query parameters to add or override.
+        extra_body: JSON properties to add to (or override in) the request body.
     """
 
     _default_base_url = DEFAULT_BASE_URL

@@ -17,6 +17,7 @@ from ._exceptions import ChaserError
 if TYPE_CHECKING:
     from ._base_client import BaseClient
     from ._files import FileInput
+    from .cdp import AsyncCdpClient, CdpClient
 
 
 class _HasClient(Protocol):
@@ -90,10 +91,12 @@ class SessionsHelpers:
 
 class _SyncBrowser(Protocol):
     def version(self, id: str) -> Any: ...
+    def cdp_websocket_url(self, session_id: str) -> str: ...
 
 
 class _AsyncBrowser(Protocol):
     async def version(self, id: str) -> Any: ...
+    async def cdp_websocket_url(self, session_id: str) -> str: ...
 
 
 def _debugger_url(session_id: str, version: Any) -> str:
@@ -111,6 +114,13 @@ class BrowserHelpers:
         such as Playwright's connect_over_cdp(). Call sessions.wait_until_ready() first."""
         return _debugger_url(session_id, self.version(session_id))
 
+    def cdp(self: _SyncBrowser, session_id: str, *, timeout: float | None = 30.0) -> CdpClient:
+        """A connected CdpClient on the browser session (the `cdp` extra): use it in a `with` block.
+        `timeout` is each command's default (seconds). Call sessions.wait_until_ready() first."""
+        from .cdp import CdpClient
+
+        return CdpClient(self.cdp_websocket_url(session_id), timeout=timeout).connect()
+
 
 class AsyncBrowserHelpers:
     __requires__ = ("version",)
@@ -118,6 +128,12 @@ class AsyncBrowserHelpers:
     async def cdp_websocket_url(self: _AsyncBrowser, session_id: str) -> str:
         """The Chrome DevTools Protocol WebSocket URL of a ready browser session."""
         return _debugger_url(session_id, await self.version(session_id))
+
+    async def cdp(self: _AsyncBrowser, session_id: str, *, timeout: float | None = 30.0) -> AsyncCdpClient:
+        """A connected AsyncCdpClient on the browser session (the `cdp` extra; asyncio)."""
+        from .cdp import AsyncCdpClient
+
+        return await AsyncCdpClient(await self.cdp_websocket_url(session_id), timeout=timeout).connect()
 
 
 class AsyncSessionsHelpers(SessionsHelpers):

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
+from ._idempotency import REQUEST_KEY
+
 if TYPE_CHECKING:
     from ._parsing import Parser
 
@@ -54,6 +56,12 @@ class APIResponse(Generic[T]):
     def request_id(self) -> str | None:
         value: str | None = self.http_response.headers.get("x-request-id")
         return value
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """The idempotency key the request carried (on every attempt), for an operation that has one."""
+        value = self.http_response.request.extensions.get(REQUEST_KEY)
+        return value if isinstance(value, str) else None
 
     @property
     def url(self) -> httpx.URL:

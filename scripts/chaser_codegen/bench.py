@@ -1,4 +1,4 @@
-"""`scripts/bench`: the performance targets of GUIDE.md section 5, each measured in one run.
+"""`scripts/bench`: the performance targets of docs/policies.md, each measured in one run.
 
 Every benchmark runs its baseline and its candidate in the same run, interleaved (A B, B A,
 A B, ...: drift on a shared, noisy machine hits both alike), for several rounds, and reports
@@ -944,6 +944,19 @@ def bench_imports(ctx: Context) -> list[Row]:
             cand2,
             None,
             f"{median(cand2) * 1000:.0f} ms vs {median(base2) * 1000:.0f} ms",
+        )
+    )
+    base3, cand3 = interleave(
+        _python_c("import httpx"), _python_c("import chaser_core.types"), rounds=max(3, rounds // 2), warmup=1
+    )
+    rows.append(
+        _ratio_row(
+            "import-types",
+            "`import chaser_core.types` (every model and enum, lazily) vs `import httpx`",
+            base3,
+            cand3,
+            1.25,
+            f"{median(cand3) * 1000:.0f} ms vs {median(base3) * 1000:.0f} ms",
         )
     )
     completed = run_timed(

@@ -40,6 +40,7 @@ from openapi_python_client.parser.properties.uuid import UuidProperty
 
 from .errors import PipelineError, json_pointer
 from .escaping import SpecText, spec_text
+from .idempotency import IdempotencyKey, idempotency_key_of
 from .lowlevel import LOW_LEVEL_PACKAGE
 from .names import (
     RESERVED_MEMBER_NAMES,
@@ -98,6 +99,10 @@ class Field:
     def __post_init__(self) -> None:
         if not self.arg_name:
             object.__setattr__(self, "arg_name", self.python_name)
+
+    @property
+    def renamed_on_the_wire(self) -> bool:
+        return self.wire_name.raw != self.python_name
 
     @property
     def cli_name(self) -> str:
@@ -245,6 +250,7 @@ class Operation:
     waiters: tuple[Waiter, ...] = ()
     mcp_bridge: McpBridge | None = None
     raw_schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    idempotency_key: IdempotencyKey | None = None  # x-idempotency-key: filled per call, makes retries safe
 
     @property
     def parameters(self) -> tuple[Field, ...]:
@@ -1154,7 +1160,8 @@ class _Builder:
         if body is not None and body.flattened:
             body = replace(body, fields=_renamed(body.fields))
         result = self.result_of(endpoint, operation, pointer)
-        idempotent = method in IDEMPOTENT_METHODS or operation.get("x-idempotent") is True
+        key = idempotency_key_of(operation, body, header_params, self.error, pointer)
+        idempotent = method in IDEMPOTENT_METHODS or operation.get("x-idempotent") is True or key is not None
         return Operation(
             key=operation_key(method, path),
             operation_id=str(endpoint.name),
@@ -1178,6 +1185,7 @@ class _Builder:
             waiters=self.waiters_of(operation, endpoint, ".".join(resource_path), pointer),
             mcp_bridge=self.mcp_bridge_of(operation, method, pointer),
             raw_schema=operation,
+            idempotency_key=key,
         )
 
 

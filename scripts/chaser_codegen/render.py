@@ -22,6 +22,7 @@ import jinja2
 from . import escaping, lowlevel
 from .errors import PipelineError
 from .model import Api, Operation, Resource
+from .public_types import public_types
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 OAPC_OVERRIDES = TEMPLATES / "openapi-python-client"
@@ -36,6 +37,10 @@ EXCEPTION_NAMES = (
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CDPCommandError",
+    "CDPConnectionError",
+    "CDPError",
+    "CDPTimeoutError",
     "ChaserError",
     "ConfigurationError",
     "ConflictError",
@@ -148,6 +153,7 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
         ),
     )
     write("_client.py.jinja", "_client.py", api=api)
+    write("types.py.jinja", "types.py", api=api, types=public_types(api.low_level_data, source=api.package))
     write("resources/__init__.py.jinja", "resources/__init__.py", api=api)
     for top in api.resources:
         write(
@@ -171,7 +177,10 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
 def render_docs(api: Api, target: Path) -> None:
     """api.md: every resource and method, with a Python and a CLI example each."""
     env = make_environment()
-    _writer(env, target.parent)("api.md.jinja", target.name, api=api, resources=api.all_resources())
+    types = public_types(api.low_level_data, source=api.package)
+    _writer(env, target.parent)(
+        "api.md.jinja", target.name, api=api, resources=api.all_resources(), types=types
+    )
 
 
 def lowlevel_data(api: Api) -> Any:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from chaser_core import AsyncChaser, Chaser, NotFoundError, SyncPage
-from chaser_core._api.models.list_sessions_response import ListSessionsResponse
-from chaser_core._api.models.session_info import SessionInfo
 from chaser_core.testing import MockAPI
+from chaser_core.types import JobInfo, ListSessionsResponse, SessionInfo, SessionType
 
 
 def first_ready_session(client: Chaser) -> SessionInfo | None:
@@ -19,6 +18,10 @@ def first_ready_session(client: Chaser) -> SessionInfo | None:
     return None
 
 
+def create_ephemeral(client: Chaser, kind: SessionType = "sandbox") -> SessionInfo:
+    return client.sessions.create(session_type=kind, ephemeral=True)
+
+
 async def count_sessions(client: AsyncChaser) -> int:
     return len([session async for session in client.sessions.list()])
 
@@ -26,8 +29,10 @@ async def count_sessions(client: AsyncChaser) -> int:
 def main() -> None:
     with MockAPI() as api:
         client = api.client()
-        created = client.sessions.create(session_type="sandbox", ephemeral=True)
+        created = create_ephemeral(client)
         assert isinstance(created, SessionInfo)
+        job: JobInfo = client.jobs.create(kind="sandbox.exec", input={"command": "true"})
+        assert job.id
         assert first_ready_session(client) is None  # the mock's sessions have status "string"
         api.respond("sessions.get", 404, json={"code": "not_found", "message": "gone"})
         try:

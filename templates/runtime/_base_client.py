@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import anyio
 import httpx
 
-from . import _retry
+from . import _idempotency, _retry
 from ._constants import (
     ACCOUNT_HEADER,
     DEFAULT_CONNECTION_LIMITS,
@@ -250,7 +250,7 @@ class BaseClient:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             if not any(name.lower() == "content-type" for name in headers):
                 headers = {**headers, "Content-Type": "application/json"}
-        return http.build_request(
+        request = http.build_request(
             kwargs["method"],
             self._base_url_text + kwargs["url"],
             params=params,
@@ -261,6 +261,10 @@ class BaseClient:
             cookies=kwargs.get("cookies"),
             timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        if _idempotency.REQUEST_KEY in kwargs:
+            # Rides with the request (every attempt), for the debug log and APIResponse.idempotency_key.
+            request.extensions[_idempotency.REQUEST_KEY] = kwargs[_idempotency.REQUEST_KEY]
+        return request
 
     def _retries_for(self, max_retries: int | NotGiven) -> int:
         return self._max_retries if isinstance(max_retries, NotGiven) else max_retries
@@ -312,11 +316,13 @@ class BaseClient:
     @staticmethod
     def _log_request(request: httpx.Request, attempt: int) -> None:
         if logger.isEnabledFor(10):  # DEBUG
+            key = request.extensions.get(_idempotency.REQUEST_KEY)
             logger.debug(
-                "Sending %s %s (attempt %d) headers=%s",
+                "Sending %s %s (attempt %d%s) headers=%s",
                 request.method,
                 request.url,
                 attempt + 1,
+                f", idempotency key {key}" if key else "",
                 redact_headers(request.headers),
             )
 

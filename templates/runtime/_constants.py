@@ -1,4 +1,4 @@
-"""Defaults of the client. GUIDE.md section 3 fixes the retry numbers; _retry.py applies them."""
+"""Defaults of the client. docs/policies.md ("Retries") fixes the retry numbers; _retry.py applies them."""
 
 from __future__ import annotations
 

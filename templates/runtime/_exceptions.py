@@ -6,6 +6,10 @@
     ├── WaiterError
     │   ├── WaiterTimeoutError          a waiter gave up before the resource reached its state
     │   └── WaiterFailedError           the resource reached a state it will not leave
+    ├── CDPError                        chaser_core.cdp: the Chrome DevTools Protocol clients
+    │   ├── CDPCommandError             the browser answered a command with an error
+    │   ├── CDPConnectionError          the WebSocket could not open, or closed
+    │   └── CDPTimeoutError             a command got no answer in time
     └── APIError                        something went wrong talking to the API
         ├── APIConnectionError          no response: DNS, refused or reset connection, TLS
         │   └── APITimeoutError         no response in time
@@ -41,6 +45,10 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CDPCommandError",
+    "CDPConnectionError",
+    "CDPError",
+    "CDPTimeoutError",
     "ChaserError",
     "ConfigurationError",
     "ConflictError",
@@ -89,6 +97,29 @@ class WaiterTimeoutError(WaiterError, TimeoutError):
 
 class WaiterFailedError(WaiterError):
     """The resource reached a terminal state other than the awaited one."""
+
+
+class CDPError(ChaserError):
+    """A Chrome DevTools Protocol client (chaser_core.cdp) failed."""
+
+
+class CDPCommandError(CDPError):
+    """The browser answered a CDP command with an error (`code`, `message`, `data` as it sent them)."""
+
+    def __init__(self, method: str, *, code: int | None, message: str, data: Any = None) -> None:
+        super().__init__(f"{method} failed: {message}" + (f" (code {code})" if code is not None else ""))
+        self.method = method
+        self.code = code
+        self.message = message
+        self.data = data
+
+
+class CDPConnectionError(CDPError):
+    """The CDP WebSocket could not be opened, or closed before a command was answered."""
+
+
+class CDPTimeoutError(CDPError, TimeoutError):
+    """A CDP command got no answer within its timeout (a late answer is ignored)."""
 
 
 @dataclass(frozen=True)

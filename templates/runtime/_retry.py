@@ -1,6 +1,6 @@
 """When to retry a request, and how long to wait first.
 
-The policy (GUIDE.md section 3): retry connection failures, 408, 429 and 5xx, with exponential
+The policy (docs/policies.md, "Retries"): retry connection failures, 408, 429 and 5xx, with exponential
 backoff from 0.5 s up to 8 s and jitter, unless the response says when to come back
 (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP-date; RFC 9110 section 10.2.3),
 which we honour up to 60 s. A request that is not idempotent (a POST that could, say, create a

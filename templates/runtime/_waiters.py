@@ -1,6 +1,7 @@
 """Polling helpers such as `sessions.wait_until_ready`, described by x-waiters in the overlay.
 
-A waiter calls the read operation every `interval` seconds and looks at one field (`status`).
+A waiter calls the read operation every `interval` seconds (0 polls again at once, as tight
+test loops want) and looks at one field (`status`).
 It returns the object when the field reaches a success state (or leaves the pending states),
 raises `WaiterFailedError` on a failure state, and `WaiterTimeoutError` when `timeout` passes.
 States compare case-insensitively, and an unknown state simply means "keep waiting".
@@ -53,8 +54,8 @@ class WaiterSpec:
 
 
 def _check(interval: float, timeout: float) -> None:
-    if interval <= 0 or timeout < 0:
-        raise ValueError("interval must be positive and timeout not negative")
+    if interval < 0 or timeout < 0:
+        raise ValueError(f"interval and timeout must not be negative (got interval={interval:g}, timeout={timeout:g})")
 
 
 def wait(fetch: Callable[[], T], spec: WaiterSpec, *, what: str, timeout: float, interval: float) -> T:

@@ -25,6 +25,7 @@ import copy
 import email
 import email.message
 import email.policy
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -150,6 +151,28 @@ def _example(doc: dict[str, Any], schema: Any, depth: int, seen: frozenset[str])
     if kind == "boolean":
         return False
     return None
+
+
+def _variants(schema: Any) -> list[Any]:
+    """The alternatives of a union schema (anyOf/oneOf), or the schema itself."""
+    if not isinstance(schema, dict):
+        return []
+    return list(schema.get("anyOf") or schema.get("oneOf") or [schema])
+
+
+@functools.cache
+def _lenient_validator() -> Any:
+    """Draft 2020-12, except that a `oneOf` accepts a value that more than one alternative takes.
+
+    A real API takes a body that one of its variants describes; it does not reject one because a
+    second, open variant happens to take it too, as a strict `oneOf` would (two open objects take
+    every body). So the mock, like the client (chaser_core._bodies), reads `oneOf` as `anyOf`.
+    """
+    import jsonschema
+
+    base = jsonschema.Draft202012Validator
+    # types-jsonschema leaves extend() unannotated.
+    return jsonschema.validators.extend(base, {"oneOf": base.VALIDATORS["anyOf"]})  # type: ignore[no-untyped-call]
 
 
 def _openapi_30_to_json_schema(node: Any) -> Any:
@@ -323,14 +346,29 @@ class MockAPI:
         return problems
 
     def _check_value(self, label: str, value: Any, schema: Any, *, raw: bool = False) -> list[str]:
-        import jsonschema
-
         if raw:
             value = self._coerce(value, schema)
-        validator = jsonschema.Draft202012Validator(
+        validator = _lenient_validator()(
             {"$ref": "#/$defs/target", "$defs": {"target": schema}, "components": self._doc.get("components", {})}
         )
-        return [f"{label}: {error.message}" for error in validator.iter_errors(value)][:3]
+        problems = [f"{label}: {error.message}" for error in validator.iter_errors(value)][:3]
+        if problems and isinstance(value, dict):
+            problems += self._unknown_properties(label, value, schema)
+        return problems
+
+    def _unknown_properties(self, label: str, value: dict[str, Any], schema: Any) -> list[str]:
+        """Keys that no variant of a closed schema declares, with the closest declared name (a typo)."""
+        resolved, seen = _resolve(self._doc, schema)
+        variants = [_resolve(self._doc, variant, seen)[0] for variant in _variants(resolved)]
+        if not variants or any(not isinstance(v, dict) or v.get("additionalProperties", True) is not False for v in variants):
+            return []
+        declared = sorted({str(name) for v in variants for name in v.get("properties") or {}})
+        from ._bodies import did_you_mean
+
+        unknown = [key for key in value if key not in declared]
+        if not unknown and len(variants) > 1:
+            return [f"{label}: no variant declares all of {', '.join(map(repr, value))}, and none takes others"]
+        return [f"{label}: {key!r} is not a property of the body{did_you_mean(key, declared)}" for key in unknown]
 
     def _coerce(self, value: Any, schema: Any) -> Any:
         """Query and path values arrive as strings; read them as the schema's type."""

@@ -126,6 +126,33 @@ def test_list_options_repeat_and_json_options_parse(runner, api):
     assert json.loads(exec_route.calls.last.request.content) == {"command": "env", "env": {"A": "1"}}
 
 
+def test_options_from_both_open_variants_of_a_union_body_are_all_sent(runner, api):
+    route = api.post("/v1/sessions").respond(json=session("s1"))
+    result = invoke(
+        runner,
+        "sessions",
+        "create",
+        "--session-type",
+        "sandbox",
+        "--workspace",
+        "frontend-app",
+        "--ephemeral",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(route.calls.last.request.content) == {
+        "session_type": "sandbox",
+        "workspace": "frontend-app",
+        "ephemeral": True,
+    }
+
+
+def test_a_mistyped_option_is_a_usage_error_that_suggests_the_right_one(runner, api):
+    result = invoke(runner, "sessions", "create", "--ephemeal")
+    assert result.exit_code == 2
+    assert "--ephemeal" in result.stderr and "--ephemeral" in result.stderr
+    assert not api.calls
+
+
 def test_a_required_body_field_can_come_from_data(runner, api):
     route = api.post("/v1/exec").respond(json={"output": "ok"})
     result = invoke(runner, "exec", "run", "--data", '{"command": "ls"}')
@@ -176,6 +203,29 @@ def test_wait_polls_until_the_session_is_ready(runner, api, monkeypatch):
     result = invoke(runner, "sessions", "get", "s1", "--wait", "--wait-interval", "0.01")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["status"] == "ready"
+
+
+def test_wait_interval_zero_polls_again_at_once(runner, api, monkeypatch):
+    sleeps = []
+    monkeypatch.setattr("chaser_core._waiters.time.sleep", sleeps.append)
+    route = api.get("/v1/sessions/s1").mock(
+        side_effect=[
+            httpx.Response(200, json=session("s1", "starting")),
+            httpx.Response(200, json=session("s1", "ready")),
+        ]
+    )
+    result = invoke(runner, "sessions", "get", "s1", "--wait", "--wait-interval", "0")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "ready"
+    assert route.call_count == 2 and sleeps == [0]
+
+
+@pytest.mark.parametrize("option", ["--wait-interval", "--wait-timeout"])
+def test_a_negative_wait_interval_or_timeout_is_a_usage_error(runner, api, option):
+    result = invoke(runner, "sessions", "get", "s1", "--wait", option, "-1")
+    assert result.exit_code == 2
+    assert "-1" in result.stderr and option in result.stderr and "Traceback" not in result.output
+    assert not api.calls
 
 
 def test_a_waiter_that_gives_up_exits_4(runner, api, monkeypatch):
@@ -247,6 +297,21 @@ def test_debug_logs_requests_with_the_key_redacted(runner, api):
     assert "GET https://api.chaser.sh/v1/sessions/s1" in result.stderr
     assert "<redacted>" in result.stderr
     assert KEY not in result.output and KEY not in result.stderr
+
+
+def test_jobs_create_retries_a_503_with_one_idempotency_key_shown_in_the_debug_log(runner, api, monkeypatch):
+    monkeypatch.setattr("chaser_core._base_client.time.sleep", lambda seconds: None)
+    route = api.post("/v1/jobs").mock(
+        side_effect=[httpx.Response(503), httpx.Response(200, json={"id": "j1", "status": "queued"})]
+    )
+    result = invoke(
+        runner, "--debug", "jobs", "create", "--kind", "sandbox.exec", "--input", '{"command": "true"}'
+    )
+    assert result.exit_code == 0, result.output
+    keys = [json.loads(call.request.content)["idempotency_key"] for call in route.calls]
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert result.stderr.count(f"idempotency key {keys[0]}") == 2
+    assert json.loads(result.stdout)["id"] == "j1"
 
 
 def test_global_options_reach_the_client(runner, api):

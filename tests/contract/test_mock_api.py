@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import httpx
 import jsonschema
 import pytest
@@ -63,6 +66,16 @@ def test_respond_overrides_the_answer_and_keeps_validating(api):
 def test_requests_the_api_would_reject_fail_the_test(api, call, problem):
     with pytest.raises(MockValidationError, match=problem):
         call(api.client())
+
+
+@pytest.mark.parametrize("surface", ["sync", "async"])
+def test_the_mock_accepts_a_body_with_fields_of_both_open_variants(api, surface):
+    body = {"session_type": "sandbox", "workspace": "frontend-app", "ephemeral": True}
+    if surface == "sync":
+        api.client().sessions.create(**body)
+    else:
+        asyncio.run(api.async_client().sessions.create(**body))
+    assert json.loads(api.calls("sessions.create")[-1].content) == body
 
 
 def test_a_missing_required_body_and_a_wrong_content_type_are_rejected(api):

@@ -9,6 +9,7 @@ import pytest
 from chaser_core.testing import MockAPI
 
 from tests.conftest import ROOT
+from tests.fake_browser import FakeBrowser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
@@ -19,7 +20,18 @@ def ready_session(api: MockAPI) -> dict:
 
 
 @pytest.fixture
-def api(monkeypatch, tmp_path):
+def browser(monkeypatch):
+    """The DevTools WebSocket the README's CDP example talks to."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    fake = FakeBrowser()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def api(monkeypatch, tmp_path, browser):
     monkeypatch.setenv("CHASER_API_KEY", "sk_readme")
     for name in ("CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG"):
         monkeypatch.delenv(name, raising=False)
@@ -31,6 +43,9 @@ def api(monkeypatch, tmp_path):
         mock.respond("sessions.create", json=ready_session(mock))
         mock.respond("commands.get", json={"command_id": "c_1", "status": "exited", "exit_code": 0})
         mock.respond("jobs.get", json={"id": "j_1", "status": "completed"})
+        mock.respond(
+            "browser.version", json={"Browser": "HeadlessChrome/130", "webSocketDebuggerUrl": browser.url}
+        )
         yield mock
 
 
@@ -42,12 +57,17 @@ def run_block(index: int, block: str, namespace: dict) -> None:
     exec(compile(block, f"README.md python block {index}", "exec"), namespace)
 
 
-def test_every_usage_example_of_the_readme_runs(api):
+def test_every_usage_example_of_the_readme_runs(api, browser):
     namespace: dict = {"Path": Path, "command_id": "c_1", "job": type("Job", (), {"id": "j_1"})()}
     for index, block in enumerate(PYTHON_BLOCKS):
         if "MockAPI" not in block:
             run_block(index, block, namespace)
     assert api.calls("sessions.create") and api.calls("exec.in_session") and api.calls("files.upload")
+    assert [m["method"] for m in browser.received] == [
+        "Browser.getVersion",
+        "Target.createTarget",
+        "Target.closeTarget",
+    ]
 
 
 def test_the_testing_example_of_the_readme_runs(monkeypatch):
@@ -58,3 +78,14 @@ def test_the_testing_example_of_the_readme_runs(monkeypatch):
     (block,) = [b for b in PYTHON_BLOCKS if "MockAPI" in b]
     run_block(0, block, namespace)
     namespace["test_my_deploy_script"]()
+
+
+def test_each_row_of_the_comparison_table_names_a_test_that_exists():
+    table = README.split("## Compared with chaser-sdk 0.2.1", 1)[1].split("\n## ", 1)[0]
+    proofs = re.findall(r"\| `(tests/[\w/]+\.py)::(\w+)` \|$", table, re.MULTILINE)
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| |")]
+
+    assert len(proofs) == len(rows) >= 20
+    for path, name in proofs:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert re.search(rf"^(async )?def {name}\(", source, re.MULTILINE), f"{path}::{name}"

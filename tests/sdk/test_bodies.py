@@ -88,13 +88,41 @@ async def test_union_body_with_only_shared_arguments_uses_the_first_matching_var
     assert sent_json(create_route) == {"session_type": "browser"}
 
 
-async def test_union_body_rejects_arguments_from_two_variants_before_sending(
+async def test_union_body_sends_arguments_from_both_open_variants(
     client: Any, create_route: respx.Route
 ) -> None:
-    with pytest.raises(TypeError, match="no variant of the request body takes ephemeral, workspace"):
-        await run(client.sessions.create(ephemeral=True, workspace="w"))
+    # As chaser-sdk 0.2.1 sends it: both variants are open objects joined by anyOf, so the API takes it.
+    await run(client.sessions.create(session_type="sandbox", workspace="frontend-app", ephemeral=True))
 
-    assert not create_route.called
+    assert sent_json(create_route) == {
+        "session_type": "sandbox",
+        "workspace": "frontend-app",
+        "ephemeral": True,
+    }
+
+
+async def test_union_body_sends_every_argument_of_both_variants_in_wire_format(
+    client: Any, create_route: respx.Route
+) -> None:
+    await run(
+        client.sessions.create(
+            workspace="w",
+            env={"DEBUG": "1"},
+            github_repo="acme/app",
+            ephemeral=True,
+            image="python:3.12",
+            proxy=None,
+        )
+    )
+
+    assert sent_json(create_route) == {
+        "workspace": "w",
+        "env": {"DEBUG": "1"},
+        "github_repo": "acme/app",
+        "ephemeral": True,
+        "image": "python:3.12",
+        "proxy": None,
+    }
 
 
 async def test_explicit_none_is_sent_as_null_for_nullable_fields(

@@ -102,13 +102,55 @@ async def test_waiter_with_zero_timeout_checks_once(
     assert clock.sleeps == []
 
 
-@pytest.mark.parametrize(("timeout", "interval"), [(10.0, 0.0), (10.0, -1.0), (-1.0, 1.0)])
-async def test_waiter_rejects_a_non_positive_interval_or_negative_timeout(
+@pytest.mark.parametrize(
+    ("waiter", "path", "answers", "states"),
+    [
+        (
+            lambda c: c.sessions.wait_until_ready("s1", interval=0),
+            "/v1/sessions/s1",
+            _sessions,
+            ("pending", "starting", "ready"),
+        ),
+        (
+            lambda c: c.commands.wait_for_completion("s1", "c1", interval=0),
+            "/v1/sessions/s1/commands/c1",
+            _commands,
+            ("queued", "running", "exited"),
+        ),
+        (
+            lambda c: c.jobs.wait_for_completion("job_1", interval=0),
+            "/v1/jobs/job_1",
+            _jobs,
+            ("queued", "running", "completed"),
+        ),
+    ],
+    ids=["sessions", "commands", "jobs"],
+)
+async def test_an_interval_of_zero_polls_again_at_once(
+    client: Any,
+    api: respx.MockRouter,
+    clock: FakeClock,
+    waiter: Any,
+    path: str,
+    answers: Any,
+    states: tuple[str, ...],
+) -> None:
+    route = api.get(path).mock(side_effect=answers(*states))
+
+    result = await run(waiter(client))
+
+    assert result.status == states[-1]
+    assert route.call_count == 3
+    assert clock.sleeps == [0, 0]  # no time passes between polls
+
+
+@pytest.mark.parametrize(("timeout", "interval"), [(10.0, -1.0), (10.0, -0.001), (-1.0, 1.0)])
+async def test_waiter_rejects_a_negative_interval_or_timeout(
     client: Any, api: respx.MockRouter, timeout: float, interval: float
 ) -> None:
     route = api.get("/v1/sessions/s1").respond(json=session_json())
 
-    with pytest.raises(ValueError, match="interval"):
+    with pytest.raises(ValueError, match="must not be negative"):
         await run(client.sessions.wait_until_ready("s1", timeout=timeout, interval=interval))
 
     assert not route.called

@@ -17,7 +17,7 @@ T = TypeVar("T", bound="AccountsMembersAddBody")
 class AccountsMembersAddBody:
     email: str
     role: AccountRole | Unset = UNSET
-    """ Member roles (docs: owner, admin, member; SDK Literal alias AccountRole). """
+    """ A member's role in the account: owner, admin or member. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

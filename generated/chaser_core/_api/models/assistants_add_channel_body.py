@@ -15,7 +15,7 @@ T = TypeVar("T", bound="AssistantsAddChannelBody")
 @_attrs_define
 class AssistantsAddChannelBody:
     channel_type: str | Unset = UNSET
-    """ Supported: Telegram and Discord (exact values not captured) """
+    """ The channel to add: Telegram or Discord. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

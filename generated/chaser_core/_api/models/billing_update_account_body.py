@@ -16,7 +16,7 @@ T = TypeVar("T", bound="BillingUpdateAccountBody")
 class BillingUpdateAccountBody:
     plan_code: str | Unset = UNSET
     pricing_model: str | Unset = UNSET
-    """ See PricingModel (SDK alias: free, usage_based, subscription). """
+    """ Pricing model: free, usage_based or subscription. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

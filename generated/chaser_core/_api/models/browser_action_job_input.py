@@ -14,10 +14,7 @@ T = TypeVar("T", bound="BrowserActionJobInput")
 
 @_attrs_define
 class BrowserActionJobInput:
-    """`input` of a job with kind `browser.action` (POST /v1/jobs; SDK helper ChaserClient.jobs.browser_action). Not
-    referenced by CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `browser.action`: jobs.create(kind="browser.action", input=...)."""
 
     session_id: str | Unset = UNSET
     steps: list[Any] | Unset = UNSET

@@ -14,10 +14,7 @@ T = TypeVar("T", bound="BrowserScrapeJobInput")
 
 @_attrs_define
 class BrowserScrapeJobInput:
-    """`input` of a job with kind `browser.scrape` (POST /v1/jobs; SDK helper ChaserClient.jobs.scrape). Not referenced by
-    CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `browser.scrape`: jobs.create(kind="browser.scrape", input=...)."""
 
     all_: bool | Unset = UNSET
     selector: str | Unset = UNSET

@@ -12,7 +12,7 @@ T = TypeVar("T", bound="CommandsSendStdinResponse2XX")
 
 @_attrs_define
 class CommandsSendStdinResponse2XX:
-    """SDK return type dict[str, Any]; fields not documented."""
+    """An object whose fields the API does not document: read them from `additional_properties`."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -15,16 +15,17 @@ T = TypeVar("T", bound="CreateJobRequest")
 @_attrs_define
 class CreateJobRequest:
     input_: Any
-    """ Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput, BrowserScrapeJobInput,
-    SessionTerminateJobInput, SessionBulkTerminateJobInput, WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput,
-    PipelineRunJobInput, GithubRunnerJobInput; sandbox.exec has no SDK type (docs: {workspace|ephemeral, image?,
-    command}). """
+    """ The kind-specific payload; `GET /v1/jobs/kinds` gives the schema of each kind's input. Typed inputs:
+    BrowserActionJobInput, BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput,
+    WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput and GithubRunnerJobInput;
+    `sandbox.exec` takes {workspace or ephemeral, image (optional), command}. """
     kind: str
     """ Authoritative list (with input schemas) via GET /v1/jobs/kinds. """
     idempotency_key: str | Unset = UNSET
-    """ For safe retries (docs). """
+    """ Makes retries safe: requests that carry the same key create one job. When you give none, a fresh UUID4 is
+    sent for each call, the same one on every retry of that call. """
     run_at: str | Unset = UNSET
-    """ Delayed execution (docs); format not documented. """
+    """ When to run the job (delayed execution). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,7 +22,7 @@ class CreateSessionEphemeralRequestDoc:
     image: None | str | Unset = UNSET
     """ OCI image; accepted for ephemeral sandbox sessions only. """
     proxy: None | str | Unset = UNSET
-    """ Proxy URL (SDK README example: session_type=sandbox, ephemeral=True, proxy='socks5h://...'). """
+    """ Proxy URL for the session's traffic, e.g. socks5h://user:pass@proxy.example.com:1080. """
     session_type: SessionType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

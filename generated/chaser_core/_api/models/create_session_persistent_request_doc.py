@@ -23,11 +23,9 @@ class CreateSessionPersistentRequestDoc:
 
     env: CreateSessionPersistentRequestDocEnv | Unset = UNSET
     github_repo: None | str | Unset = UNSET
-    """ owner/repo. Type from the SDK (str | None); the fragment was cut at 'github_repo: type: -', i.e. a type
-    list, consistent with string|null. """
+    """ GitHub repository, as owner/repo. """
     proxy: None | str | Unset = UNSET
-    """ Proxy URL, e.g. socks5h://user:pass@proxy.example.com:1080 (SDK README: 'Use the root-level `proxy` field
-    for the public API contract'). """
+    """ Proxy URL for the session's traffic, e.g. socks5h://user:pass@proxy.example.com:1080. """
     session_type: SessionType | Unset = UNSET
     workspace: str | Unset = UNSET
     """ Workspace selector: label/name (preferred) or UUID. """

@@ -14,9 +14,8 @@ T = TypeVar("T", bound="ErrorBody")
 
 @_attrs_define
 class ErrorBody:
-    """Error body as parsed by the official SDK (errors.api_error_from_response): error code = `code`, else `error`;
-    message = `message`, else `error`, else 'Request failed (<status>)'. No field is guaranteed; the SDK keeps the whole
-    decoded body as `details` and uses a non-JSON body verbatim as the message.
+    """The body of an error response. No field is guaranteed: the error code is `code` (else `error`), the message is
+    `message` (else `error`).
 
     """
 

@@ -14,10 +14,7 @@ T = TypeVar("T", bound="GithubRunnerJobInput")
 
 @_attrs_define
 class GithubRunnerJobInput:
-    """`input` of a job with kind `github.runner` (POST /v1/jobs; SDK helper ChaserClient.jobs.github_runner). Not
-    referenced by CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `github.runner`: jobs.create(kind="github.runner", input=...)."""
 
     installation_id: int | Unset = UNSET
     labels: list[str] | Unset = UNSET

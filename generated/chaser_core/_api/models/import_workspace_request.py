@@ -15,10 +15,10 @@ T = TypeVar("T", bound="ImportWorkspaceRequest")
 @_attrs_define
 class ImportWorkspaceRequest:
     github_repo: str | Unset = UNSET
-    """ owner/repo (docs curl example: {"github_repo": "owner/repo"}) """
+    """ GitHub repository to import, as owner/repo. """
     name: None | str | Unset = UNSET
     repo: str | Unset = UNSET
-    """ owner/repo (field name used by the official SDK) """
+    """ GitHub repository to import, as owner/repo. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,9 +16,9 @@ T = TypeVar("T", bound="KeysCreateBody")
 class KeysCreateBody:
     name: str | Unset = UNSET
     scopes: list[str] | Unset = UNSET
-    """ Permission scopes (docs: sessions.read, sessions.write, workspaces.read, workspaces.write, exec.write,
-    files.read, files.write, keys.read, keys.write, billing.read, billing.write, audit.read, webhooks.read,
-    webhooks.write). Keys created without scopes have full access. """
+    """ Permission scopes: sessions.read, sessions.write, workspaces.read, workspaces.write, exec.write, files.read,
+    files.write, keys.read, keys.write, billing.read, billing.write, audit.read, webhooks.read, webhooks.write. Keys
+    created without scopes have full access. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

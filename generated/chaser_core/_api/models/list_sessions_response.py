@@ -16,7 +16,7 @@ T = TypeVar("T", bound="ListSessionsResponse")
 
 @_attrs_define
 class ListSessionsResponse:
-    """Schema body was cut off in the docs fragment; completed from the official SDK."""
+    """A page of sessions."""
 
     sessions: list[SessionInfo]
     total: int

@@ -18,10 +18,7 @@ T = TypeVar("T", bound="PipelineRunJobInput")
 
 @_attrs_define
 class PipelineRunJobInput:
-    """`input` of a job with kind `pipeline.run` (POST /v1/jobs; SDK helper ChaserClient.jobs.pipeline). Not referenced by
-    CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `pipeline.run`: jobs.create(kind="pipeline.run", input=...)."""
 
     steps: list[PipelineStepInput] | Unset = UNSET
     workspace: str | Unset = UNSET

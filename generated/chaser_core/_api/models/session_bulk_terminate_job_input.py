@@ -15,10 +15,7 @@ T = TypeVar("T", bound="SessionBulkTerminateJobInput")
 
 @_attrs_define
 class SessionBulkTerminateJobInput:
-    """`input` of a job with kind `session.bulk_terminate` (POST /v1/jobs; SDK helper
-    ChaserClient.jobs.bulk_terminate_sessions). Not referenced by CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `session.bulk_terminate`: jobs.create(kind="session.bulk_terminate", input=...)."""
 
     all_: bool | Unset = UNSET
     force: bool | Unset = UNSET

@@ -14,10 +14,7 @@ T = TypeVar("T", bound="SessionTerminateJobInput")
 
 @_attrs_define
 class SessionTerminateJobInput:
-    """`input` of a job with kind `session.terminate` (POST /v1/jobs; SDK helper ChaserClient.jobs.terminate_session). Not
-    referenced by CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `session.terminate`: jobs.create(kind="session.terminate", input=...)."""
 
     force: bool | Unset = UNSET
     session_id: str | Unset = UNSET

@@ -14,10 +14,7 @@ T = TypeVar("T", bound="WorkspaceBulkDeleteJobInput")
 
 @_attrs_define
 class WorkspaceBulkDeleteJobInput:
-    """`input` of a job with kind `workspace.bulk_delete` (POST /v1/jobs; SDK helper
-    ChaserClient.jobs.bulk_delete_workspaces). Not referenced by CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `workspace.bulk_delete`: jobs.create(kind="workspace.bulk_delete", input=...)."""
 
     all_: bool | Unset = UNSET
     force: bool | Unset = UNSET

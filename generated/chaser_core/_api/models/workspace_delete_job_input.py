@@ -14,10 +14,7 @@ T = TypeVar("T", bound="WorkspaceDeleteJobInput")
 
 @_attrs_define
 class WorkspaceDeleteJobInput:
-    """`input` of a job with kind `workspace.delete` (POST /v1/jobs; SDK helper ChaserClient.jobs.delete_workspace). Not
-    referenced by CreateJobRequest because the SDK types `input` as Any.
-
-    """
+    """The `input` of a job of kind `workspace.delete`: jobs.create(kind="workspace.delete", input=...)."""
 
     force: bool | Unset = UNSET
     workspace: str | Unset = UNSET

@@ -24,8 +24,7 @@ class WorkspacesCreateBody:
     name: None | str | Unset = UNSET
     """ Optional human-readable workspace name (slug). Auto-generated when omitted. """
     session_type: None | SessionType | Unset = UNSET
-    """ Rendered as 'enum or null'. Guide: required for fresh workspaces; inherited from the source when cloning.
-    """
+    """ Required for a fresh workspace; inherited from the source when cloning. """
     template: bool | None | Unset = UNSET
     """ Mark this workspace as a reusable template. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="WorkspacesRenameBody")
 @_attrs_define
 class WorkspacesRenameBody:
     name: None | str
-    """ New name; null clears it (SDK rename(workspace, name: str | None)). """
+    """ New name; null clears it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

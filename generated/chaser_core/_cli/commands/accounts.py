@@ -173,7 +173,7 @@ _ACCOUNTS_MEMBERS_ADD_BODY = (
             "owner",
         )
     ),
-    help="Member roles (docs: owner, admin, member; SDK Literal alias AccountRole).",
+    help="A member's role in the account: owner, admin or member.",
 )
 @click.option(
     "--data",
@@ -252,7 +252,7 @@ _ACCOUNTS_MEMBERS_UPDATE_BODY = (BodyField("role", "role", required=True, keywor
             "owner",
         )
     ),
-    help="Member roles (docs: owner, admin, member; SDK Literal alias AccountRole).",
+    help="A member's role in the account: owner, admin or member.",
 )
 @click.option(
     "--data",

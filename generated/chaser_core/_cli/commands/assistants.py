@@ -110,12 +110,7 @@ _ASSISTANTS_ADD_CHANNEL_BODY = (BodyField("channel_type", "channel_type", requir
     short_help="Bind an assistant to an external messaging channel (Telegram, Discord)",
 )
 @click.argument("id", metavar="ID")
-@click.option(
-    "--channel-type",
-    "channel_type",
-    type=str,
-    help="Supported: Telegram and Discord (exact values not captured)",
-)
+@click.option("--channel-type", "channel_type", type=str, help="The channel to add: Telegram or Discord.")
 @click.option(
     "--data",
     "cli_data",

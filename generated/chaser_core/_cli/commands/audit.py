@@ -36,7 +36,7 @@ _AUDIT_LIST_BODY = ()
 @click.option("--resource-type", "resource_type", type=str, help="query parameter resource_type")
 @click.option("--resource-id", "resource_id", type=str, help="query parameter resource_id")
 @click.option("--status", "status", type=str, help="query parameter status")
-@click.option("--before", "before", type=str, help="Return events before this point (format not documented).")
+@click.option("--before", "before", type=str, help="Return events before this point.")
 @click.option("--limit", "limit", type=int, help="query parameter limit")
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj

@@ -40,10 +40,7 @@ _BILLING_UPDATE_ACCOUNT_BODY = (
 )
 @click.option("--plan-code", "plan_code", type=str, help="body parameter plan_code")
 @click.option(
-    "--pricing-model",
-    "pricing_model",
-    type=str,
-    help="See PricingModel (SDK alias: free, usage_based, subscription).",
+    "--pricing-model", "pricing_model", type=str, help="Pricing model: free, usage_based or subscription."
 )
 @click.option(
     "--data",

@@ -75,7 +75,7 @@ _COMMANDS_GET_BODY = ()
 @click.option(
     "--wait-timeout",
     "cli_wait_timeout",
-    type=float,
+    type=click.FloatRange(min=0),
     default=120.0,
     show_default=True,
     help="Seconds --wait waits.",
@@ -83,10 +83,10 @@ _COMMANDS_GET_BODY = ()
 @click.option(
     "--wait-interval",
     "cli_wait_interval",
-    type=float,
+    type=click.FloatRange(min=0),
     default=1.0,
     show_default=True,
-    help="Seconds between polls.",
+    help="Seconds between polls (0: poll again at once).",
 )
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
@@ -211,14 +211,14 @@ _COMMANDS_STREAM_BODY = ()
 @_group_commands.command(
     "stream",
     context_settings=CONTEXT_SETTINGS,
-    help="Stream output (SSE)\n\nServer-Sent Events stream of the command's output. Event names and payload format are not documented; the SDK only builds this URL (commands.stream_url) and does not consume it."
+    help="Stream output (SSE)\n\nServer-Sent Events stream of the command's output."
     + "\n\n\b\n"
     + "GET /v1/sessions/{id}/commands/{cid}/stream",
     short_help="Stream output (SSE)",
 )
 @click.argument("id", metavar="ID")
 @click.argument("cid", metavar="CID")
-@click.option("--from", "from_", type=int, help="Output offset to start from (SDK keyword `offset`).")
+@click.option("--from", "from_", type=int, help="Output offset to start from.")
 @click.option("--interval-ms", "interval_ms", type=int, help="query parameter interval_ms")
 @click.option("--max-bytes", "max_bytes", type=int, help="query parameter max_bytes")
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")

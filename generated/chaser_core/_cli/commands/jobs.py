@@ -92,13 +92,18 @@ _JOBS_CREATE_BODY = (
     "--input",
     "input",
     metavar="JSON",
-    help="Kind-specific payload (SDK: Any). Typed helpers: BrowserActionJobInput, BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput, WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput, GithubRunnerJobInput; sandbox.exec has no SDK type (docs: {workspace|ephemeral, image?, command}).",
+    help="The kind-specific payload; `GET /v1/jobs/kinds` gives the schema of each kind's input. Typed inputs: BrowserActionJobInput, BrowserScrapeJobInput, SessionTerminateJobInput, SessionBulkTerminateJobInput, WorkspaceDeleteJobInput, WorkspaceBulkDeleteJobInput, PipelineRunJobInput and GithubRunnerJobInput; `sandbox.exec` takes {workspace or ephemeral, image (optional), command}.",
 )
 @click.option(
     "--kind", "kind", type=str, help="Authoritative list (with input schemas) via GET /v1/jobs/kinds."
 )
-@click.option("--idempotency-key", "idempotency_key", type=str, help="For safe retries (docs).")
-@click.option("--run-at", "run_at", type=str, help="Delayed execution (docs); format not documented.")
+@click.option(
+    "--idempotency-key",
+    "idempotency_key",
+    type=str,
+    help="Makes retries safe: requests that carry the same key create one job. When you give none, a fresh UUID4 is sent for each call, the same one on every retry of that call.",
+)
+@click.option("--run-at", "run_at", type=str, help="When to run the job (delayed execution).")
 @click.option(
     "--data",
     "cli_data",
@@ -138,7 +143,7 @@ _JOBS_LIST_KINDS_BODY = ()
 @_group_jobs.command(
     "list-kinds",
     context_settings=CONTEXT_SETTINGS,
-    help="Authoritative list of job kinds with input schemas for the deployment (docs)."
+    help="The job kinds this deployment runs, each with the schema of its `input`."
     + "\n\n\b\n"
     + "GET /v1/jobs/kinds",
     short_help="GET /v1/jobs/kinds",
@@ -179,7 +184,7 @@ _JOBS_GET_BODY = ()
 @click.option(
     "--wait-timeout",
     "cli_wait_timeout",
-    type=float,
+    type=click.FloatRange(min=0),
     default=120.0,
     show_default=True,
     help="Seconds --wait waits.",
@@ -187,10 +192,10 @@ _JOBS_GET_BODY = ()
 @click.option(
     "--wait-interval",
     "cli_wait_interval",
-    type=float,
+    type=click.FloatRange(min=0),
     default=1.0,
     show_default=True,
-    help="Seconds between polls.",
+    help="Seconds between polls (0: poll again at once).",
 )
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj

@@ -68,7 +68,7 @@ _KEYS_CREATE_BODY = (
     "scopes",
     type=str,
     multiple=True,
-    help="Permission scopes (docs: sessions.read, sessions.write, workspaces.read, workspaces.write, exec.write, files.read, files.write, keys.read, keys.write, billing.read, billing.write, audit.read, webhooks.read, webhooks.write). Keys created without scopes have full access."
+    help="Permission scopes: sessions.read, sessions.write, workspaces.read, workspaces.write, exec.write, files.read, files.write, keys.read, keys.write, billing.read, billing.write, audit.read, webhooks.read, webhooks.write. Keys created without scopes have full access."
     + " (repeatable)",
 )
 @click.option(

@@ -92,17 +92,12 @@ _SESSIONS_CREATE_BODY = (
     short_help="Create or reuse a session",
 )
 @click.option("--env", "env", metavar="JSON", help="JSON value, or @file.json, for env")
-@click.option(
-    "--github-repo",
-    "github_repo",
-    type=str,
-    help="owner/repo. Type from the SDK (str | None); the fragment was cut at 'github_repo: type: -', i.e. a type list, consistent with string|null.",
-)
+@click.option("--github-repo", "github_repo", type=str, help="GitHub repository, as owner/repo.")
 @click.option(
     "--proxy",
     "proxy",
     type=str,
-    help="Proxy URL, e.g. socks5h://user:pass@proxy.example.com:1080 (SDK README: 'Use the root-level `proxy` field for the public API contract').",
+    help="Proxy URL for the session's traffic, e.g. socks5h://user:pass@proxy.example.com:1080.",
 )
 @click.option(
     "--session-type",
@@ -261,7 +256,7 @@ _SESSIONS_GET_BODY = ()
 @click.option(
     "--wait-timeout",
     "cli_wait_timeout",
-    type=float,
+    type=click.FloatRange(min=0),
     default=120.0,
     show_default=True,
     help="Seconds --wait waits.",
@@ -269,10 +264,10 @@ _SESSIONS_GET_BODY = ()
 @click.option(
     "--wait-interval",
     "cli_wait_interval",
-    type=float,
+    type=click.FloatRange(min=0),
     default=1.0,
     show_default=True,
-    help="Seconds between polls.",
+    help="Seconds between polls (0: poll again at once).",
 )
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
@@ -314,7 +309,7 @@ _SESSIONS_TERMINATE_BODY = ()
     "--force/--no-force",
     "force",
     default=None,
-    help="Force termination (the SDK sends force=true only when forcing; docs: sessions with active leases are skipped unless forced).",
+    help="Terminate the session even when it has active leases (otherwise it is skipped).",
 )
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj

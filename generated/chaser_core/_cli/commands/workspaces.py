@@ -90,7 +90,7 @@ _WORKSPACES_CREATE_BODY = (
             "sandbox",
         )
     ),
-    help="Rendered as 'enum or null'. Guide: required for fresh workspaces; inherited from the source when cloning.",
+    help="Required for a fresh workspace; inherited from the source when cloning.",
 )
 @click.option(
     "--template/--no-template", "template", default=None, help="Mark this workspace as a reusable template."
@@ -192,14 +192,9 @@ _WORKSPACES_IMPORT_FROM_GITHUB_BODY = (
     + "POST /v1/workspaces/import",
     short_help="Import workspace from GitHub",
 )
-@click.option(
-    "--github-repo",
-    "github_repo",
-    type=str,
-    help='owner/repo (docs curl example: {"github_repo": "owner/repo"})',
-)
+@click.option("--github-repo", "github_repo", type=str, help="GitHub repository to import, as owner/repo.")
 @click.option("--name", "name", type=str, help="body parameter name")
-@click.option("--repo", "repo", type=str, help="owner/repo (field name used by the official SDK)")
+@click.option("--repo", "repo", type=str, help="GitHub repository to import, as owner/repo.")
 @click.option(
     "--data",
     "cli_data",
@@ -241,7 +236,7 @@ _WORKSPACES_DELETE_BODY = ()
     short_help="DELETE /v1/workspaces/{workspace}",
 )
 @click.argument("workspace", metavar="WORKSPACE")
-@click.option("--force/--no-force", "force", default=None, help="The SDK sends force=true only when forcing.")
+@click.option("--force/--no-force", "force", default=None, help="Force the deletion.")
 @click.option("--format", "cli_format", type=click.Choice(FORMATS), help="Output format (default: json).")
 @click.pass_obj
 def _cmd_workspaces_delete(
@@ -273,9 +268,7 @@ _WORKSPACES_RENAME_BODY = (BodyField("name", "name", required=True, keyword=True
     short_help="Set or clear a workspace name",
 )
 @click.argument("workspace", metavar="WORKSPACE")
-@click.option(
-    "--name", "name", type=str, help="New name; null clears it (SDK rename(workspace, name: str | None))."
-)
+@click.option("--name", "name", type=str, help="New name; null clears it.")
 @click.option(
     "--data",
     "cli_data",

@@ -82,8 +82,7 @@ def sync_detailed(
 ) -> Response[ErrorBody | str]:
     """Stream output (SSE)
 
-     Server-Sent Events stream of the command's output. Event names and payload format are not
-    documented; the SDK only builds this URL (commands.stream_url) and does not consume it.
+     Server-Sent Events stream of the command's output.
 
     Args:
         id (str):
@@ -126,8 +125,7 @@ def sync(
 ) -> ErrorBody | str | None:
     """Stream output (SSE)
 
-     Server-Sent Events stream of the command's output. Event names and payload format are not
-    documented; the SDK only builds this URL (commands.stream_url) and does not consume it.
+     Server-Sent Events stream of the command's output.
 
     Args:
         id (str):
@@ -165,8 +163,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | str]:
     """Stream output (SSE)
 
-     Server-Sent Events stream of the command's output. Event names and payload format are not
-    documented; the SDK only builds this URL (commands.stream_url) and does not consume it.
+     Server-Sent Events stream of the command's output.
 
     Args:
         id (str):
@@ -207,8 +204,7 @@ async def asyncio(
 ) -> ErrorBody | str | None:
     """Stream output (SSE)
 
-     Server-Sent Events stream of the command's output. Event names and payload format are not
-    documented; the SDK only builds this URL (commands.stream_url) and does not consume it.
+     Server-Sent Events stream of the command's output.
 
     Args:
         id (str):

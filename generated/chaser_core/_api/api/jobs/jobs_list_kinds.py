@@ -55,7 +55,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[ErrorBody | JobKindsInfo]:
-    """Authoritative list of job kinds with input schemas for the deployment (docs).
+    """The job kinds this deployment runs, each with the schema of its `input`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -78,7 +78,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> ErrorBody | JobKindsInfo | None:
-    """Authoritative list of job kinds with input schemas for the deployment (docs).
+    """The job kinds this deployment runs, each with the schema of its `input`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +97,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[ErrorBody | JobKindsInfo]:
-    """Authoritative list of job kinds with input schemas for the deployment (docs).
+    """The job kinds this deployment runs, each with the schema of its `input`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,7 +118,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> ErrorBody | JobKindsInfo | None:
-    """Authoritative list of job kinds with input schemas for the deployment (docs).
+    """The job kinds this deployment runs, each with the schema of its `input`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
