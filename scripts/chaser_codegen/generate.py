@@ -348,27 +348,26 @@ def _verify_in_child(root: str, package: str, expected: list[tuple[str, str, str
 def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
     """(module, attribute, description) that must exist for every operation on every surface."""
     package = api.package
+    class_names = {resource.path: resource.class_name for resource in api.all_resources()}
     expected = []
     for op in api.operations:
         module, name = op.low_level_module.rsplit(".", 1)
         expected.append((f"{package}._api.api.{module}.{name}", "_get_kwargs", f"{op.key} low-level"))
         resource_module = f"{package}.resources.{op.resource_path[0]}"
-        class_name = "".join(
-            part[:1].upper() + part[1:] for seg in op.resource_path for part in seg.split("_") if part
-        )
+        class_name = class_names[op.resource_path]
         expected.append((f"{package}._cli.commands.{op.resource_path[0]}", op.cli_function, f"{op.key} CLI"))
         for prefix in ("", "Async"):
             expected.append(
                 (
                     resource_module,
-                    f"{prefix}{class_name}Resource.{op.name}",
+                    f"{prefix}{class_name}.{op.name}",
                     f"{op.key} {prefix or 'sync'} client",
                 )
             )
             expected.append(
                 (
                     resource_module,
-                    f"{prefix}{class_name}ResourceWithRawResponse.__init__",
+                    f"{prefix}{class_name}WithRawResponse.__init__",
                     f"{op.key} {prefix} raw response",
                 )
             )

@@ -9,6 +9,7 @@ every parser warning (an endpoint or schema it would skip) is an error.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,16 @@ from openapi_python_client.parser.errors import GeneratorError
 
 from .errors import PipelineError
 from .repair.log import RepairLog
+from .repair.rule import named
 
 OAPC_VERSION = "0.29.1"
+
+PARAMETER_PYTHON_NAME = named(
+    "parameter-python-name",
+    "parameters whose names differ only in symbols (`DateCreated<`, `DateCreated>`) would share "
+    "one Python name; each gets one with its symbols spelled out (`date_created_lt`), and the "
+    "name on the wire is unchanged",
+)
 LOW_LEVEL_PACKAGE = "_api"
 
 
@@ -87,6 +96,8 @@ class _UnionCauses:
     follows the chain down to the schema at fault.
     """
 
+    patched = True
+
     def __init__(self, original: Any) -> None:
         self.original = original
         self.last_error: Any = None
@@ -112,6 +123,8 @@ class _SameModelOnce:
     name was built from an equal schema, it is the same model: the second build returns it. A
     different schema under the same name is still an error (the repair stage renames one).
     """
+
+    patched = True
 
     def __init__(self, original: Any) -> None:
         self.original = original
@@ -142,24 +155,148 @@ class _SameModelOnce:
         return prop, schemas
 
 
+# Spelled-out names for the symbols that make parameter names differ (`created<`, `created>`):
+# openapi-python-client drops them from Python names, which then collide.
+_SYMBOL_WORDS = {
+    "<": "lt",
+    ">": "gt",
+    "=": "eq",
+    "!": "not",
+    "+": "plus",
+    "*": "star",
+    "@": "at",
+    "~": "tilde",
+    "^": "caret",
+    "|": "or",
+    "&": "and",
+    "%": "percent",
+    "$": "dollar",
+    "#": "hash",
+    "?": "q",
+}
+
+# (method, path, location, wire name, python name) of each parameter renamed by the patch below,
+# for the repair log: the wire name is unchanged, but a user reads the Python name.
+PARAMETER_RENAMES: list[tuple[str, str, str, str, str]] = []
+
+
+def _distinct_parameter_names(original: Any) -> Any:
+    """Give parameters whose Python names collide names that tell them apart.
+
+    0.29.1 resolves a collision by location suffix or by the raw name, and drops the endpoint
+    when neither helps (`DateCreated<` and `DateCreated>` are both `date_created`). Then each
+    colliding parameter gets a name with its symbols spelled out (`date_created_lt`,
+    `date_created_gt`), numbered if that still collides; the wire names are unchanged.
+    """
+
+    def check(self: Any, *, config: Any, previously_modified_params: Any = None) -> Any:
+        from openapi_python_client.parser.errors import ParseError
+        from openapi_python_client.schema.untrusted_string import UntrustedString
+        from openapi_python_client.strings import PythonIdentifier
+
+        result = original(self, config=config, previously_modified_params=previously_modified_params)
+        if not isinstance(result, ParseError) or "same Python identifier" not in (result.detail or ""):
+            return result
+        parameters = list(self.iter_all_parameters())
+        counts: dict[str, int] = {}
+        for _, prop in parameters:
+            counts[str(prop.python_name)] = counts.get(str(prop.python_name), 0) + 1
+        used = set(counts)
+        for location, prop in parameters:
+            if counts[str(prop.python_name)] < 2:
+                continue
+            wire = prop.name.get_untrusted_value()
+            spelled = "".join(f"_{_SYMBOL_WORDS[c]}_" if c in _SYMBOL_WORDS else c for c in wire)
+            base = str(PythonIdentifier(value=spelled, prefix=config.field_prefix))
+            name, number = base, 2
+            while name in used:
+                name, number = f"{base}_{number}", number + 1
+            used.add(name)
+            prop.set_python_name(new_name=UntrustedString(name), config=config, skip_snake_case=True)
+            PARAMETER_RENAMES.append(
+                (self.method, self.path.get_untrusted_value(), str(location), wire, name)
+            )
+        return original(self, config=config)
+
+    check.patched = True  # type: ignore[attr-defined]
+    return check
+
+
+_PLACEHOLDER = re.compile(r"{([a-zA-Z_-][a-zA-Z0-9_-]*)}")
+
+
+def _sort_parameters_allowing_repeats(original: Any) -> Any:
+    """A path may use one placeholder twice (/groups/{g}/members/{g}/...): 0.29.1's
+    sort_parameters wants one path parameter per occurrence and drops the endpoint. The
+    generated code fills the URL with str.format by name, which fills every occurrence with the
+    same value, so only the check needs to see each name once: the repeats are masked for it
+    and put back, under the parameter's python name, afterwards."""
+
+    def sort_parameters(*, endpoint: Any) -> Any:
+        import dataclasses
+
+        from openapi_python_client.schema.untrusted_string import UntrustedString
+
+        path = endpoint.path.get_untrusted_value()
+        seen: set[str] = set()
+
+        def mask(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in seen:
+                return f"\0{name}\0"
+            seen.add(name)
+            return match.group(0)
+
+        masked = _PLACEHOLDER.sub(mask, path)
+        if masked == path:
+            return original(endpoint=endpoint)
+        result = original(endpoint=dataclasses.replace(endpoint, path=UntrustedString(masked)))
+        if not hasattr(result, "path_parameters"):
+            return result  # a ParseError: the path is wrong in another way
+        python_names = {p.name.get_untrusted_value(): str(p.python_name) for p in result.path_parameters}
+        restored = re.sub(
+            "\0([^\0]+)\0", lambda m: "{" + python_names[m.group(1)] + "}", result.path.get_untrusted_value()
+        )
+        result.path = UntrustedString(restored)
+        return result
+
+    sort_parameters.patched = True  # type: ignore[attr-defined]
+    return sort_parameters
+
+
 def install_patches() -> None:
     """Patch openapi-python-client (pinned at OAPC_VERSION): its endpoint copies, which are
     worse than linear, and its union errors, which lose their cause. Idempotent."""
     import openapi_python_client
     from openapi_python_client.parser import bodies, properties, responses
     from openapi_python_client.parser import openapi as oapc_openapi
+    from openapi_python_client.parser.openapi import Endpoint
     from openapi_python_client.parser.properties.model_property import ModelProperty
 
     if openapi_python_client.__version__ != OAPC_VERSION:  # pragma: no cover - the pin guards it
         raise PipelineError("low-level", f"the patches are for openapi-python-client {OAPC_VERSION}")
-    oapc_openapi.deepcopy = _copy_endpoint  # type: ignore[attr-defined,assignment]
-    if not isinstance(ModelProperty.__dict__["build"], _SameModelOnce):
-        ModelProperty.build = _SameModelOnce(ModelProperty.build)  # type: ignore[method-assign]
-    if not isinstance(properties.property_from_data, _UnionCauses):
-        # Modules that imported the function by name hold their own reference: patch each.
-        wrapper = _UnionCauses(properties.property_from_data)
-        for module in (properties, bodies, responses, oapc_openapi):
-            module.property_from_data = wrapper  # type: ignore[attr-defined]
+    _replace(oapc_openapi, "deepcopy", lambda _: _copy_endpoint)
+    _replace(Endpoint, "_check_parameters_for_conflicts", _distinct_parameter_names)
+    _replace(
+        Endpoint,
+        "sort_parameters",
+        lambda original: staticmethod(_sort_parameters_allowing_repeats(original)),
+    )
+    _replace(ModelProperty, "build", _SameModelOnce)
+    # Modules that imported property_from_data by name hold their own reference: patch each, all
+    # with one wrapper (it relates consecutive calls).
+    causes = _UnionCauses(properties.property_from_data)
+    for module in (properties, bodies, responses, oapc_openapi):
+        _replace(module, "property_from_data", lambda _: causes)
+
+
+def _replace(owner: Any, attribute: str, wrap: Any) -> None:
+    """Replace owner.attribute with wrap(original), once (installing twice changes nothing)."""
+    original = getattr(owner, attribute)
+    if getattr(original, "patched", False) or original is _copy_endpoint:
+        return
+    replacement = wrap(original)
+    setattr(owner, attribute, replacement)
 
 
 def parse(
@@ -180,12 +317,34 @@ def parse(
         data = GeneratorData.from_dict(spec, config=config)
         if isinstance(data, GeneratorError):
             raise PipelineError("low-level", _describe(data), location=source)
+        _forget_extension_warnings(data)
         return data
 
-    data = parse_until_clean(document, log if log is not None else RepairLog(), parse_once, source=source)
+    log = log if log is not None else RepairLog()
+    PARAMETER_RENAMES.clear()
+    data = parse_until_clean(document, log, parse_once, source=source)
+    for method, path, location, wire, python_name in dict.fromkeys(PARAMETER_RENAMES):
+        log.record(
+            PARAMETER_PYTHON_NAME,
+            ("paths", path, method.lower(), "parameters"),
+            before=f"{wire} ({location})",
+            after=python_name,
+        )
     _rename_shadowing_parameters(data, config)
     _import_unset_for_body_unions(data)
     return data
+
+
+def _forget_extension_warnings(data: GeneratorData) -> None:
+    """0.29.1 reads an x- extension among an operation's responses as a status code, and warns
+    that it omits that response: it is none, and nothing is lost. Its warning goes, so that
+    neither the repair stage nor the renderer reports it."""
+    for collection in data.endpoint_collections_by_tag.values():
+        collection.parse_errors = [
+            error
+            for error in collection.parse_errors
+            if not (error.detail or "").startswith("Invalid response status code pattern: x-")
+        ]
 
 
 def _import_unset_for_body_unions(data: GeneratorData) -> None:

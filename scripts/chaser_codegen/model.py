@@ -409,6 +409,9 @@ class Resource:
     children: list[Resource] = field(default_factory=list)
     helper: str | None = None  # mixin class in templates/runtime/_helpers.py
     helper_methods: tuple[str, ...] = ()
+    # "API" instead when a model of the spec already has the name `<Path>Resource` (APIs.guru's
+    # walletobjects has a JwtResource model next to the `jwt` resource).
+    class_suffix: str = "Resource"
 
     @property
     def attr(self) -> str:
@@ -416,7 +419,7 @@ class Resource:
 
     @property
     def class_name(self) -> str:
-        return pascal(list(self.path)) + "Resource"
+        return pascal(list(self.path)) + self.class_suffix
 
     @property
     def module(self) -> str:
@@ -1128,7 +1131,8 @@ class _Builder:
 
     def operation(self, path: str, method: str, operation: dict[str, Any]) -> Operation:
         pointer = ("paths", path, method)
-        found = self.endpoints.get((method, _path_shape(path, tuple(re.findall(r"{([^}]*)}", path)))))
+        placeholders = tuple(dict.fromkeys(re.findall(r"{([^}]*)}", path)))  # a repeat is one parameter
+        found = self.endpoints.get((method, _path_shape(path, placeholders)))
         if found is None:
             raise self.error(
                 f"openapi-python-client produced no endpoint for {operation_key(method, path)}",
@@ -1201,6 +1205,7 @@ def build_api(
     builder = _Builder(document, data, package, source)
     operations = [builder.operation(path, method, op) for path, method, op in iter_operations(document)]
     resources = _group(operations, source)
+    _avoid_model_names(resources, data)
     helpers = _read_helpers(helpers_module) if helpers_module else {}
     _attach_helpers(document.get("x-sdk-helpers"), resources, helpers, source)
     _check_member_collisions(resources, source)
@@ -1252,6 +1257,17 @@ def _group(operations: list[Operation], source: str) -> list[Resource]:
         seen[qualified] = op
         resource(op.resource_path).operations.append(op)
     return top
+
+
+def _avoid_model_names(resources: list[Resource], data: GeneratorData) -> None:
+    """Resource classes must not share a name with a model the resource module imports."""
+    models = {str(m.class_info.name) for m in data.models} | {str(e.class_info.name) for e in data.enums}
+    for resource in (r for top in resources for r in top.walk()):
+        for suffix in ("Resource", "API", "Operations"):
+            resource.class_suffix = suffix
+            base = resource.class_name
+            if not {base, f"Async{base}", f"{base}WithRawResponse", f"Async{base}WithRawResponse"} & models:
+                break
 
 
 def _check_member_collisions(resources: list[Resource], source: str) -> None:

@@ -89,7 +89,7 @@ def test_a_failing_late_stage_leaves_the_output_untouched(tmp_path, monkeypatch,
 def test_an_invalid_spec_fails_in_validate_and_leaves_the_output_untouched(tmp_path):
     bad = tmp_path / "bad.yaml"
     document = yaml.safe_load(TINY.read_text())
-    document["paths"]["/widgets"]["get"]["parameters"][0]["in"] = "body"  # not a parameter location
+    document["paths"]["/widgets"]["get"]["parameters"][0]["in"] = "nowhere"  # not a parameter location
     bad.write_text(yaml.safe_dump(document))
     out = tmp_path / "out"
     out.mkdir()

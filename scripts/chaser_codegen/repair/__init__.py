@@ -15,15 +15,17 @@ same log.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# The rule modules register their rules on import, in this order: structure first (later rules
-# rely on string status codes and required path parameters), then schema keywords, then values
-# (checked against the schemas as the earlier rules left them).
-from . import schemas, structure, values  # noqa: F401
+# The rule modules register their rules on import, and run in that order: paths and references;
+# parameters (before unknown fields are set aside: Swagger 2.0 leftovers carry a schema's
+# keywords on the parameter); OpenAPI objects (string status codes, valid fields); schema
+# keywords; what schemas combine; and last the values, checked against the schemas as the earlier rules left them.
+from . import references, parameters, structure, schemas, composition, values  # noqa: F401  # isort: skip
 from .log import ABSENT, Repair, RepairLog, load_report
-from .rule import RULES, Context, Rule
+from .rule import RULES, Context, Rule, named
 from .walk import walk
 
 __all__ = ["ABSENT", "RULES", "Repair", "RepairLog", "RepairResult", "Rule", "load_report", "repair_document"]
@@ -36,6 +38,26 @@ class RepairResult:
     # Media types openapi-python-client cannot read, each mapped to the one it should read them
     # as (always application/octet-stream: bytes). The wire type is unchanged.
     content_type_overrides: dict[str, str] = field(default_factory=dict)
+
+
+OPENAPI_VERSION = named(
+    "openapi-version",
+    "an `openapi` field that says 3.0 or 3.1 but is no full version (`3.1`, `3.0`, `3.1.x-junk`) "
+    "is read as the version it names: 3.0.3 or 3.1.0",
+)
+
+
+def _openapi_version(document: dict[str, Any], log: RepairLog) -> None:
+    value = document.get("openapi")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)  # YAML reads `openapi: 3.0` as a number
+    if not isinstance(value, str) or re.fullmatch(r"3\.[01]\.\d+(-[\w.]+)?", value):
+        return
+    match = re.match(r"3\.([01])(?:\D|$)", value)
+    if match:
+        fixed = "3.1.0" if match.group(1) == "1" else "3.0.3"
+        log.record(OPENAPI_VERSION, ("openapi",), before=document["openapi"], after=fixed)
+        document["openapi"] = fixed
 
 
 def document_version(document: dict[str, Any]) -> str:
@@ -51,9 +73,11 @@ def repair_document(document: dict[str, Any], *, source: str = "spec") -> Repair
     """
     from ..validate import openapi_version
 
-    openapi_version(document, source)
     repaired = copy.deepcopy(document)
-    ctx = Context(repaired, document_version(repaired), RepairLog())
+    log = RepairLog()
+    _openapi_version(repaired, log)
+    openapi_version(repaired, source)
+    ctx = Context(repaired, document_version(repaired), log)
     nodes = walk(repaired)
     for current in RULES:
         if ctx.version not in current.versions:

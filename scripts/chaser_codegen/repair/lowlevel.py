@@ -28,6 +28,7 @@ from ..errors import PipelineError, json_pointer
 from ..refs import MISSING, component_ref, lookup, resolve
 from .log import ABSENT, RepairLog
 from .merge import merge_all_of
+from .naming import context_name, hoist_name, taken_names, unique_name
 from .rule import named
 from .walk import HTTP_METHODS
 
@@ -251,7 +252,7 @@ def _subtree(root: Any, path: Path) -> Iterator[tuple[Path, Any]]:
 
 def _repair_round(document: dict[str, Any], problems: list[Problem], log: RepairLog) -> bool:
     """Repair the root causes among `problems`; True when the document changed."""
-    taken_titles = _titles(document)
+    taken_titles = taken_names(document)
     changed = False
     roots = [problem for problem in problems if not problem.is_cascade]
     for problem in roots:
@@ -309,12 +310,7 @@ def _retitle(document: dict[str, Any], where: Path, log: RepairLog, taken: set[s
     schema = lookup(document, json_pointer(*where))
     if not isinstance(schema, dict):
         return False
-    base = _context_name(where) or "Model"
-    title, counter = base, 2
-    while title.lower() in taken:
-        title = f"{base}{counter}"
-        counter += 1
-    taken.add(title.lower())
+    title = unique_name(context_name(where) or "Model", taken)
     before = schema.get("title")
     schema["title"] = title
     log.record(
@@ -341,14 +337,8 @@ def _hoist(document: dict[str, Any], where: Path, log: RepairLog, taken: set[str
     schema = lookup(document, json_pointer(*where))
     if not isinstance(schema, dict) or "$ref" in schema or not isinstance(parent, dict | list):
         return False
-    base = str(schema.get("title") or _context_name(where) or "Inline")
-    name, counter = base, 2
-    components = document.setdefault("components", {}).setdefault("schemas", {})
-    while name in components or name.lower() in taken:
-        name = f"{base}{counter}"
-        counter += 1
-    taken.add(name.lower())
-    components[name] = schema
+    name = hoist_name(schema, where, taken)
+    document.setdefault("components", {}).setdefault("schemas", {})[name] = schema
     ref = {"$ref": component_ref("schemas", name)}
     parent[where[-1]] = ref  # type: ignore[index]
     log.record(
@@ -459,40 +449,6 @@ def _parameter_fallback(document: dict[str, Any], where: Path, log: RepairLog) -
     holder[where[-1]] = replacement  # type: ignore[index]
     log.record(PARAMETER_FALLBACK_STRING, where, before=before, after=replacement)
     return True
-
-
-# -- names --------------------------------------------------------------------------------------
-
-
-def _titles(document: dict[str, Any]) -> set[str]:
-    """Names already in use: component keys and every title, lower-cased (model names are
-    compared that way, since they become file names)."""
-    taken = {str(name).lower() for name in ((document.get("components") or {}).get("schemas") or {})}
-    for _, node in _subtree(document, ()):
-        if isinstance(node, dict) and isinstance(node.get("title"), str):
-            taken.add(node["title"].lower())
-    return taken
-
-
-def _context_name(where: Path) -> str:
-    """A readable PascalCase name from a location: components/schemas/A/properties/b -> AB."""
-    words = []
-    for part in where:
-        if part in (
-            "components",
-            "schemas",
-            "properties",
-            "paths",
-            "content",
-            "schema",
-            "items",
-            "allOf",
-            "anyOf",
-            "oneOf",
-        ):
-            continue
-        words.extend(re.split(r"[^A-Za-z0-9]+", str(part)))
-    return "".join(word[:1].upper() + word[1:] for word in words if word and not word.isdigit())[:60]
 
 
 # -- content types ------------------------------------------------------------------------------

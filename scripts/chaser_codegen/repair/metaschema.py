@@ -7,15 +7,18 @@ what "an unknown field" is.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 # Our walk's kinds -> the definition name in the 3.0 and the 3.1 schema.
 _DEFINITIONS = {
     "document": (None, None),
     "info": ("Info", "info"),
+    "contact": ("Contact", "contact"),
+    "license": ("License", "license"),
     "server": ("Server", "server"),
     "components": ("Components", "components"),
     "path-item": ("PathItem", "path-item"),
@@ -38,11 +41,12 @@ _DEFINITIONS = {
 @cache
 def _schema(version: str) -> dict[str, Any]:
     name = "v3.1" if version == "3.1" else "v3.0"
-    text = (
-        resources.files("openapi_spec_validator")
-        .joinpath(f"resources/schemas/{name}/schema.json")
-        .read_text()
-    )
+    # Found without importing the package: importing it costs more than the whole repair stage.
+    spec = importlib.util.find_spec("openapi_spec_validator")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dev dependency
+        raise RuntimeError("openapi-spec-validator is not installed; run scripts/bootstrap")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    text = (folder / "resources" / "schemas" / name / "schema.json").read_text(encoding="utf-8")
     return dict(json.loads(text))
 
 

@@ -45,6 +45,11 @@ def _dedupe(values: list[Any]) -> list[Any]:
 
 
 def _json_equal(left: Any, right: Any) -> bool:
+    """Equal as JSON values: 1 and 1.0 are one number, but true is no number (Python: 1 == True)."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return left == right
     return type(left) is type(right) and left == right
 
 
@@ -98,6 +103,74 @@ def boolean_required(node: Node, ctx: Context) -> None:
                 before = list(required)
                 required.append(name)
                 ctx.record((*node.path, "required"), before=before or ABSENT, after=list(required))
+
+
+# Type names from programming languages and older drafts, and what JSON Schema calls them.
+_TYPE_ALIASES: dict[str, dict[str, str]] = {
+    "int": {"type": "integer"},
+    "int32": {"type": "integer", "format": "int32"},
+    "int64": {"type": "integer", "format": "int64"},
+    "long": {"type": "integer", "format": "int64"},
+    "float": {"type": "number", "format": "float"},
+    "double": {"type": "number", "format": "double"},
+    "decimal": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "str": {"type": "string"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "date-time": {"type": "string", "format": "date-time"},
+    "dict": {"type": "object"},
+    "map": {"type": "object"},
+    "list": {"type": "array"},
+}
+
+
+@rule(
+    "type-alias",
+    "`type: int`, `long`, `double`, `bool`, `date`... are not JSON Schema types, and the document "
+    "is refused; each is written as the type and format it names (int64 for long, date-time...)",
+    kinds={"schema"},
+)
+def type_alias(node: Node, ctx: Context) -> None:
+    kind = node.value.get("type")
+    alias = _TYPE_ALIASES.get(kind.lower()) if isinstance(kind, str) else None
+    if alias is None or kind in ("integer", "number", "boolean", "string", "object", "array", "null"):
+        return
+    before = {key: node.value[key] for key in ("type", "format") if key in node.value}
+    node.value["type"] = alias["type"]
+    if "format" in alias:
+        node.value.setdefault("format", alias["format"])
+    ctx.record(
+        node.path,
+        before=before,
+        after={key: node.value[key] for key in ("type", "format") if key in node.value},
+    )
+
+
+@rule(
+    "items-list",
+    "`items` as a list is the tuple form of older JSON Schema drafts; one schema is `items: X`, "
+    "several are `prefixItems` in 3.1, or an anyOf of them in 3.0 (what a generator types them as)",
+    kinds={"schema"},
+    restructures=True,
+)
+def items_list(node: Node, ctx: Context) -> None:
+    items = node.value.get("items")
+    if isinstance(items, bool):
+        node.value["items"] = {} if items else {"not": {}}
+    elif isinstance(items, list):
+        schemas = [item for item in items if isinstance(item, dict)]
+        if len(schemas) == 1:
+            node.value["items"] = schemas[0]
+        elif ctx.is_31:
+            del node.value["items"]
+            node.value["prefixItems"] = schemas
+        else:
+            node.value["items"] = {"anyOf": schemas} if schemas else {}
+    else:
+        return
+    after = {key: node.value[key] for key in ("items", "prefixItems") if key in node.value}
+    ctx.record(node.path, before={"items": items}, after=after)
 
 
 @rule(

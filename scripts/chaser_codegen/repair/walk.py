@@ -71,6 +71,9 @@ def _document(document: dict[str, Any]) -> Iterator[Node]:
     info = document.get("info")
     if isinstance(info, dict):
         yield Node("info", ("info",), info)
+        for kind in ("contact", "license"):
+            if isinstance(info.get(kind), dict):
+                yield Node(kind, ("info", kind), info[kind])
     yield from _servers(document.get("servers"), ("servers",))
     yield from _external_docs(document.get("externalDocs"), ("externalDocs",))
     for index, tag in _items(document.get("tags")):

@@ -1,0 +1,205 @@
+"""Repairs to what a schema combines: unions next to properties, unions inside allOf, enums of
+several types, and defaults on objects.
+
+openapi-python-client loses these silently or refuses them: an object's own properties vanish
+when it also has a oneOf, a oneOf inside an allOf is ignored, an enum of strings and integers
+is refused. Each rule rewrites the schema into the equivalent form the generator reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..refs import component_ref, resolve
+from .naming import hoist_name, taken_names
+from .rule import Context, rule
+from .schemas import ANNOTATIONS
+from .walk import Node
+
+_UNIONS = ("oneOf", "anyOf")
+_OBJECT_KEYWORDS = ("properties", "required", "additionalProperties", "minProperties", "maxProperties")
+
+
+def _is_union(schema: Any) -> bool:
+    """A schema that is a oneOf/anyOf and nothing else (annotations and a discriminator aside)."""
+    if not isinstance(schema, dict):
+        return False
+    unions = [key for key in _UNIONS if isinstance(schema.get(key), list)]
+    rest = set(schema) - set(unions) - ANNOTATIONS - {"discriminator", "type"}
+    return len(unions) == 1 and not any(not str(key).startswith("x-") for key in rest)
+
+
+def _only_requires(member: Any) -> bool:
+    return (
+        isinstance(member, dict)
+        and set(member) <= {"required", "description", "title"}
+        and "required" in member
+    )
+
+
+@rule(
+    "properties-beside-union",
+    "an object with properties and a oneOf/anyOf must satisfy both; openapi-python-client keeps "
+    "the union and drops the properties, so each member gets them: oneOf [{allOf: [own, A]}, ...]. "
+    "A union that only says which properties are required is kept as x-oneOf/x-anyOf (the API "
+    "still checks it) and the model keeps its properties",
+    kinds={"schema"},
+    restructures=True,
+)
+def properties_beside_union(node: Node, ctx: Context) -> None:
+    schema = node.value
+    union = next((key for key in _UNIONS if isinstance(schema.get(key), list)), None)
+    if union is None or not isinstance(schema.get("properties"), dict) or "allOf" in schema:
+        return
+    before = dict(schema)
+    members = schema[union]
+    if all(_only_requires(member) for member in members):
+        schema[f"x-{union}"] = schema.pop(union)
+        ctx.record(node.path, before={union: members}, after={f"x-{union}": members})
+        return
+    own = {key: schema.pop(key) for key in _OBJECT_KEYWORDS if key in schema}
+    own["type"] = "object"
+    schema[union] = [{"allOf": [own, member]} for member in schema.pop(union)]
+    if schema.get("type") == "object":
+        del schema["type"]
+    ctx.record(node.path, before=before, after=dict(schema))
+
+
+@rule(
+    "union-inside-allof",
+    "an allOf with a oneOf/anyOf part means 'the other parts and one of these'; openapi-python-"
+    "client ignores the union there, so it is distributed: oneOf [{allOf: [rest, A]}, {allOf: [rest, B]}]",
+    kinds={"schema"},
+    restructures=True,
+)
+def union_inside_allof(node: Node, ctx: Context) -> None:
+    schema = node.value
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or any(key in schema for key in _UNIONS):
+        return
+    unions = [index for index, part in enumerate(parts) if _is_union(resolve(ctx.document, part))]
+    if len(unions) != 1 or len(parts) < 2:
+        return
+    index = unions[0]
+    union_schema = resolve(ctx.document, parts[index])
+    kind = next(key for key in _UNIONS if isinstance(union_schema.get(key), list))
+    rest = [part for position, part in enumerate(parts) if position != index]
+    before = dict(schema)
+    del schema["allOf"]
+    schema[kind] = [{"allOf": [*rest, member]} for member in union_schema[kind]]
+    if "discriminator" in union_schema and "discriminator" not in schema:
+        schema["discriminator"] = union_schema["discriminator"]
+    ctx.record(node.path, before=before, after=dict(schema))
+
+
+_JSON_TYPES = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+)
+
+
+def _json_type(value: Any) -> str:
+    for python_type, name in _JSON_TYPES:
+        if isinstance(value, python_type):
+            return name
+    return "null"
+
+
+@rule(
+    "enum-of-several-types",
+    "an enum mixing strings and numbers is valid, but openapi-python-client refuses it ('Enum "
+    "values must all be the same type'); it becomes an anyOf of one enum per type",
+    kinds={"schema"},
+    restructures=True,
+)
+def enum_of_several_types(node: Node, ctx: Context) -> None:
+    values = node.value.get("enum")
+    if not isinstance(values, list):
+        return
+    by_type: dict[str, list[Any]] = {}
+    for value in values:
+        by_type.setdefault(_json_type(value), []).append(value)
+    nullable = by_type.pop("null", None)
+    if len(by_type) < 2 or "anyOf" in node.value or "oneOf" in node.value:
+        return
+    before = dict(node.value)
+    del node.value["enum"]
+    node.value.pop("type", None)
+    options: list[dict[str, Any]] = [{"type": kind, "enum": members} for kind, members in by_type.items()]
+    if nullable:
+        options.append({"type": "null"} if ctx.is_31 else {"enum": [None], "nullable": True})
+    node.value["anyOf"] = options
+    ctx.record(node.path, before=before, after=dict(node.value))
+
+
+@rule(
+    "enum-of-unsupported-type",
+    "openapi-python-client makes enums of strings and integers only; an enum of booleans, "
+    "numbers with fractions or objects keeps its type and moves its values to x-enum (a wider "
+    "type on the client; the API still checks the values)",
+    kinds={"schema"},
+)
+def enum_of_unsupported_type(node: Node, ctx: Context) -> None:
+    values = node.value.get("enum")
+    if not isinstance(values, list):
+        return
+    kinds = {_json_type(value) for value in values} - {"null"}
+    if len(kinds) != 1 or kinds & {"string", "integer"}:
+        return
+    kind = kinds.pop()
+    before = {key: node.value[key] for key in ("type", "enum") if key in node.value}
+    node.value["x-enum"] = node.value.pop("enum")
+    node.value.setdefault("type", kind)
+    ctx.record(node.path, before=before, after={"type": node.value["type"], "x-enum": values})
+
+
+def _is_object(schema: Any, document: dict[str, Any]) -> bool:
+    resolved = resolve(document, schema)
+    if not isinstance(resolved, dict):
+        return False
+    if resolved.get("type") == "object" or "properties" in resolved:
+        return True
+    parts = resolved.get("allOf")
+    return isinstance(parts, list) and any(_is_object(part, document) for part in parts)
+
+
+@rule(
+    "object-default",
+    "openapi-python-client gives models no default ('ModelProperty cannot have a default value'), "
+    "and drops the model; an object's default is kept as x-default (the API applies it anyway)",
+    kinds={"schema"},
+)
+def object_default(node: Node, ctx: Context) -> None:
+    if "default" not in node.value or not _is_object(node.value, ctx.document):
+        return
+    value = node.value.pop("default")
+    node.value["x-default"] = value
+    ctx.record(node.path, before={"default": value}, after={"x-default": value})
+
+
+@rule(
+    "union-member-with-allof",
+    "a union member inside a component that is an inline allOf is built before the models it "
+    "extends (openapi-python-client: 'Reference ... in allOf was not processed', and the whole "
+    "component is dropped); as a component of its own it is built after them",
+    kinds={"schema"},
+    restructures=True,
+)
+def union_member_with_allof(node: Node, ctx: Context) -> None:
+    where = node.path
+    inside_component = where[:2] == ("components", "schemas") and len(where) > 4
+    if not inside_component or where[-2] not in _UNIONS or "allOf" not in node.value or "$ref" in node.value:
+        return
+    if "taken-names" not in ctx.memo:
+        ctx.memo["taken-names"] = taken_names(ctx.document)
+    taken = ctx.memo["taken-names"]
+    name = hoist_name(node.value, where, taken)
+    ctx.document["components"]["schemas"][name] = dict(node.value)
+    ref = {"$ref": component_ref("schemas", name)}
+    node.value.clear()
+    node.value.update(ref)
+    ctx.record(where, before={"inline schema": name}, after=ref)
