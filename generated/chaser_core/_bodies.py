@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ._api.types import Unset
+from ._api.types import File, Unset
 
 M = TypeVar("M")
 
@@ -39,6 +39,15 @@ Variant = tuple[type[Any], tuple[str, ...]]
 def is_open(cls: type[Any]) -> bool:
     """Whether a generated model takes properties it does not declare (its additional_properties)."""
     return attrs.has(cls) and "additional_properties" in attrs.fields_dict(cls)
+
+
+def model_from_wire(cls: type[M], values: Mapping[str, Any]) -> M:
+    """A JSON or form body from its properties by wire name. A property may be a model or a plain dict
+    (in wire format, as in the API docs), at any depth: a list of models given as dicts, a union
+    given as a dict. UNSET properties are left out."""
+    wire = {name: to_wire(value) for name, value in values.items() if not isinstance(value, Unset)}
+    model: M = _from_dict(cls, wire)
+    return model
 
 
 def as_model(cls: type[M], value: M | Mapping[str, Any]) -> M:
@@ -56,20 +65,26 @@ def as_optional_model(cls: type[M], value: M | Mapping[str, Any] | Unset) -> M |
 
 
 def pick_variant(
-    variants: tuple[Variant, ...], values: dict[str, Any], *, wire_names: Mapping[str, str] | None = None
+    variants: tuple[Variant, ...],
+    values: dict[str, Any],
+    *,
+    wire_names: Mapping[str, str] | None = None,
+    from_wire: bool = False,
 ) -> Any:
     """The body of a union of models, from the keyword arguments of all its variants.
 
     `variants` pairs each model class with the argument names it declares; `values` holds every
     argument (UNSET when not given); `wire_names` maps the arguments whose name on the wire differs.
+    A JSON or form body (`from_wire=True`) is built from wire values: dicts are read at any depth.
     """
     given = [name for name, value in values.items() if not isinstance(value, Unset)]
     problems: list[str] = []
     tried: set[type[Any]] = set()
+    wire = wire_names or {}
     for cls, fields in variants:
         if set(given) <= set(fields):
             tried.add(cls)
-            model = _build(cls, given, values, problems)
+            model = _build(cls, given, values, problems, wire if from_wire else None)
             if model is not None:
                 return model
     # The arguments span several variants: the open variant that declares the most of them
@@ -79,9 +94,10 @@ def pick_variant(
         key=lambda variant: -len(set(given) & set(variant[1])),
     )
     for cls, fields in carriers:
-        model = _build(cls, [name for name in given if name in fields], values, problems)
+        model = _build(
+            cls, [name for name in given if name in fields], values, problems, wire if from_wire else None
+        )
         if model is not None:
-            wire = wire_names or {}
             model.additional_properties.update(
                 {wire.get(name, name): to_wire(values[name]) for name in given if name not in fields}
             )
@@ -101,6 +117,25 @@ def as_variant(variants: tuple[type[Any], ...], value: Any) -> Any:
         except TypeError as exc:
             problems.append(str(exc))
     raise TypeError("the body matches no variant (" + "; ".join(problems) + ")")
+
+
+def as_body(variants: tuple[type[Any], ...], value: Any, *, binary: bool) -> Any:
+    """The body of an operation that takes several content types, from what the caller gave.
+
+    A model of one of them passes as it is; a plain dict becomes the first model (in the spec's
+    order, JSON first as a rule) that takes it whole; bytes, text, a path or a file object is
+    the binary one. Anything else is refused here rather than sent as no body at all.
+    """
+    from ._files import to_file
+
+    if isinstance(value, Unset | File) or isinstance(value, variants):
+        return value
+    if isinstance(value, Mapping) and variants:
+        return as_variant(variants, value)
+    if binary and not isinstance(value, Mapping):
+        return to_file(value, field="body", limit=None)
+    takes = [cls.__name__ for cls in variants] + (["bytes, text, a path or a file object"] if binary else [])
+    raise TypeError(f"the body must be one of: {'; '.join(takes)} (got {type(value).__name__})")
 
 
 def to_wire(value: Any) -> Any:
@@ -129,8 +164,18 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _build(cls: type[Any], names: list[str], values: dict[str, Any], problems: list[str]) -> Any:
+def _build(
+    cls: type[Any],
+    names: list[str],
+    values: dict[str, Any],
+    problems: list[str],
+    wire: Mapping[str, str] | None,
+) -> Any:
+    """One variant from the named arguments: through from_dict when `wire` (the wire names of the
+    renamed ones) is given, so that dicts inside are read too; else with its constructor."""
     try:
+        if wire is not None:
+            return _from_dict(cls, {wire.get(name, name): to_wire(values[name]) for name in names})
         return cls(**{name: values[name] for name in names})
     except TypeError as exc:  # a required property of this variant is missing
         problems.append(f"{cls.__name__}: {exc}")

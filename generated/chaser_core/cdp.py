@@ -279,7 +279,7 @@ class CdpClient:
         params: Mapping[str, Any] | None = None,
         session_id: str | None = None,
         *,
-        timeout: float | None | NotGiven = NOT_GIVEN,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> Any:
         """Send a command and return its `result` (a dict). `timeout` (seconds, None: forever)
         applies to this command; the client's own `timeout` is the default."""
@@ -320,7 +320,7 @@ class CdpClient:
         event: str,
         *,
         predicate: Callable[[CDPEvent], bool] | None = None,
-        timeout: float | None | NotGiven = NOT_GIVEN,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> CDPEvent:
         """The next `event` (that `predicate` accepts) from now on; `timeout` as for send()."""
         self._require_connection()
@@ -496,7 +496,7 @@ class AsyncCdpClient:
         params: Mapping[str, Any] | None = None,
         session_id: str | None = None,
         *,
-        timeout: float | None | NotGiven = NOT_GIVEN,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> Any:
         """Send a command and return its `result` (a dict). `timeout` (seconds, None: forever)
         applies to this command; the client's own `timeout` is the default."""
@@ -533,7 +533,7 @@ class AsyncCdpClient:
         event: str,
         *,
         predicate: Callable[[CDPEvent], bool] | None = None,
-        timeout: float | None | NotGiven = NOT_GIVEN,
+        timeout: float | NotGiven | None = NOT_GIVEN,
     ) -> CDPEvent:
         """The next `event` (that `predicate` accepts) from now on; `timeout` as for send()."""
         self._require_connection()

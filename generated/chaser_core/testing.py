@@ -29,6 +29,7 @@ import email.policy
 import functools
 import json
 import re
+import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -135,23 +136,33 @@ def _example(doc: dict[str, Any], schema: Any, depth: int, seen: frozenset[str])
         else:
             return {}
     if kind == "object":
-        if depth >= MAX_EXAMPLE_DEPTH:
-            return {}
         required = set(schema.get("required") or [])
-        return {
+        value = {
             name: _example(doc, sub, depth + 1, seen)
             for name, sub in (schema.get("properties") or {}).items()
-            # An optional property that leads back into a model being built would need an
-            # infinite example; leave it out (a required one cannot be, and stays an empty object).
-            if name in required or not (isinstance(sub, dict) and sub.get("$ref") in seen)
+            # Every required property, at any depth (else the example is invalid). Optional ones
+            # only near the top, and never one that leads back into a model being built (that
+            # would need an infinite example).
+            if name in required
+            or (depth < MAX_EXAMPLE_DEPTH and not (isinstance(sub, dict) and sub.get("$ref") in seen))
         }
+        # `not: {required: [a, b]}` says a and b exclude each other ("exactly one of"): keep the first.
+        exclusive = (schema.get("not") or {}).get("required") if isinstance(schema.get("not"), dict) else None
+        if isinstance(exclusive, list) and all(name in value for name in exclusive):
+            for name in exclusive[1:]:
+                if name not in required:
+                    value.pop(name)
+        return value
     if kind == "array":
-        if depth >= MAX_EXAMPLE_DEPTH:
+        if depth >= MAX_EXAMPLE_DEPTH and not schema.get("minItems"):
             return []
-        return [_example(doc, schema.get("items") or {}, depth + 1, seen)]
+        return [_example(doc, schema.get("items") or {}, depth + 1, seen)] * max(
+            1, int(schema.get("minItems") or 1)
+        )
     if kind == "string":
         text = _FORMAT_EXAMPLES.get(str(schema.get("format")), "string")
-        return text.ljust(int(schema.get("minLength") or 0), "x")
+        text = text.ljust(int(schema.get("minLength") or 0), "x")
+        return text[: int(schema["maxLength"])] if isinstance(schema.get("maxLength"), int) else text
     if kind in ("integer", "number"):
         value = schema.get(
             "minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0)
@@ -214,11 +225,21 @@ class _Operation:
             _resolve(doc, raw)[0]
             for raw in list(path_item.get("parameters") or []) + list(self.spec.get("parameters") or [])
         ]
-        self.path_names = re.findall(r"{([^}]+)}", path)
-        pattern = re.escape(path)
-        for index, name in enumerate(self.path_names):
+        # Some specs tell two operations apart by a fixed query in the path (OpenAI's
+        # `/responses?beta=true`): the query must be there, with that value.
+        template, _, fixed = path.partition("?")
+        self.fixed_query = dict(urllib.parse.parse_qsl(fixed, keep_blank_values=True))
+        self.path_names = re.findall(r"{([^}]+)}", template)
+        pattern = re.escape(template)
+        for index, name in enumerate(dict.fromkeys(self.path_names)):
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<p{index}>[^/?#]+)", 1)
+            pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P=p{index})")  # the same value again
+        self.path_names = list(dict.fromkeys(self.path_names))
         self.regex = f"^{pattern}$"
+        self.query_regex = "".join(
+            rf"(?=(?:.*&)?{re.escape(urllib.parse.quote(key))}={re.escape(urllib.parse.quote(value))}(?:&|$))"
+            for key, value in self.fixed_query.items()
+        )
 
 
 class MockAPI:
@@ -233,11 +254,13 @@ class MockAPI:
         self._operations: dict[str, _Operation] = {}
         self._overrides: dict[str, Callable[[httpx.Request], httpx.Response]] = {}
         for name, (method, path, pointer) in OPERATIONS.items():
-            operation = _Operation(self._doc, name, method, path, pointer)
-            self._operations[name] = operation
+            self._operations[name] = _Operation(self._doc, name, method, path, pointer)
+        # Routes match in order: an operation with a fixed query before the one without.
+        for operation in sorted(self._operations.values(), key=lambda op: not op.fixed_query):
             # Match the encoded URL: a path parameter may contain an encoded "/" (%2F).
-            url_regex = "^" + re.escape(self.base_url) + operation.regex[1:-1] + r"(?:\?.*)?$"
-            route = self._router.route(method=method, url__regex=url_regex, name=name)
+            query = rf"\?{operation.query_regex}.*" if operation.fixed_query else r"(?:\?.*)?"
+            url_regex = "^" + re.escape(self.base_url) + operation.regex[1:-1] + query + "$"
+            route = self._router.route(method=operation.method, url__regex=url_regex, name=operation.name)
             route.mock(side_effect=self._handler(operation))
 
     # -- context management ---------------------------------------------------------------------
@@ -331,7 +354,10 @@ class MockAPI:
             for name, value in zip(operation.path_names, match.groups(), strict=True)
         }
         query = request.url.params
-        known_query: set[str] = set()
+        known_query: set[str] = set(operation.fixed_query)
+        for key, value in operation.fixed_query.items():
+            if query.get(key) != value:
+                problems.append(f"query parameter {key}={value} (fixed by the path) is missing")
         for parameter in operation.parameters:
             location, pname, schema = (
                 parameter.get("in"),

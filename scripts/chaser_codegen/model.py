@@ -91,6 +91,8 @@ class Field:
     arg_name: str = ""  # the wrapper's argument name; differs from python_name only to avoid a clash
     model_class: str | None = None  # a model argument, which also accepts a plain dict
     variant_classes: tuple[str, ...] = ()  # a union-of-models argument, which also accepts a dict
+    binary_variant: bool = False  # a body of several content types, one of them binary
+    has_files: bool = False  # uploads inside a list or a union (list[File], File | list[File])
     # How the CLI reads it: string, integer, number, boolean, choice, list (of cli_item), json, file.
     cli_kind: str = "json"
     cli_item: str = "string"
@@ -132,6 +134,13 @@ class Field:
         if self.model_class is not None:
             convert = "as_model" if self.required else "as_optional_model"
             return f"{convert}({self.model_class}, {self.arg_name})"
+        if self.has_files:
+            return f"uploads({self.arg_name}, field={self.arg_name!r}, limit={self.max_bytes!r})"
+        if self.binary_variant or (
+            self.variant_classes and self.location == "body" and self.python_name == "body"
+        ):
+            classes = "".join(f"{name}, " for name in self.variant_classes)
+            return f"as_body(({classes}), {self.arg_name}, binary={self.binary_variant})"
         if self.variant_classes:
             return f"as_variant(({', '.join(self.variant_classes)},), {self.arg_name})"
         if not self.is_file:
@@ -621,9 +630,13 @@ class _Builder:
         default = value.python_code.as_unembedded_code() if value is not None else None
         is_file = isinstance(prop, FileProperty)
         annotation = self.annotation_of(prop)
+        has_files = not is_file and _holds_files(prop)
         if is_file:
             # Uploads accept bytes, text, a path or a file object (chaser_core._files.FileInput).
             annotation = "FileInput" if prop.required else "FileInput | Unset"
+        elif has_files:
+            # Several uploads (list[File]) or one or several (File | list[File]): the same inputs.
+            annotation = re.sub(r"\bFile\b", "FileInput", annotation)
         imports = self.imports_of(prop)
         model_class = None
         if isinstance(prop, ModelProperty) and location == "body":
@@ -650,6 +663,7 @@ class _Builder:
             schema=schema if isinstance(schema, dict) else {},
             imports=imports,
             is_file=is_file,
+            has_files=has_files,
             max_bytes=max_bytes if isinstance(max_bytes, int) and not isinstance(max_bytes, bool) else None,
             deprecated=deprecated,
             model_class=model_class,
@@ -765,25 +779,38 @@ class _Builder:
         imports: set[str] = set()
         for b in endpoint.bodies:
             imports |= self.imports_of(b.prop)
-        prop = endpoint.bodies[0].prop if len(endpoint.bodies) == 1 else None
-        is_file = isinstance(prop, FileProperty)
+        props = [b.prop for b in endpoint.bodies]
+        is_file = len(props) == 1 and isinstance(props[0], FileProperty)
         model_class = None
         variant_classes: tuple[str, ...] = ()
+        binary_variant = False
         if is_file:
             # A raw binary body: bytes, text, a path or a file object, like any upload.
             annotation = "FileInput"
-        elif isinstance(prop, ModelProperty):
-            model_class = prop.class_info.name
+        elif len(props) == 1 and isinstance(props[0], ModelProperty):
+            model_class = props[0].class_info.name
             annotation = f"{annotation} | Mapping[str, Any]"
-        elif isinstance(prop, UnionProperty) and all(
-            isinstance(p, ModelProperty) for p in prop.inner_properties
+        elif (
+            len(props) == 1
+            and isinstance(props[0], UnionProperty)
+            and all(isinstance(p, ModelProperty) for p in props[0].inner_properties)
         ):
             # Its properties could not be flattened (a name clashes with a parameter): take the
             # union, or a plain dict that the first matching variant reads.
             variant_classes = tuple(
-                p.class_info.name for p in prop.inner_properties if isinstance(p, ModelProperty)
+                p.class_info.name for p in props[0].inner_properties if isinstance(p, ModelProperty)
             )
             annotation = f"{annotation} | Mapping[str, Any]"
+        elif len(props) > 1:
+            # Several content types: a model of one of them, a dict the first model that takes it
+            # reads, or the bytes of the binary one.
+            variant_classes = tuple(p.class_info.name for p in props if isinstance(p, ModelProperty))
+            binary_variant = any(isinstance(p, FileProperty) for p in props)
+            annotation = " | ".join(
+                [self.annotation_of(p, no_optional=True) for p in props if not isinstance(p, FileProperty)]
+                + (["Mapping[str, Any]"] if variant_classes else [])
+                + (["FileInput"] if binary_variant else [])
+            )
         if model_class or variant_classes:
             imports |= {"from collections.abc import Mapping", "from typing import Any"}
         return Field(
@@ -800,6 +827,7 @@ class _Builder:
             cli_kind="file" if is_file else "json",
             model_class=model_class,
             variant_classes=variant_classes,
+            binary_variant=binary_variant,
         )
 
     def _flatten(
@@ -1530,6 +1558,17 @@ def _enum_values(prop: Any) -> set[str] | None:
             if values is not None:
                 return values
     return None
+
+
+def _holds_files(prop: Any) -> bool:
+    """A list of uploads, or a union with uploads among its members."""
+    if isinstance(prop, FileProperty):
+        return True
+    if isinstance(prop, ListProperty):
+        return _holds_files(prop.inner_property)
+    if isinstance(prop, UnionProperty):
+        return any(_holds_files(inner) for inner in prop.inner_properties)
+    return False
 
 
 def _as_optional(field_: Field) -> Field:

@@ -208,7 +208,11 @@ def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
         for op in operations
     )
     helpers = sorted({name for r in resources if r.helper for name in (r.helper, f"Async{r.helper}")})
+    # The low-level layer's File type (binary bodies), unless a model of the spec is named File
+    # (Stripe's is): then the module's File is that model.
+    runtime_file = not any(line.endswith(" import File") for line in imports)
     return {
+        "runtime_file": runtime_file,
         "api": api,
         "top": top,
         "resources": resources,

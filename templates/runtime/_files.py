@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
-from ._api.types import File
+from ._api.types import File, Unset
 from ._exceptions import UploadTooLargeError
 
 FileContent: TypeAlias = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
@@ -46,6 +46,16 @@ def to_file(value: FileInput, *, field: str, limit: int | None) -> File:
     if content_type is None:
         content_type = "text/plain; charset=utf-8" if isinstance(content, str) else _guess_type(filename)
     return File(payload=io.BytesIO(data), file_name=filename, mime_type=content_type)
+
+
+def uploads(value: Any, *, field: str, limit: int | None) -> Any:
+    """Every upload in an argument that takes several (a list) or one or several: each item
+    read like any upload; a File (or UNSET) passes as it is."""
+    if isinstance(value, File | Unset):
+        return value
+    if isinstance(value, list):
+        return [uploads(item, field=field, limit=limit) for item in value]
+    return to_file(value, field=field, limit=limit)
 
 
 def _guess_type(filename: str) -> str:

@@ -15,8 +15,8 @@ from ._exceptions import ChaserError
 
 if TYPE_CHECKING:
     from ._base_client import BaseClient
-    from .cdp import AsyncCdpClient, CdpClient
     from ._files import FileInput
+    from .cdp import AsyncCdpClient, CdpClient
 
 
 class _HasClient(Protocol):

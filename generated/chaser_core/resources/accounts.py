@@ -66,6 +66,7 @@ from .._api.api.accounts_service_accounts_keys import (
 from .._api.api.accounts_service_accounts_keys import (
     accounts_service_accounts_keys_revoke as _accounts_service_accounts_keys_revoke_api,
 )
+from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -213,8 +214,11 @@ class AccountsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsCreateOrganizationBody(
-            name=name,
+        body = model_from_wire(
+            AccountsCreateOrganizationBody,
+            {
+                "name": name,
+            },
         )
 
         return self._client.request(
@@ -356,8 +360,11 @@ class AsyncAccountsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsCreateOrganizationBody(
-            name=name,
+        body = model_from_wire(
+            AccountsCreateOrganizationBody,
+            {
+                "name": name,
+            },
         )
 
         return await self._client.request(
@@ -459,9 +466,12 @@ class AccountsMembersResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsMembersAddBody(
-            email=email,
-            role=role,
+        body = model_from_wire(
+            AccountsMembersAddBody,
+            {
+                "email": email,
+                "role": role,
+            },
         )
 
         return self._client.request(
@@ -542,8 +552,11 @@ class AccountsMembersResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsMembersUpdateBody(
-            role=role,
+        body = model_from_wire(
+            AccountsMembersUpdateBody,
+            {
+                "role": role,
+            },
         )
 
         return self._client.request(
@@ -639,9 +652,12 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsMembersAddBody(
-            email=email,
-            role=role,
+        body = model_from_wire(
+            AccountsMembersAddBody,
+            {
+                "email": email,
+                "role": role,
+            },
         )
 
         return await self._client.request(
@@ -722,8 +738,11 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsMembersUpdateBody(
-            role=role,
+        body = model_from_wire(
+            AccountsMembersUpdateBody,
+            {
+                "role": role,
+            },
         )
 
         return await self._client.request(
@@ -821,8 +840,11 @@ class AccountsServiceAccountsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsServiceAccountsCreateBody(
-            name=name,
+        body = model_from_wire(
+            AccountsServiceAccountsCreateBody,
+            {
+                "name": name,
+            },
         )
 
         return self._client.request(
@@ -960,8 +982,11 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsServiceAccountsCreateBody(
-            name=name,
+        body = model_from_wire(
+            AccountsServiceAccountsCreateBody,
+            {
+                "name": name,
+            },
         )
 
         return await self._client.request(
@@ -1103,9 +1128,12 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsServiceAccountsKeysCreateBody(
-            name=name,
-            scopes=scopes,
+        body = model_from_wire(
+            AccountsServiceAccountsKeysCreateBody,
+            {
+                "name": name,
+                "scopes": scopes,
+            },
         )
 
         return self._client.request(
@@ -1247,9 +1275,12 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AccountsServiceAccountsKeysCreateBody(
-            name=name,
-            scopes=scopes,
+        body = model_from_wire(
+            AccountsServiceAccountsKeysCreateBody,
+            {
+                "name": name,
+                "scopes": scopes,
+            },
         )
 
         return await self._client.request(

@@ -20,7 +20,7 @@ from .._api.api.assistants import assistants_create as _assistants_create_api
 from .._api.api.assistants import assistants_list as _assistants_list_api
 from .._api.api.assistants import assistants_pause as _assistants_pause_api
 from .._api.api.assistants import assistants_resume as _assistants_resume_api
-from .._bodies import as_optional_model
+from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -106,9 +106,12 @@ class AssistantsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AssistantsCreateBody(
-            config=as_optional_model(AssistantsCreateBodyConfig, config),
-            name=name,
+        body = model_from_wire(
+            AssistantsCreateBody,
+            {
+                "config": as_optional_model(AssistantsCreateBodyConfig, config),
+                "name": name,
+            },
         )
 
         return self._client.request(
@@ -151,8 +154,11 @@ class AssistantsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AssistantsAddChannelBody(
-            channel_type=channel_type,
+        body = model_from_wire(
+            AssistantsAddChannelBody,
+            {
+                "channel_type": channel_type,
+            },
         )
 
         return self._client.request(
@@ -325,9 +331,12 @@ class AsyncAssistantsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AssistantsCreateBody(
-            config=as_optional_model(AssistantsCreateBodyConfig, config),
-            name=name,
+        body = model_from_wire(
+            AssistantsCreateBody,
+            {
+                "config": as_optional_model(AssistantsCreateBodyConfig, config),
+                "name": name,
+            },
         )
 
         return await self._client.request(
@@ -370,8 +379,11 @@ class AsyncAssistantsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = AssistantsAddChannelBody(
-            channel_type=channel_type,
+        body = model_from_wire(
+            AssistantsAddChannelBody,
+            {
+                "channel_type": channel_type,
+            },
         )
 
         return await self._client.request(

@@ -17,6 +17,7 @@ from .. import _parsing as _p
 from .._api.api.billing import billing_create_checkout as _billing_create_checkout_api
 from .._api.api.billing import billing_summary as _billing_summary_api
 from .._api.api.billing import billing_update_account as _billing_update_account_api
+from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -66,9 +67,12 @@ class BillingResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BillingUpdateAccountBody(
-            plan_code=plan_code,
-            pricing_model=pricing_model,
+        body = model_from_wire(
+            BillingUpdateAccountBody,
+            {
+                "plan_code": plan_code,
+                "pricing_model": pricing_model,
+            },
         )
 
         return self._client.request(
@@ -113,10 +117,13 @@ class BillingResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BillingCreateCheckoutBody(
-            amount_usd=amount_usd,
-            mode=mode,
-            plan_code=plan_code,
+        body = model_from_wire(
+            BillingCreateCheckoutBody,
+            {
+                "amount_usd": amount_usd,
+                "mode": mode,
+                "plan_code": plan_code,
+            },
         )
 
         return self._client.request(
@@ -210,9 +217,12 @@ class AsyncBillingResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BillingUpdateAccountBody(
-            plan_code=plan_code,
-            pricing_model=pricing_model,
+        body = model_from_wire(
+            BillingUpdateAccountBody,
+            {
+                "plan_code": plan_code,
+                "pricing_model": pricing_model,
+            },
         )
 
         return await self._client.request(
@@ -257,10 +267,13 @@ class AsyncBillingResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BillingCreateCheckoutBody(
-            amount_usd=amount_usd,
-            mode=mode,
-            plan_code=plan_code,
+        body = model_from_wire(
+            BillingCreateCheckoutBody,
+            {
+                "amount_usd": amount_usd,
+                "mode": mode,
+                "plan_code": plan_code,
+            },
         )
 
         return await self._client.request(

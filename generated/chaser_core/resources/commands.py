@@ -22,6 +22,7 @@ from .._api.api.commands import commands_kill as _commands_kill_api
 from .._api.api.commands import commands_list as _commands_list_api
 from .._api.api.commands import commands_send_stdin as _commands_send_stdin_api
 from .._api.api.commands import commands_stream as _commands_stream_api
+from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream, async_open_stream, open_stream
@@ -194,8 +195,11 @@ class CommandsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = CommandsKillBody(
-            signal=signal,
+        body = model_from_wire(
+            CommandsKillBody,
+            {
+                "signal": signal,
+            },
         )
 
         return self._client.request(
@@ -244,9 +248,12 @@ class CommandsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = CommandsSendStdinBody(
-            input_=input,
-            encoding=encoding,
+        body = model_from_wire(
+            CommandsSendStdinBody,
+            {
+                "input": input,
+                "encoding": encoding,
+            },
         )
 
         return self._client.request(
@@ -490,8 +497,11 @@ class AsyncCommandsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = CommandsKillBody(
-            signal=signal,
+        body = model_from_wire(
+            CommandsKillBody,
+            {
+                "signal": signal,
+            },
         )
 
         return await self._client.request(
@@ -540,9 +550,12 @@ class AsyncCommandsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = CommandsSendStdinBody(
-            input_=input,
-            encoding=encoding,
+        body = model_from_wire(
+            CommandsSendStdinBody,
+            {
+                "input": input,
+                "encoding": encoding,
+            },
         )
 
         return await self._client.request(

@@ -18,7 +18,7 @@ from chaser_core._api.models.sandbox_exec_response import SandboxExecResponse
 from .. import _parsing as _p
 from .._api.api.exec_ import exec_in_session as _exec_in_session_api
 from .._api.api.exec_ import exec_run as _exec_run_api
-from .._bodies import as_optional_model
+from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -76,12 +76,15 @@ class ExecResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = ExecRunBody(
-            command=command,
-            ephemeral=ephemeral,
-            image=image,
-            timeout_ms=timeout_ms,
-            workspace=workspace,
+        body = model_from_wire(
+            ExecRunBody,
+            {
+                "command": command,
+                "ephemeral": ephemeral,
+                "image": image,
+                "timeout_ms": timeout_ms,
+                "workspace": workspace,
+            },
         )
 
         return self._client.request(
@@ -133,12 +136,15 @@ class ExecResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = ExecInSessionBody(
-            command=command,
-            background=background,
-            cwd=cwd,
-            env=as_optional_model(ExecInSessionBodyEnv, env),
-            timeout_ms=timeout_ms,
+        body = model_from_wire(
+            ExecInSessionBody,
+            {
+                "command": command,
+                "background": background,
+                "cwd": cwd,
+                "env": as_optional_model(ExecInSessionBodyEnv, env),
+                "timeout_ms": timeout_ms,
+            },
         )
 
         return self._client.request(
@@ -207,12 +213,15 @@ class AsyncExecResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = ExecRunBody(
-            command=command,
-            ephemeral=ephemeral,
-            image=image,
-            timeout_ms=timeout_ms,
-            workspace=workspace,
+        body = model_from_wire(
+            ExecRunBody,
+            {
+                "command": command,
+                "ephemeral": ephemeral,
+                "image": image,
+                "timeout_ms": timeout_ms,
+                "workspace": workspace,
+            },
         )
 
         return await self._client.request(
@@ -264,12 +273,15 @@ class AsyncExecResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = ExecInSessionBody(
-            command=command,
-            background=background,
-            cwd=cwd,
-            env=as_optional_model(ExecInSessionBodyEnv, env),
-            timeout_ms=timeout_ms,
+        body = model_from_wire(
+            ExecInSessionBody,
+            {
+                "command": command,
+                "background": background,
+                "cwd": cwd,
+                "env": as_optional_model(ExecInSessionBodyEnv, env),
+                "timeout_ms": timeout_ms,
+            },
         )
 
         return await self._client.request(

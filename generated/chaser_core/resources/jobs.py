@@ -22,6 +22,7 @@ from .._api.api.jobs import jobs_get as _jobs_get_api
 from .._api.api.jobs import jobs_list as _jobs_list_api
 from .._api.api.jobs import jobs_list_kinds as _jobs_list_kinds_api
 from .._api.api.jobs import jobs_retry as _jobs_retry_api
+from .._bodies import model_from_wire
 from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -161,11 +162,14 @@ class JobsResource(SyncAPIResource):
 
         idempotency_key = _idempotency.key_for(idempotency_key, extra_body, "idempotency_key")
 
-        body = CreateJobRequest(
-            input_=input,
-            kind=kind,
-            idempotency_key=idempotency_key,
-            run_at=run_at,
+        body = model_from_wire(
+            CreateJobRequest,
+            {
+                "input": input,
+                "kind": kind,
+                "idempotency_key": idempotency_key,
+                "run_at": run_at,
+            },
         )
 
         return self._client.request(
@@ -466,11 +470,14 @@ class AsyncJobsResource(AsyncAPIResource):
 
         idempotency_key = _idempotency.key_for(idempotency_key, extra_body, "idempotency_key")
 
-        body = CreateJobRequest(
-            input_=input,
-            kind=kind,
-            idempotency_key=idempotency_key,
-            run_at=run_at,
+        body = model_from_wire(
+            CreateJobRequest,
+            {
+                "input": input,
+                "kind": kind,
+                "idempotency_key": idempotency_key,
+                "run_at": run_at,
+            },
         )
 
         return await self._client.request(

@@ -19,6 +19,7 @@ from .. import _parsing as _p
 from .._api.api.keys import keys_create as _keys_create_api
 from .._api.api.keys import keys_list as _keys_list_api
 from .._api.api.keys import keys_revoke as _keys_revoke_api
+from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -105,9 +106,12 @@ class KeysResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = KeysCreateBody(
-            name=name,
-            scopes=scopes,
+        body = model_from_wire(
+            KeysCreateBody,
+            {
+                "name": name,
+                "scopes": scopes,
+            },
         )
 
         return self._client.request(
@@ -242,9 +246,12 @@ class AsyncKeysResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = KeysCreateBody(
-            name=name,
-            scopes=scopes,
+        body = model_from_wire(
+            KeysCreateBody,
+            {
+                "name": name,
+                "scopes": scopes,
+            },
         )
 
         return await self._client.request(

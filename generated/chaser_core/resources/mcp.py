@@ -15,7 +15,7 @@ from chaser_core._api.models.mcp_call_body_params import McpCallBodyParams
 
 from .. import _parsing as _p
 from .._api.api.mcp import mcp_call as _mcp_call_api
-from .._bodies import as_optional_model
+from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -70,11 +70,14 @@ class McpResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = McpCallBody(
-            jsonrpc=jsonrpc,
-            method=method,
-            id=id,
-            params=as_optional_model(McpCallBodyParams, params),
+        body = model_from_wire(
+            McpCallBody,
+            {
+                "jsonrpc": jsonrpc,
+                "method": method,
+                "id": id,
+                "params": as_optional_model(McpCallBodyParams, params),
+            },
         )
 
         return self._client.request(
@@ -139,11 +142,14 @@ class AsyncMcpResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = McpCallBody(
-            jsonrpc=jsonrpc,
-            method=method,
-            id=id,
-            params=as_optional_model(McpCallBodyParams, params),
+        body = model_from_wire(
+            McpCallBody,
+            {
+                "jsonrpc": jsonrpc,
+                "method": method,
+                "id": id,
+                "params": as_optional_model(McpCallBodyParams, params),
+            },
         )
 
         return await self._client.request(

@@ -32,7 +32,7 @@ from .._api.api.sessions import sessions_list as _sessions_list_api
 from .._api.api.sessions import sessions_resize_pty as _sessions_resize_pty_api
 from .._api.api.sessions import sessions_self_test as _sessions_self_test_api
 from .._api.api.sessions import sessions_terminate as _sessions_terminate_api
-from .._bodies import as_optional_model, pick_variant
+from .._bodies import as_optional_model, model_from_wire, pick_variant
 from .._helpers import AsyncSessionsHelpers, SessionsHelpers
 from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
 from .._resource import AsyncAPIResource, SyncAPIResource
@@ -212,6 +212,7 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 "ephemeral": ephemeral,
                 "image": image,
             },
+            from_wire=True,
         )
 
         return self._client.request(
@@ -264,12 +265,15 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BulkTerminateRequest(
-            all_=all,
-            force=force,
-            ids=ids,
-            session_type=session_type,
-            workspaces=workspaces,
+        body = model_from_wire(
+            BulkTerminateRequest,
+            {
+                "all": all,
+                "force": force,
+                "ids": ids,
+                "session_type": session_type,
+                "workspaces": workspaces,
+            },
         )
 
         return self._client.request(
@@ -419,9 +423,12 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = SessionsResizePtyBody(
-            cols=cols,
-            rows=rows,
+        body = model_from_wire(
+            SessionsResizePtyBody,
+            {
+                "cols": cols,
+                "rows": rows,
+            },
         )
 
         return self._client.request(
@@ -622,6 +629,7 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 "ephemeral": ephemeral,
                 "image": image,
             },
+            from_wire=True,
         )
 
         return await self._client.request(
@@ -674,12 +682,15 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BulkTerminateRequest(
-            all_=all,
-            force=force,
-            ids=ids,
-            session_type=session_type,
-            workspaces=workspaces,
+        body = model_from_wire(
+            BulkTerminateRequest,
+            {
+                "all": all,
+                "force": force,
+                "ids": ids,
+                "session_type": session_type,
+                "workspaces": workspaces,
+            },
         )
 
         return await self._client.request(
@@ -829,9 +840,12 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = SessionsResizePtyBody(
-            cols=cols,
-            rows=rows,
+        body = model_from_wire(
+            SessionsResizePtyBody,
+            {
+                "cols": cols,
+                "rows": rows,
+            },
         )
 
         return await self._client.request(

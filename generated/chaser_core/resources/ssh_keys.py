@@ -18,6 +18,7 @@ from .. import _parsing as _p
 from .._api.api.ssh_keys import ssh_keys_create as _ssh_keys_create_api
 from .._api.api.ssh_keys import ssh_keys_delete as _ssh_keys_delete_api
 from .._api.api.ssh_keys import ssh_keys_list as _ssh_keys_list_api
+from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -101,9 +102,12 @@ class SshKeysResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = SshKeysCreateBody(
-            public_key=public_key,
-            name=name,
+        body = model_from_wire(
+            SshKeysCreateBody,
+            {
+                "public_key": public_key,
+                "name": name,
+            },
         )
 
         return self._client.request(
@@ -235,9 +239,12 @@ class AsyncSshKeysResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = SshKeysCreateBody(
-            public_key=public_key,
-            name=name,
+        body = model_from_wire(
+            SshKeysCreateBody,
+            {
+                "public_key": public_key,
+                "name": name,
+            },
         )
 
         return await self._client.request(

@@ -31,6 +31,7 @@ from .._api.api.webhooks_deliveries import webhooks_deliveries_discard as _webho
 from .._api.api.webhooks_deliveries import webhooks_deliveries_get as _webhooks_deliveries_get_api
 from .._api.api.webhooks_deliveries import webhooks_deliveries_list as _webhooks_deliveries_list_api
 from .._api.api.webhooks_deliveries import webhooks_deliveries_replay as _webhooks_deliveries_replay_api
+from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -132,10 +133,13 @@ class WebhooksResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WebhooksCreateBody(
-            url=url,
-            description=description,
-            events=events,
+        body = model_from_wire(
+            WebhooksCreateBody,
+            {
+                "url": url,
+                "description": description,
+                "events": events,
+            },
         )
 
         return self._client.request(
@@ -277,10 +281,13 @@ class AsyncWebhooksResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WebhooksCreateBody(
-            url=url,
-            description=description,
-            events=events,
+        body = model_from_wire(
+            WebhooksCreateBody,
+            {
+                "url": url,
+                "description": description,
+                "events": events,
+            },
         )
 
         return await self._client.request(

@@ -36,6 +36,7 @@ from .._api.api.workspaces_snapshots import workspaces_snapshots_create as _work
 from .._api.api.workspaces_snapshots import workspaces_snapshots_delete as _workspaces_snapshots_delete_api
 from .._api.api.workspaces_snapshots import workspaces_snapshots_list as _workspaces_snapshots_list_api
 from .._api.api.workspaces_snapshots import workspaces_snapshots_restore as _workspaces_snapshots_restore_api
+from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
@@ -139,12 +140,15 @@ class WorkspacesResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesCreateBody(
-            clone_from=clone_from,
-            image=image,
-            name=name,
-            session_type=session_type,
-            template=template,
+        body = model_from_wire(
+            WorkspacesCreateBody,
+            {
+                "clone_from": clone_from,
+                "image": image,
+                "name": name,
+                "session_type": session_type,
+                "template": template,
+            },
         )
 
         return self._client.request(
@@ -189,10 +193,13 @@ class WorkspacesResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BulkDeleteWorkspacesRequest(
-            all_=all,
-            force=force,
-            ids=ids,
+        body = model_from_wire(
+            BulkDeleteWorkspacesRequest,
+            {
+                "all": all,
+                "force": force,
+                "ids": ids,
+            },
         )
 
         return self._client.request(
@@ -240,10 +247,13 @@ class WorkspacesResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = ImportWorkspaceRequest(
-            github_repo=github_repo,
-            name=name,
-            repo=repo,
+        body = model_from_wire(
+            ImportWorkspaceRequest,
+            {
+                "github_repo": github_repo,
+                "name": name,
+                "repo": repo,
+            },
         )
 
         return self._client.request(
@@ -327,8 +337,11 @@ class WorkspacesResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesRenameBody(
-            name=name,
+        body = model_from_wire(
+            WorkspacesRenameBody,
+            {
+                "name": name,
+            },
         )
 
         return self._client.request(
@@ -372,8 +385,11 @@ class WorkspacesResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesSetTemplateBody(
-            template=template,
+        body = model_from_wire(
+            WorkspacesSetTemplateBody,
+            {
+                "template": template,
+            },
         )
 
         return self._client.request(
@@ -486,12 +502,15 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesCreateBody(
-            clone_from=clone_from,
-            image=image,
-            name=name,
-            session_type=session_type,
-            template=template,
+        body = model_from_wire(
+            WorkspacesCreateBody,
+            {
+                "clone_from": clone_from,
+                "image": image,
+                "name": name,
+                "session_type": session_type,
+                "template": template,
+            },
         )
 
         return await self._client.request(
@@ -536,10 +555,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = BulkDeleteWorkspacesRequest(
-            all_=all,
-            force=force,
-            ids=ids,
+        body = model_from_wire(
+            BulkDeleteWorkspacesRequest,
+            {
+                "all": all,
+                "force": force,
+                "ids": ids,
+            },
         )
 
         return await self._client.request(
@@ -587,10 +609,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = ImportWorkspaceRequest(
-            github_repo=github_repo,
-            name=name,
-            repo=repo,
+        body = model_from_wire(
+            ImportWorkspaceRequest,
+            {
+                "github_repo": github_repo,
+                "name": name,
+                "repo": repo,
+            },
         )
 
         return await self._client.request(
@@ -674,8 +699,11 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesRenameBody(
-            name=name,
+        body = model_from_wire(
+            WorkspacesRenameBody,
+            {
+                "name": name,
+            },
         )
 
         return await self._client.request(
@@ -719,8 +747,11 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesSetTemplateBody(
-            template=template,
+        body = model_from_wire(
+            WorkspacesSetTemplateBody,
+            {
+                "template": template,
+            },
         )
 
         return await self._client.request(
@@ -827,8 +858,11 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesSnapshotsCreateBody(
-            name=name,
+        body = model_from_wire(
+            WorkspacesSnapshotsCreateBody,
+            {
+                "name": name,
+            },
         )
 
         return self._client.request(
@@ -915,8 +949,11 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesSnapshotsRestoreBody(
-            force=force,
+        body = model_from_wire(
+            WorkspacesSnapshotsRestoreBody,
+            {
+                "force": force,
+            },
         )
 
         return self._client.request(
@@ -1017,8 +1054,11 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesSnapshotsCreateBody(
-            name=name,
+        body = model_from_wire(
+            WorkspacesSnapshotsCreateBody,
+            {
+                "name": name,
+            },
         )
 
         return await self._client.request(
@@ -1105,8 +1145,11 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = WorkspacesSnapshotsRestoreBody(
-            force=force,
+        body = model_from_wire(
+            WorkspacesSnapshotsRestoreBody,
+            {
+                "force": force,
+            },
         )
 
         return await self._client.request(

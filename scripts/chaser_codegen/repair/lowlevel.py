@@ -16,6 +16,7 @@ they point at exists.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -91,8 +92,9 @@ PARAMETER_FALLBACK_STRING = named(
 )
 ALTERNATIVE_ENCODING_DROPPED = named(
     "alternative-encoding-dropped",
-    "a request body media type the generator cannot write (application/xml) whose schema is the "
-    "schema of the body's JSON media type is another encoding of the same body: the SDK sends JSON",
+    "a request body media type that only re-encodes another's schema (application/xml beside "
+    "application/json) is dropped: the SDK sends the one that can carry it (JSON; multipart for "
+    "a schema with files, which JSON cannot carry)",
 )
 UNSUPPORTED_CONTENT_TYPE = named(
     "unsupported-content-type",
@@ -465,6 +467,9 @@ def content_type_overrides(document: dict[str, Any], log: RepairLog) -> dict[str
       re-encodes the schema of a JSON alternative in the same body (application/xml next to
       application/json, which converted Swagger specs are full of): then the SDK sends JSON,
       and the alternative is dropped from the document.
+    - Two readable request media types with one schema become one model, and the generated code
+      can only ever send the first: the one that can carry the schema is kept (multipart when
+      the schema has binary properties, which JSON cannot carry; else JSON).
 
     Returns the generator's content-type overrides (media type -> application/octet-stream);
     the Content-Type on the wire stays what the spec says.
@@ -479,6 +484,8 @@ def content_type_overrides(document: dict[str, Any], log: RepairLog) -> dict[str
             continue
         content: dict[str, Any] = node.value["content"]
         request = node.kind == "request-body"
+        if request:
+            _one_media_type_per_schema(document, node.path, content, log)
         unreadable = [media for media in content if not _readable(str(media), config, request=request)]
         if not unreadable or (not request and len(unreadable) < len(content)):
             continue
@@ -498,6 +505,48 @@ def content_type_overrides(document: dict[str, Any], log: RepairLog) -> dict[str
                 UNSUPPORTED_CONTENT_TYPE, where, before=media, after=f"{media} (sent and read as bytes)"
             )
     return overrides
+
+
+def _one_media_type_per_schema(
+    document: dict[str, Any], where: Path, content: dict[str, Any], log: RepairLog
+) -> None:
+    by_schema: dict[str, list[str]] = {}
+    for media, media_type in content.items():
+        schema = media_type.get("schema") if isinstance(media_type, dict) else None
+        if schema is not None:
+            by_schema.setdefault(json.dumps(schema, sort_keys=True), []).append(str(media))
+    for medias in by_schema.values():
+        if len(medias) < 2:
+            continue
+        binary = _has_binary(document, content[medias[0]]["schema"], depth=0)
+        preferred = (
+            [m for m in medias if m.startswith("multipart/")]
+            if binary
+            else [m for m in medias if _is_json(m)]
+        )
+        keep = (preferred or medias)[0]
+        for media in medias:
+            if media != keep:
+                log.record(
+                    ALTERNATIVE_ENCODING_DROPPED, (*where, "content", media), before=content.pop(media)
+                )
+
+
+def _has_binary(document: dict[str, Any], schema: Any, *, depth: int) -> bool:
+    """Whether a body schema has a file in it: a `format: binary` string, in a property, an
+    array's items or a union's members (a few levels deep; models inside are not files)."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, dict) or depth > 3:
+        return False
+    if schema.get("format") == "binary":
+        return True
+    parts = [
+        *(schema.get("properties") or {}).values(),
+        schema.get("items"),
+        *(schema.get("oneOf") or []),
+        *(schema.get("anyOf") or []),
+    ]
+    return any(_has_binary(document, part, depth=depth + 1) for part in parts if part is not None)
 
 
 def _is_json(media: str) -> bool:

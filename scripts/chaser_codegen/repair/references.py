@@ -21,6 +21,21 @@ MAX_REFERENCE_ROUNDS = 16
 
 
 @rule(
+    "no-paths",
+    "a document of schemas only (a 3.1 document may have no paths, a 3.0 one must) gets an empty "
+    "paths object: a package of models and a client with no methods",
+    kinds={"document"},
+    restructures=True,
+)
+def no_paths(node: Node, ctx: Context) -> None:
+    # A document with neither paths nor components has nothing to generate: the validate stage
+    # refuses it.
+    if "paths" not in node.value and (node.value.get("components") or node.value.get("webhooks")):
+        node.value["paths"] = {}
+        ctx.record(("paths",), after={})
+
+
+@rule(
     "path-without-slash",
     "a path must start with `/` (it is appended to the server URL); a tolerant client adds it",
     kinds={"paths"},
