@@ -65,7 +65,7 @@ from .._api.api.accounts_service_accounts_keys import (
 )
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "AccountsResource",
@@ -141,12 +141,14 @@ class AccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_list_api._get_kwargs(),
             _ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def current(
@@ -173,12 +175,14 @@ class AccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_current_api._get_kwargs(),
             _ACCOUNTS_CURRENT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_organization(
@@ -215,12 +219,14 @@ class AccountsResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_CREATE_ORGANIZATION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -280,12 +286,14 @@ class AsyncAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_list_api._get_kwargs(),
             _ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def current(
@@ -312,12 +320,14 @@ class AsyncAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_current_api._get_kwargs(),
             _ACCOUNTS_CURRENT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_organization(
@@ -354,12 +364,14 @@ class AsyncAccountsResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_CREATE_ORGANIZATION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -411,12 +423,14 @@ class AccountsMembersResource(SyncAPIResource):
         return self._client.request(
             _accounts_members_list_api._get_kwargs(),
             _ACCOUNTS_MEMBERS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def add(
@@ -456,12 +470,14 @@ class AccountsMembersResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_ADD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def remove(
@@ -494,12 +510,14 @@ class AccountsMembersResource(SyncAPIResource):
                 user_id=user_id,
             ),
             _ACCOUNTS_MEMBERS_REMOVE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update(
@@ -539,12 +557,14 @@ class AccountsMembersResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_UPDATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -589,12 +609,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_members_list_api._get_kwargs(),
             _ACCOUNTS_MEMBERS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def add(
@@ -634,12 +656,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_ADD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def remove(
@@ -672,12 +696,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
                 user_id=user_id,
             ),
             _ACCOUNTS_MEMBERS_REMOVE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update(
@@ -717,12 +743,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_UPDATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -771,12 +799,14 @@ class AccountsServiceAccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
             _ACCOUNTS_SERVICE_ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -813,12 +843,14 @@ class AccountsServiceAccountsResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -851,12 +883,14 @@ class AccountsServiceAccountsResource(SyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -908,12 +942,14 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
             _ACCOUNTS_SERVICE_ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -950,12 +986,14 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -988,12 +1026,14 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -1047,12 +1087,14 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -1095,12 +1137,14 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def revoke(
@@ -1136,12 +1180,14 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 key_id=key_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -1191,12 +1237,14 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -1239,12 +1287,14 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def revoke(
@@ -1280,12 +1330,14 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 key_id=key_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

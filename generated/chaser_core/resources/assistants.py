@@ -20,7 +20,7 @@ from .._api.api.assistants import assistants_resume as _assistants_resume_api
 from .._bodies import as_optional_model
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "AssistantsResource",
@@ -66,12 +66,14 @@ class AssistantsResource(SyncAPIResource):
         return self._client.request(
             _assistants_list_api._get_kwargs(),
             _ASSISTANTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -111,12 +113,14 @@ class AssistantsResource(SyncAPIResource):
                 body=body,
             ),
             _ASSISTANTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def add_channel(
@@ -156,12 +160,14 @@ class AssistantsResource(SyncAPIResource):
                 body=body,
             ),
             _ASSISTANTS_ADD_CHANNEL,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def pause(
@@ -194,12 +200,14 @@ class AssistantsResource(SyncAPIResource):
                 id=id,
             ),
             _ASSISTANTS_PAUSE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def resume(
@@ -232,12 +240,14 @@ class AssistantsResource(SyncAPIResource):
                 id=id,
             ),
             _ASSISTANTS_RESUME,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -283,12 +293,14 @@ class AsyncAssistantsResource(AsyncAPIResource):
         return await self._client.request(
             _assistants_list_api._get_kwargs(),
             _ASSISTANTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -328,12 +340,14 @@ class AsyncAssistantsResource(AsyncAPIResource):
                 body=body,
             ),
             _ASSISTANTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def add_channel(
@@ -373,12 +387,14 @@ class AsyncAssistantsResource(AsyncAPIResource):
                 body=body,
             ),
             _ASSISTANTS_ADD_CHANNEL,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def pause(
@@ -411,12 +427,14 @@ class AsyncAssistantsResource(AsyncAPIResource):
                 id=id,
             ),
             _ASSISTANTS_PAUSE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def resume(
@@ -449,12 +467,14 @@ class AsyncAssistantsResource(AsyncAPIResource):
                 id=id,
             ),
             _ASSISTANTS_RESUME,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -16,7 +16,7 @@ from .._api.api.billing import billing_summary as _billing_summary_api
 from .._api.api.billing import billing_update_account as _billing_update_account_api
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "BillingResource",
@@ -73,12 +73,14 @@ class BillingResource(SyncAPIResource):
                 body=body,
             ),
             _BILLING_UPDATE_ACCOUNT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_checkout(
@@ -121,12 +123,14 @@ class BillingResource(SyncAPIResource):
                 body=body,
             ),
             _BILLING_CREATE_CHECKOUT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def summary(
@@ -153,12 +157,14 @@ class BillingResource(SyncAPIResource):
         return self._client.request(
             _billing_summary_api._get_kwargs(),
             _BILLING_SUMMARY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -215,12 +221,14 @@ class AsyncBillingResource(AsyncAPIResource):
                 body=body,
             ),
             _BILLING_UPDATE_ACCOUNT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_checkout(
@@ -263,12 +271,14 @@ class AsyncBillingResource(AsyncAPIResource):
                 body=body,
             ),
             _BILLING_CREATE_CHECKOUT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def summary(
@@ -295,12 +305,14 @@ class AsyncBillingResource(AsyncAPIResource):
         return await self._client.request(
             _billing_summary_api._get_kwargs(),
             _BILLING_SUMMARY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -18,7 +18,7 @@ from .._api.api.exec_ import exec_run as _exec_run_api
 from .._bodies import as_optional_model
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "ExecResource",
@@ -86,12 +86,14 @@ class ExecResource(SyncAPIResource):
                 body=body,
             ),
             _EXEC_RUN,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def in_session(
@@ -144,12 +146,14 @@ class ExecResource(SyncAPIResource):
                 body=body,
             ),
             _EXEC_IN_SESSION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -217,12 +221,14 @@ class AsyncExecResource(AsyncAPIResource):
                 body=body,
             ),
             _EXEC_RUN,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def in_session(
@@ -275,12 +281,14 @@ class AsyncExecResource(AsyncAPIResource):
                 body=body,
             ),
             _EXEC_IN_SESSION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

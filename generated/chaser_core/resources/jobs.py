@@ -21,7 +21,7 @@ from .._api.api.jobs import jobs_retry as _jobs_retry_api
 from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
 
 __all__ = [
@@ -109,13 +109,13 @@ class JobsResource(SyncAPIResource):
             ),
             _JOBS_LIST,
             _JOBS_LIST_PAGES,
-            {
-                "extra_headers": extra_headers,
-                "extra_query": extra_query,
-                "extra_body": extra_body,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -165,12 +165,14 @@ class JobsResource(SyncAPIResource):
                 body=body,
             ),
             _JOBS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_kinds(
@@ -199,12 +201,14 @@ class JobsResource(SyncAPIResource):
         return self._client.request(
             _jobs_list_kinds_api._get_kwargs(),
             _JOBS_LIST_KINDS,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
@@ -237,12 +241,14 @@ class JobsResource(SyncAPIResource):
                 job_id=job_id,
             ),
             _JOBS_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def wait_for_completion(
@@ -298,12 +304,14 @@ class JobsResource(SyncAPIResource):
                 job_id=job_id,
             ),
             _JOBS_CANCEL,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def retry(
@@ -336,12 +344,14 @@ class JobsResource(SyncAPIResource):
                 job_id=job_id,
             ),
             _JOBS_RETRY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -405,13 +415,13 @@ class AsyncJobsResource(AsyncAPIResource):
             ),
             _JOBS_LIST,
             _JOBS_LIST_PAGES,
-            {
-                "extra_headers": extra_headers,
-                "extra_query": extra_query,
-                "extra_body": extra_body,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -461,12 +471,14 @@ class AsyncJobsResource(AsyncAPIResource):
                 body=body,
             ),
             _JOBS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_kinds(
@@ -495,12 +507,14 @@ class AsyncJobsResource(AsyncAPIResource):
         return await self._client.request(
             _jobs_list_kinds_api._get_kwargs(),
             _JOBS_LIST_KINDS,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
@@ -533,12 +547,14 @@ class AsyncJobsResource(AsyncAPIResource):
                 job_id=job_id,
             ),
             _JOBS_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def wait_for_completion(
@@ -594,12 +610,14 @@ class AsyncJobsResource(AsyncAPIResource):
                 job_id=job_id,
             ),
             _JOBS_CANCEL,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def retry(
@@ -632,12 +650,14 @@ class AsyncJobsResource(AsyncAPIResource):
                 job_id=job_id,
             ),
             _JOBS_RETRY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

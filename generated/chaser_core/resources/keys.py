@@ -18,7 +18,7 @@ from .._api.api.keys import keys_list as _keys_list_api
 from .._api.api.keys import keys_revoke as _keys_revoke_api
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "KeysResource",
@@ -62,12 +62,14 @@ class KeysResource(SyncAPIResource):
         return self._client.request(
             _keys_list_api._get_kwargs(),
             _KEYS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -110,12 +112,14 @@ class KeysResource(SyncAPIResource):
                 body=body,
             ),
             _KEYS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def revoke(
@@ -148,12 +152,14 @@ class KeysResource(SyncAPIResource):
                 key_id=key_id,
             ),
             _KEYS_REVOKE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -197,12 +203,14 @@ class AsyncKeysResource(AsyncAPIResource):
         return await self._client.request(
             _keys_list_api._get_kwargs(),
             _KEYS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -245,12 +253,14 @@ class AsyncKeysResource(AsyncAPIResource):
                 body=body,
             ),
             _KEYS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def revoke(
@@ -283,12 +293,14 @@ class AsyncKeysResource(AsyncAPIResource):
                 key_id=key_id,
             ),
             _KEYS_REVOKE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -34,7 +34,7 @@ from .._helpers import AsyncSessionsHelpers, SessionsHelpers
 from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
 
 __all__ = [
@@ -125,13 +125,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
             ),
             _SESSIONS_LIST,
             _SESSIONS_LIST_PAGES,
-            {
-                "extra_headers": extra_headers,
-                "extra_query": extra_query,
-                "extra_body": extra_body,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -217,12 +217,14 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 body=body,
             ),
             _SESSIONS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def bulk_terminate(
@@ -275,12 +277,14 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 body=body,
             ),
             _SESSIONS_BULK_TERMINATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
@@ -316,12 +320,14 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 id=id,
             ),
             _SESSIONS_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def wait_until_ready(
@@ -381,12 +387,14 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 force=force,
             ),
             _SESSIONS_TERMINATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def resize_pty(
@@ -429,12 +437,14 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 body=body,
             ),
             _SESSIONS_RESIZE_PTY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def self_test(
@@ -470,12 +480,14 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 id=id,
             ),
             _SESSIONS_SELF_TEST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -537,13 +549,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
             ),
             _SESSIONS_LIST,
             _SESSIONS_LIST_PAGES,
-            {
-                "extra_headers": extra_headers,
-                "extra_query": extra_query,
-                "extra_body": extra_body,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -629,12 +641,14 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 body=body,
             ),
             _SESSIONS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def bulk_terminate(
@@ -687,12 +701,14 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 body=body,
             ),
             _SESSIONS_BULK_TERMINATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
@@ -728,12 +744,14 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 id=id,
             ),
             _SESSIONS_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def wait_until_ready(
@@ -793,12 +811,14 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 force=force,
             ),
             _SESSIONS_TERMINATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def resize_pty(
@@ -841,12 +861,14 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 body=body,
             ),
             _SESSIONS_RESIZE_PTY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def self_test(
@@ -882,12 +904,14 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 id=id,
             ),
             _SESSIONS_SELF_TEST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -30,7 +30,7 @@ from .._api.api.webhooks_deliveries import webhooks_deliveries_list as _webhooks
 from .._api.api.webhooks_deliveries import webhooks_deliveries_replay as _webhooks_deliveries_replay_api
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "WebhooksResource",
@@ -90,12 +90,14 @@ class WebhooksResource(SyncAPIResource):
         return self._client.request(
             _webhooks_list_api._get_kwargs(),
             _WEBHOOKS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -138,12 +140,14 @@ class WebhooksResource(SyncAPIResource):
                 body=body,
             ),
             _WEBHOOKS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -176,12 +180,14 @@ class WebhooksResource(SyncAPIResource):
                 webhook_id=webhook_id,
             ),
             _WEBHOOKS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -233,12 +239,14 @@ class AsyncWebhooksResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_list_api._get_kwargs(),
             _WEBHOOKS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -281,12 +289,14 @@ class AsyncWebhooksResource(AsyncAPIResource):
                 body=body,
             ),
             _WEBHOOKS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -319,12 +329,14 @@ class AsyncWebhooksResource(AsyncAPIResource):
                 webhook_id=webhook_id,
             ),
             _WEBHOOKS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -384,12 +396,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 limit=limit,
             ),
             _WEBHOOKS_DELIVERIES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
@@ -422,12 +436,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def discard(
@@ -460,12 +476,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_DISCARD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def replay(
@@ -498,12 +516,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_REPLAY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -560,12 +580,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 limit=limit,
             ),
             _WEBHOOKS_DELIVERIES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
@@ -598,12 +620,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def discard(
@@ -636,12 +660,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_DISCARD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def replay(
@@ -674,12 +700,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_REPLAY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -35,7 +35,7 @@ from .._api.api.workspaces_snapshots import workspaces_snapshots_list as _worksp
 from .._api.api.workspaces_snapshots import workspaces_snapshots_restore as _workspaces_snapshots_restore_api
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "WorkspacesResource",
@@ -93,12 +93,14 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_list_api._get_kwargs(),
             _WORKSPACES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -148,12 +150,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def bulk_delete(
@@ -196,12 +200,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_BULK_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def import_from_github(
@@ -247,12 +253,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_IMPORT_FROM_GITHUB,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -288,12 +296,14 @@ class WorkspacesResource(SyncAPIResource):
                 force=force,
             ),
             _WORKSPACES_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def rename(
@@ -333,12 +343,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_RENAME,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def set_template(
@@ -378,12 +390,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SET_TEMPLATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -439,12 +453,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_list_api._get_kwargs(),
             _WORKSPACES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -494,12 +510,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def bulk_delete(
@@ -542,12 +560,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_BULK_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def import_from_github(
@@ -593,12 +613,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_IMPORT_FROM_GITHUB,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -634,12 +656,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 force=force,
             ),
             _WORKSPACES_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def rename(
@@ -679,12 +703,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_RENAME,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def set_template(
@@ -724,12 +750,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SET_TEMPLATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -787,12 +815,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 workspace=workspace,
             ),
             _WORKSPACES_SNAPSHOTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -832,12 +862,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -873,12 +905,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 snapshot=snapshot,
             ),
             _WORKSPACES_SNAPSHOTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def restore(
@@ -921,12 +955,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_RESTORE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -977,12 +1013,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 workspace=workspace,
             ),
             _WORKSPACES_SNAPSHOTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -1022,12 +1060,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -1063,12 +1103,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 snapshot=snapshot,
             ),
             _WORKSPACES_SNAPSHOTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def restore(
@@ -1111,12 +1153,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_RESTORE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
