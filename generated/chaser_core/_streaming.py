@@ -10,7 +10,6 @@ exhausted, when the `with` block ends, or on `close()`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +131,7 @@ def _not_an_event_stream(response: httpx.Response) -> APIResponseValidationError
 
 def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions) -> Stream:
     """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
-    options = replace(options, extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
+    options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
     response, retries = client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:
@@ -147,7 +146,7 @@ async def async_open_stream(
     client: AsyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions
 ) -> AsyncStream:
     """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
-    options = replace(options, extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
+    options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
     response, retries = await client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import httpx
 
@@ -36,9 +35,12 @@ Body: TypeAlias = Mapping[str, Any]
 Timeout: TypeAlias = float | httpx.Timeout | None
 
 
-@dataclass(frozen=True, slots=True)
-class RequestOptions:
-    """The per-call options of one method call (`extra_headers=`, `timeout=`, ...)."""
+class RequestOptions(NamedTuple):
+    """The per-call options of one method call (`extra_headers=`, `timeout=`, ...).
+
+    A NamedTuple rather than a frozen dataclass: every method call builds one, and a tuple is
+    built several times faster.
+    """
 
     extra_headers: Headers | None = None
     extra_query: Query | None = None

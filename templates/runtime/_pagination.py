@@ -9,7 +9,7 @@ The async twin: `async for s in client.sessions.list()` or `page = await client.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar
 
 from ._api.types import Unset
@@ -50,7 +50,7 @@ class PaginationSpec:
         start = {key: value for key, value in extra_query.items() if key in paging}
         rest = {key: value for key, value in extra_query.items() if key not in paging}
         params = {**(kwargs.get("params") or {}), **start}
-        return {**kwargs, "params": params}, replace(options, extra_query=rest or None)
+        return {**kwargs, "params": params}, options._replace(extra_query=rest or None)
 
     def items_of(self, page: Any) -> list[Any]:
         items = getattr(page, self.items, None)
