@@ -6,6 +6,8 @@ import email
 import email.message
 import email.policy
 import email.utils
+import gzip
+import json
 import logging
 import socket
 import time
@@ -457,3 +459,36 @@ async def test_404_raises_not_found_error_with_the_api_s_code_and_request_id(
     assert (caught.value.status_code, caught.value.request_id) == (404, "req_404")
     assert "no session s1" in str(caught.value)
     assert server.attempts(*GET) == 1
+
+
+async def test_raw_response_carries_status_headers_body_request_and_elapsed(
+    make_client: Any, server: LocalAPI
+) -> None:
+    server.plan(*GET, respond(200, session_json(), headers={"x-request-id": "req_raw"}))
+    client = make_client()
+
+    raw = await run(client.sessions.with_raw_response.get("s1"))
+
+    assert (raw.status_code, raw.request_id, raw.method) == (200, "req_raw", "GET")
+    assert raw.json() == session_json()
+    assert raw.http_response.text == json.dumps(session_json())
+    assert str(raw.url) == f"{server.base_url}/v1/sessions/s1"
+    assert raw.elapsed.total_seconds() >= 0
+    assert raw.parse().id == "s1"
+
+
+async def test_gzip_body_is_decoded(make_client: Any, server: LocalAPI) -> None:
+    server.plan(
+        *GET,
+        respond(
+            200,
+            content=gzip.compress(json.dumps(session_json()).encode()),
+            headers={"Content-Encoding": "gzip"},
+        ),
+    )
+    client = make_client()
+
+    raw = await run(client.sessions.with_raw_response.get("s1"))
+
+    assert raw.headers["content-encoding"] == "gzip"
+    assert raw.parse().id == "s1"
