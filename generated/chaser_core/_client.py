@@ -38,9 +38,11 @@ class Chaser(SyncAPIClient):
     """Synchronous client for the Chaser Core API.
 
     Arguments fall back to the environment: `api_key` to CHASER_API_KEY, `base_url` to
-    CHASER_BASE_URL (or CHASER_API_URL), `account` to CHASER_ACCOUNT. Use it as a context
-    manager, or call `close()`, to release its connections. Methods return typed models; import
-    them, and the enums, from `chaser_core.types` to annotate your own code.
+    CHASER_BASE_URL (or CHASER_API_URL), `account` to CHASER_ACCOUNT. `max_connections`
+    (default 100) sizes the connection pool; calls beyond it wait their turn before they are
+    sent. Use it as a context manager, or call `close()`, to release its connections. Methods
+    return typed models; import them, and the enums, from `chaser_core.types` to annotate
+    your own code.
 
     Per-call options: every API method also takes these keyword arguments, for that call only.
 
@@ -151,7 +153,11 @@ class Chaser(SyncAPIClient):
 
 
 class AsyncChaser(AsyncAPIClient):
-    """Asynchronous client for the Chaser Core API; see `Chaser` for the arguments."""
+    """Asynchronous client for the Chaser Core API; see `Chaser` for the arguments.
+
+    `transport="aiohttp"` (extra chaser-core[aiohttp]) carries the calls with aiohttp instead of
+    httpx: faster when many calls run at once, with the same behaviour otherwise.
+    """
 
     _default_base_url = DEFAULT_BASE_URL
 

@@ -125,6 +125,7 @@ def write_stream(chunks: Iterator[bytes], destination: str | os.PathLike[str] | 
 async def async_write_stream(
     chunks: AsyncIterator[bytes], destination: str | os.PathLike[str] | IO[bytes]
 ) -> int:
+    """Write chunks to a file object, or atomically to a path. Returns the bytes written."""
     if not isinstance(destination, str | os.PathLike):
         written = 0
         async for chunk in chunks:

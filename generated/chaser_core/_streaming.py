@@ -18,6 +18,7 @@ from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError
 from ._response import APIResponse, raw_response_mode
+from ._types import RequestOptions
 
 if TYPE_CHECKING:
     from typing import Self
@@ -128,12 +129,10 @@ def _not_an_event_stream(response: httpx.Response) -> APIResponseValidationError
     )
 
 
-def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: Mapping[str, Any]) -> Stream:
+def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions) -> Stream:
     """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
-    headers = {**SSE_HEADERS, **(options.get("extra_headers") or {})}
-    response, retries = client._send(
-        kwargs, idempotent=True, stream=True, **{**options, "extra_headers": headers}
-    )
+    options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
+    response, retries = client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:
         response.close()
@@ -144,12 +143,11 @@ def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: Mappi
 
 
 async def async_open_stream(
-    client: AsyncAPIClient, kwargs: Mapping[str, Any], options: Mapping[str, Any]
+    client: AsyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions
 ) -> AsyncStream:
-    headers = {**SSE_HEADERS, **(options.get("extra_headers") or {})}
-    response, retries = await client._send(
-        kwargs, idempotent=True, stream=True, **{**options, "extra_headers": headers}
-    )
+    """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
+    options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
+    response, retries = await client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:
         await response.aclose()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import json
 import math
 import os
@@ -249,9 +250,12 @@ class Row:
     candidate: Spread | None = None
     detail: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    failure: str = ""  # set when the candidate failed outright (for example, calls that raised)
 
     @property
     def passed(self) -> bool | None:
+        if self.failure:
+            return False
         return None if self.target is None else self.value <= self.target
 
     def as_dict(self) -> dict[str, Any]:
@@ -414,37 +418,56 @@ def worker_per_call(params: dict[str, Any]) -> dict[str, Any]:
         base_samples, sdk_samples = interleave(raw, sdk, rounds=rounds, warmup=warmup)
         results["sync"] = {"baseline": base_samples, "candidate": sdk_samples}
 
+    async def interleave_async(
+        raw_call: Callable[[], Any], sdk_call: Callable[[], Any]
+    ) -> dict[str, list[float]]:
+        async def timed(call: Callable[[], Any]) -> float:
+            started = time.perf_counter()
+            for _ in range(calls):
+                await call()
+            return (time.perf_counter() - started) / calls
+
+        for _ in range(warmup):
+            await timed(raw_call)
+            await timed(sdk_call)
+        base_samples: list[float] = []
+        sdk_samples: list[float] = []
+        for index in range(rounds):
+            if index % 2 == 0:
+                base_samples.append(await timed(raw_call))
+                sdk_samples.append(await timed(sdk_call))
+            else:
+                sdk_samples.append(await timed(sdk_call))
+                base_samples.append(await timed(raw_call))
+        return {"baseline": base_samples, "candidate": sdk_samples}
+
     async def run_async() -> dict[str, list[float]]:
         async with AsyncChaser(api_key=BENCH_API_KEY, base_url=base) as client, httpx.AsyncClient() as http:
             assert (await client.sessions.get("s1")).id == "s1"
 
-            async def sdk() -> float:
-                started = time.perf_counter()
-                for _ in range(calls):
-                    await client.sessions.get("s1")
-                return (time.perf_counter() - started) / calls
+            async def raw() -> Any:
+                return json.loads((await http.get(url, headers=headers)).content)
 
-            async def raw() -> float:
-                started = time.perf_counter()
-                for _ in range(calls):
-                    json.loads((await http.get(url, headers=headers)).content)
-                return (time.perf_counter() - started) / calls
+            return await interleave_async(raw, lambda: client.sessions.get("s1"))
 
-            for _ in range(warmup):
-                await raw()
-                await sdk()
-            base_samples: list[float] = []
-            sdk_samples: list[float] = []
-            for index in range(rounds):
-                if index % 2 == 0:
-                    base_samples.append(await raw())
-                    sdk_samples.append(await sdk())
-                else:
-                    sdk_samples.append(await sdk())
-                    base_samples.append(await raw())
-            return {"baseline": base_samples, "candidate": sdk_samples}
+    async def run_aiohttp() -> dict[str, list[float]]:
+        import aiohttp
+
+        async with (
+            AsyncChaser(api_key=BENCH_API_KEY, base_url=base, transport="aiohttp") as client,
+            aiohttp.ClientSession() as session,
+        ):
+            assert (await client.sessions.get("s1")).id == "s1"
+
+            async def raw() -> Any:
+                async with session.get(url, headers=headers) as response:
+                    return json.loads(await response.read())
+
+            return await interleave_async(raw, lambda: client.sessions.get("s1"))
 
     results["async"] = asyncio.run(run_async())
+    if importlib.util.find_spec("aiohttp") is not None:
+        results["async-aiohttp"] = asyncio.run(run_aiohttp())
     return results
 
 
@@ -548,9 +571,21 @@ def worker_pagination(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _fanout_worker(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def run(params: dict[str, Any]) -> dict[str, Any]:
+        from . import fanout
+
+        result: dict[str, Any] = getattr(fanout, name)(params)
+        return result
+
+    return run
+
+
 WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "per-call": worker_per_call,
     "pagination": worker_pagination,
+    "fanout": _fanout_worker("worker_fanout"),
+    "fanout-memory": _fanout_worker("worker_memory"),
 }
 
 
@@ -583,6 +618,7 @@ class Plan:
     per_call_rounds: int = 15
     per_call_calls: int = 200
     pagination_items: tuple[int, int] = (10_000, 100_000)
+    fanout_rounds: dict[int, int] = field(default_factory=lambda: {1_000: 5, 10_000: 3})
 
     @classmethod
     def quick(cls) -> Plan:
@@ -593,6 +629,7 @@ class Plan:
             imports=10,
             per_call_rounds=5,
             per_call_calls=100,
+            fanout_rounds={1_000: 2, 10_000: 1},
         )
 
 
@@ -979,7 +1016,7 @@ def bench_imports(ctx: Context) -> list[Row]:
 
 
 def bench_per_call(ctx: Context) -> list[Row]:
-    """sessions.get() vs raw httpx against a loopback keep-alive server, sync and async (<= 1.15x)."""
+    """sessions.get() vs the raw client of its transport, loopback server (<= 1.05x sync, 1.1x async)."""
     with LoopbackServer() as server:
         result = run_worker(
             "per-call",
@@ -992,16 +1029,23 @@ def bench_per_call(ctx: Context) -> list[Row]:
         )
         connections, requests = server.connections, server.requests
     rows = []
-    for mode, label in (("sync", "Chaser"), ("async", "AsyncChaser")):
+    # (mode, client, raw client, target): the raw client of the transport in use is the baseline.
+    modes = (
+        ("sync", "Chaser", "httpx.Client", 1.05),
+        ("async", "AsyncChaser", "httpx.AsyncClient", 1.1),
+        ("async-aiohttp", "AsyncChaser(transport='aiohttp')", "aiohttp.ClientSession", 1.1),
+    )
+    for mode, label, raw, target in modes:
+        if mode not in result:
+            continue
         base, cand = result[mode]["baseline"], result[mode]["candidate"]
-        raw = "httpx.Client" if mode == "sync" else "httpx.AsyncClient"
         rows.append(
             _ratio_row(
                 f"per-call-{mode}",
-                f"{label}(...).sessions.get('s1') vs raw {raw}.get + json.loads, loopback keep-alive server",
+                f"{label}.sessions.get('s1') vs raw {raw}.get + json.loads, loopback keep-alive server",
                 base,
                 cand,
-                1.15,
+                target,
                 f"{median(cand) * 1e6:.0f} us vs {median(base) * 1e6:.0f} us per call",
             )
         )
@@ -1048,6 +1092,167 @@ def bench_mcp_bridge(ctx: Context) -> list[Row]:
     return run(ctx)
 
 
+# The connections of the fan-out comparison, for every client alike: the pool of issue 14's table.
+FANOUT_POOL = 20
+# The clients measured at 10,000 calls (raw httpx queues quadratically there: minutes per run).
+FANOUT_10K_CLIENTS = ("aiohttp", "chaser", "chaser-aiohttp")
+
+
+def _fanout_row(
+    name: str,
+    what: str,
+    runs: dict[str, list[dict[str, Any]]],
+    baseline: str,
+    candidate: str,
+    target: float | None,
+) -> Row | None:
+    if baseline not in runs or candidate not in runs:
+        return None
+    base = [run["seconds"] for run in runs[baseline]]
+    cand = [run["seconds"] for run in runs[candidate]]
+    row = _ratio_row(
+        name,
+        what,
+        base,
+        cand,
+        target,
+        f"{median(cand):.2f} s vs {median(base):.2f} s; p99 latency {_p99(runs[candidate]) * 1000:.0f} ms"
+        f" vs {_p99(runs[baseline]) * 1000:.0f} ms{_errors_note(runs[baseline], baseline)}",
+    )
+    failed = _errors_note(runs[candidate], candidate)
+    if failed:
+        row.failure = failed.lstrip("; ")
+        row.detail += failed
+    return row
+
+
+def _p99(runs: list[dict[str, Any]]) -> float:
+    return median([run["p99"] for run in runs])
+
+
+def _errors_note(runs: list[dict[str, Any]], kind: str) -> str:
+    errors: dict[str, int] = {}
+    for run in runs:
+        for name, count in run["errors"].items():
+            errors[name] = errors.get(name, 0) + count
+    if not errors:
+        return ""
+    described = ", ".join(f"{count} {name}" for name, count in sorted(errors.items()))
+    return f"; {kind}: {described} over {len(runs)} runs"
+
+
+def bench_fanout(ctx: Context) -> list[Row]:
+    """N concurrent POSTs through AsyncChaser vs raw httpx and raw aiohttp (<= 0.5x, <= 2x)."""
+    from .fanout import CLIENTS, FanoutServer
+
+    results: dict[int, dict[str, Any]] = {}
+    with FanoutServer() as server:
+        for n, rounds in ctx.plan.fanout_rounds.items():
+            clients = CLIENTS if n <= 1_000 else FANOUT_10K_CLIENTS
+            ctx.log(f"    {n:,} calls: {rounds} round(s) of {', '.join(clients)}")
+            results[n] = run_worker(
+                "fanout",
+                {"url": server.url, "pool": FANOUT_POOL, "n": n, "rounds": rounds, "clients": list(clients)},
+                timeout=1800,
+            )
+    ctx.info["fanout"] = {"pool": FANOUT_POOL, "results": {str(n): r for n, r in results.items()}}
+    small, large = sorted(results)
+    pool = f"{FANOUT_POOL} connections"
+    candidates = [
+        _fanout_row(
+            f"fanout-{small}",
+            f"{small:,} concurrent AsyncChaser calls, default install, vs raw httpx.AsyncClient ({pool} each)",
+            results[small]["runs"],
+            "httpx",
+            "chaser",
+            0.5,
+        ),
+        _fanout_row(
+            f"fanout-{small}-aiohttp",
+            f"{small:,} concurrent AsyncChaser(transport='aiohttp') calls vs raw aiohttp ({pool} each)",
+            results[small]["runs"],
+            "aiohttp",
+            "chaser-aiohttp",
+            2.0,
+        ),
+        _fanout_row(
+            f"fanout-{large}-aiohttp",
+            f"{large:,} concurrent AsyncChaser(transport='aiohttp') calls vs raw aiohttp ({pool} each)",
+            results[large]["runs"],
+            "aiohttp",
+            "chaser-aiohttp",
+            2.0,
+        ),
+        _fanout_row(
+            f"fanout-{large}",
+            f"{large:,} concurrent AsyncChaser calls, default install, vs raw aiohttp ({pool} each; context)",
+            results[large]["runs"],
+            "aiohttp",
+            "chaser",
+            None,
+        ),
+    ]
+    return [row for row in candidates if row is not None]
+
+
+# Memory per call may not grow with the number of calls (linear in total); the resident set is
+# measured in pages and arenas, so allow for that much noise.
+MEMORY_LINEAR_SLACK = 1.25
+
+
+def bench_fanout_memory(ctx: Context) -> list[Row]:
+    """Resident memory per call at 10,000 vs 1,000 concurrent AsyncChaser calls (linear: <= 1.25x)."""
+    from .fanout import FanoutServer, available
+
+    sizes = sorted(ctx.plan.fanout_rounds)
+    measured: dict[str, dict[int, dict[str, Any]]] = {}
+    with FanoutServer() as server:
+        for kind in ("chaser", "chaser-aiohttp", "aiohttp"):
+            if not available(kind):
+                continue
+            measured[kind] = {
+                n: run_worker(
+                    "fanout-memory",
+                    {"client": kind, "url": server.url, "pool": FANOUT_POOL, "n": n},
+                    timeout=900,
+                )
+                for n in sizes
+            }
+    ctx.info["fanout_memory"] = {
+        kind: {str(n): r for n, r in runs.items()} for kind, runs in measured.items()
+    }
+    small, large = sizes
+    rows = []
+    for kind in ("chaser", "chaser-aiohttp"):
+        if kind not in measured:
+            continue
+        grown = {n: max(measured[kind][n]["growth_bytes"], 1) for n in sizes}
+        reference = measured.get("aiohttp", {}).get(large)
+        context = (
+            f"; raw aiohttp {reference['growth_bytes'] / large:,.0f} B per call"
+            if reference is not None
+            else ""
+        )
+        label = "AsyncChaser" if kind == "chaser" else "AsyncChaser(transport='aiohttp')"
+        per_call = {n: grown[n] / n for n in sizes}
+        rows.append(
+            Row(
+                f"fanout-memory{'-aiohttp' if kind != 'chaser' else ''}",
+                f"resident memory per call, {large:,} vs {small:,} concurrent {label} calls (1x: linear)",
+                "x",
+                per_call[large] / per_call[small],
+                MEMORY_LINEAR_SLACK,
+                baseline=Spread.of([float(grown[small])]),
+                candidate=Spread.of([float(grown[large])]),
+                detail=(
+                    f"{grown[large] / 2**20:.1f} MiB for {large:,} calls ({per_call[large]:,.0f} B per call)"
+                    f" vs {grown[small] / 2**20:.1f} MiB for {small:,}{context}"
+                ),
+            )
+        )
+    return rows
+
+
 BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "regen-chaser": bench_regen_chaser,
     "regen-synthetic": bench_regen_synthetic,
@@ -1057,6 +1262,8 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "per-call": bench_per_call,
     "pagination": bench_pagination,
     "mcp-bridge": bench_mcp_bridge,
+    "fanout": bench_fanout,
+    "fanout-memory": bench_fanout_memory,
 }
 
 
@@ -1100,6 +1307,9 @@ def format_details(info: dict[str, Any]) -> str:
             "  by package (self ms): "
             + ", ".join(f"{name} {us / 1000:.1f}" for name, us in importtime["by_package_us"].items())
         )
+    fanout = info.get("fanout")
+    if fanout:
+        lines.extend(format_fanout(fanout))
     pagination = info.get("pagination")
     if pagination:
         for mode, runs in pagination.items():
@@ -1109,6 +1319,41 @@ def format_details(info: dict[str, Any]) -> str:
             )
             lines.append(f"Pagination ({mode}): {described}")
     return "\n".join(lines)
+
+
+FANOUT_LABELS = {
+    "httpx": "httpx AsyncClient",
+    "httpx+semaphore": "httpx AsyncClient behind asyncio.Semaphore(pool)",
+    "httpx2": "httpx2 AsyncClient",
+    "httpx-aiohttp": "httpx-aiohttp HttpxAiohttpClient",
+    "aiohttp": "aiohttp ClientSession",
+    "chaser": "AsyncChaser (default install: httpx)",
+    "chaser-aiohttp": "AsyncChaser(transport='aiohttp')",
+}
+
+
+def format_fanout(fanout: dict[str, Any]) -> list[str]:
+    """The issue 14 table: every client's median time for N concurrent POSTs, with latencies."""
+    lines = []
+    for n, result in sorted(fanout["results"].items(), key=lambda item: int(item[0])):
+        runs: dict[str, list[dict[str, Any]]] = result["runs"]
+        lines.append(
+            f"Fan-out: {int(n):,} concurrent POSTs, {fanout['pool']} connections "
+            f"(median of {max((len(r) for r in runs.values()), default=0)} runs; latency from the common start):"
+        )
+        lines.append(f"  {'client':50} {'time':>8} {'p50':>8} {'p99':>8}  server CPU  errors")
+        for kind, kind_runs in runs.items():
+            seconds = median([run["seconds"] for run in kind_runs])
+            busy = median([run["server_cpu"] / run["seconds"] for run in kind_runs])
+            errors = _errors_note(kind_runs, "").removeprefix("; : ") or "-"
+            lines.append(
+                f"  {FANOUT_LABELS.get(kind, kind):50} {seconds:7.2f}s "
+                f"{median([r['p50'] for r in kind_runs]) * 1000:6.0f}ms {_p99(kind_runs) * 1000:6.0f}ms"
+                f"  {busy:9.0%}  {errors}"
+            )
+        if result.get("skipped"):
+            lines.append(f"  not installed here: {', '.join(result['skipped'])}")
+    return lines
 
 
 def environment() -> dict[str, Any]:

@@ -102,6 +102,7 @@ def _versus_sdk(
     """The bridge against the transport it relays with (AsyncChaser, in this process): what the
     stdio hop, the relay and the JSON round trip add on top of the SDK's async HTTP."""
     from chaser_core import AsyncChaser
+    from chaser_core._types import RequestOptions
 
     loop = asyncio.new_event_loop()
     client = AsyncChaser(api_key=BENCH_API_KEY, base_url=url)
@@ -111,8 +112,11 @@ def _versus_sdk(
         started = time.perf_counter()
         for _ in range(messages):
             body = json.dumps(_call(next(counter), 0)).encode()
-            response = await client.stream_response(
-                {**request, "content": body}, idempotent=False, extra_headers=headers
+            response, _ = await client.send_request(
+                {**request, "content": body},
+                RequestOptions(extra_headers=headers),
+                idempotent=False,
+                stream=True,
             )
             assert "result" in json.loads(await response.aread())
             await response.aclose()

@@ -1,22 +1,26 @@
-"""The transport core shared by `Chaser` and `AsyncChaser`.
+"""The client core shared by `Chaser` and `AsyncChaser`.
 
 Generated resource methods build their request with the low-level layer's `_get_kwargs` (the
-method, URL, query, headers and body openapi-python-client derived from the spec) and hand it
-to `request()`, `paginate()`, `stream_events()` or `download()` here. This module adds what
-the spec does not say: authentication, the account header, per-call options, retries,
-timeouts, logging, typed errors and response parsing.
+method, URL, query, headers and body openapi-python-client derived from the spec) and hand it,
+with the caller's `RequestOptions`, to `request()`, `download()`, or through `_pagination` and
+`_streaming` to `send_request()`. This module adds what the spec does not say: authentication,
+the account header, per-call options, retries, timeouts, logging, typed errors and response
+parsing. A transport (`_transport`) carries each prepared request: httpx, or aiohttp.
+
+The internal API that the other runtime modules use: `send_request()` (send with retries, the
+response and the retries it took), `parse_response()` (a response's typed value) and
+`build_url()`. The sync and async cores are twins, line for line (tests/sdk/test_twins.py).
 """
 
 from __future__ import annotations
 
-import contextvars
 import json
 import os
 import platform
 import time
 import warnings
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 import anyio
 import httpx
@@ -42,20 +46,24 @@ from ._exceptions import (
 from ._logging import logger, redact_headers, setup_logging
 from ._parsing import Parser, ResponseShapeError
 from ._response import make_api_response, raw_response_mode
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ._transport import (
+    AsyncHttpxTransport,
+    AsyncTransport,
+    PreparedRequest,
+    SyncHttpxTransport,
+    SyncTransport,
+    pool_size_of,
+)
+from ._types import NOT_GIVEN, Headers, NotGiven, RequestOptions, Timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
     from typing import Self
 
 T = TypeVar("T")
-HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
 
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
-
-
-# Set while with_options() builds a copy with the same base URL: the original already warned.
-_copying_same_url: contextvars.ContextVar[bool] = contextvars.ContextVar("chaser_core_copying", default=False)
+_NO_OPTIONS = RequestOptions()
 
 
 class InsecureBaseURLWarning(UserWarning):
@@ -74,8 +82,8 @@ class BaseClient:
     """Configuration and request building, shared by the sync and async clients."""
 
     _default_base_url: str = "https://api.chaser.sh"
-    # Whether close() closes the httpx client: False for one passed in, and for with_options() copies.
-    _owns_http: bool
+    # Whether close() closes the transport: False for with_options() copies, which share it.
+    _owns_transport: bool
 
     def __init__(
         self,
@@ -88,33 +96,52 @@ class BaseClient:
         default_headers: Headers | None,
     ) -> None:
         setup_logging()
-        api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
+        self._configure(
+            api_key=api_key if api_key is not None else os.environ.get(ENV_API_KEY),
+            base_url=base_url or _env_base_url() or self._default_base_url,
+            account=account if account is not None else os.environ.get(ENV_ACCOUNT),
+            timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout,
+            max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+            default_headers=default_headers,
+            warn_insecure=True,
+        )
+
+    def _configure(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | httpx.URL,
+        account: str | None,
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Headers | None,
+        warn_insecure: bool,
+    ) -> None:
         if not api_key or not api_key.strip():
             raise ConfigurationError(
                 f"No API key: pass api_key=... or set {ENV_API_KEY}. Keys look like sk_...; create one with "
                 "`chaser-core keys create` or in the Chaser dashboard."
             )
         self._api_key = api_key
-        url = httpx.URL(str(base_url or _env_base_url() or self._default_base_url))
+        url = httpx.URL(str(base_url))
         if url.scheme not in ("http", "https") or not url.host:
             raise ConfigurationError(f"base_url must be an http(s) URL, got {str(url)!r}")
-        if url.scheme == "http" and url.host not in _LOCAL_HOSTS and not _copying_same_url.get():
+        if warn_insecure and url.scheme == "http" and url.host not in _LOCAL_HOSTS:
             warnings.warn(
                 f"base_url {url} is not HTTPS: the API key would be sent unencrypted",
                 InsecureBaseURLWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         self._base_url = url.copy_with(raw_path=url.raw_path.rstrip(b"/"))
         self._base_url_text = str(self._base_url)
-        account = account if account is not None else os.environ.get(ENV_ACCOUNT)
         self._account = account.strip() or None if account else None
         if self._account is not None and not self._account.isascii():
             # X-Chaser-Account is an HTTP header, and httpx (rightly) sends only ASCII there.
             raise ConfigurationError(
                 f"account {self._account!r} is not ASCII: pass the account's id instead of its name"
             )
-        self._timeout: Timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
-        self._max_retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+        self._timeout = timeout
+        self._max_retries = max_retries
         if self._max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         self._custom_headers = dict(default_headers or {})
@@ -158,22 +185,6 @@ class BaseClient:
             headers[ACCOUNT_HEADER] = self._account
         return headers
 
-    def _options_for_copy(self, **overrides: Any) -> dict[str, Any]:
-        options = {
-            "api_key": self._api_key,
-            "base_url": self._base_url,
-            "account": self._account,
-            "timeout": self._timeout,
-            "max_retries": self._max_retries,
-            "default_headers": self._custom_headers,
-        }
-        options.update({key: value for key, value in overrides.items() if not isinstance(value, NotGiven)})
-        if options["account"] is None:
-            # None means "no account" here, not "fall back to CHASER_ACCOUNT": with_account(None)
-            # must act personally even when the environment names an account.
-            options["account"] = ""
-        return options
-
     def with_options(
         self,
         *,
@@ -185,29 +196,29 @@ class BaseClient:
         default_headers: Headers | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed. It shares this client's connection pool."""
-        token = _copying_same_url.set(isinstance(base_url, NotGiven))
-        try:
-            copy = self._copy_sharing_pool(
-                self._options_for_copy(
-                    api_key=api_key,
-                    base_url=base_url,
-                    account=account,
-                    timeout=timeout,
-                    max_retries=max_retries,
-                    default_headers=default_headers,
-                )
-            )
-        finally:
-            _copying_same_url.reset(token)
-        copy._owns_http = False
+        copy = object.__new__(type(self))
+        copy._configure(
+            api_key=self._api_key if isinstance(api_key, NotGiven) else api_key,
+            base_url=self._base_url if isinstance(base_url, NotGiven) else base_url,
+            # None means "no account" here, not "fall back to CHASER_ACCOUNT": with_account(None)
+            # must act personally even when the environment names an account.
+            account=self._account if isinstance(account, NotGiven) else account,
+            timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=self._max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            default_headers=self._custom_headers
+            if isinstance(default_headers, NotGiven)
+            else default_headers,
+            # The original warned about its own URL already.
+            warn_insecure=not isinstance(base_url, NotGiven),
+        )
+        copy._share_transport_of(self)
         return copy
 
     def with_account(self, account: str | None) -> Self:
         """A copy that acts in another account (sent as X-Chaser-Account); None means personal."""
         return self.with_options(account=account)
 
-    def _copy_sharing_pool(self, options: dict[str, Any]) -> Self:
-        """A new client of this class built from options, on this client's httpx client."""
+    def _share_transport_of(self, original: Self) -> None:
         raise NotImplementedError
 
     # -- request building -------------------------------------------------------------------------
@@ -218,61 +229,52 @@ class BaseClient:
         params = kwargs.get("params")
         return str(url.copy_merge_params(params)) if params else str(url)
 
-    def _build_request(
-        self,
-        http: httpx.Client | httpx.AsyncClient,
-        kwargs: Mapping[str, Any],
-        extra_headers: Headers | None,
-        extra_query: Query | None,
-        extra_body: Body | None,
-        timeout: Timeout | NotGiven,
-    ) -> httpx.Request:
+    def _prepare(self, kwargs: Mapping[str, Any], options: RequestOptions) -> PreparedRequest:
+        """The request of one call, as every attempt sends it."""
         headers: Mapping[str, str] = self._default_headers
         op_headers = kwargs.get("headers")
-        if op_headers or extra_headers:
-            # Merge case-insensitively: a dict merge would send extra_headers={"accept": ...}
-            # next to our "Accept", i.e. the header twice.
-            merged = httpx.Headers(headers)
-            merged.update(op_headers or {})
-            merged.update(extra_headers or {})
-            headers = merged
+        if op_headers or options.extra_headers:
+            headers = _merge_headers(headers, op_headers or {}, options.extra_headers or {})
+        url = self._base_url_text + kwargs["url"]
         params = kwargs.get("params")
-        if extra_query:
-            params = {**(params or {}), **extra_query}
+        if options.extra_query:
+            params = {**(params or {}), **options.extra_query}
+        if params:
+            # A path may carry a fixed query of its own (`/responses?beta=true`): append to it.
+            url += ("&" if "?" in kwargs["url"] else "?") + str(httpx.QueryParams(params))
         json_body = kwargs.get("json")
-        if extra_body:
+        if options.extra_body:
             if json_body is not None and not isinstance(json_body, dict):
                 raise TypeError("extra_body can only extend a JSON object body")
-            json_body = {**(json_body or {}), **extra_body}
-        content = kwargs.get("content")
+            json_body = {**(json_body or {}), **options.extra_body}
+        content: bytes | None = kwargs.get("content")
         if json_body is not None:
             # Encode compactly ourselves: httpx's default separators add a space per item.
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             if not any(name.lower() == "content-type" for name in headers):
                 headers = {**headers, "Content-Type": "application/json"}
-        request = http.build_request(
-            kwargs["method"],
-            self._base_url_text + kwargs["url"],
-            params=params,
-            headers=headers,
-            content=content,
-            data=kwargs.get("data"),
-            files=kwargs.get("files"),
-            cookies=kwargs.get("cookies"),
-            timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
-        )
-        if _idempotency.REQUEST_KEY in kwargs:
-            # Rides with the request (every attempt), for the debug log and APIResponse.idempotency_key.
-            request.extensions[_idempotency.REQUEST_KEY] = kwargs[_idempotency.REQUEST_KEY]
-        return request
+        elif any(kwargs.get(name) for name in ("data", "files", "cookies")):
+            # Forms, multipart uploads and cookies are encoded by httpx, once, for every transport.
+            encoded = httpx.Request(
+                "POST", url, data=kwargs.get("data"), files=kwargs.get("files"), cookies=kwargs.get("cookies")
+            )
+            content = encoded.read() or None
+            encoding = {name: encoded.headers[name] for name in ("Content-Type", "Cookie") if name in encoded.headers}
+            headers = _merge_headers(headers, encoding)
+        timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        # An idempotency key rides with the request (every attempt): for the debug log and
+        # APIResponse.idempotency_key.
+        key = kwargs.get(_idempotency.REQUEST_KEY)
+        return PreparedRequest(kwargs["method"].upper(), url, headers, content, timeout, key)
 
-    def _retries_for(self, max_retries: int | NotGiven) -> int:
-        return self._max_retries if isinstance(max_retries, NotGiven) else max_retries
+    def _retries_for(self, options: RequestOptions) -> int:
+        return self._max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
 
     # -- responses --------------------------------------------------------------------------------
 
     @staticmethod
-    def _decode(response: httpx.Response, parser: Parser[T]) -> T:
+    def parse_response(response: httpx.Response, parser: Parser[T]) -> T:
+        """The typed value of a successful response (APIResponseValidationError if it has none)."""
         source = parser.source
         if source == "none":
             return None  # type: ignore[return-value]
@@ -298,11 +300,13 @@ class BaseClient:
 
     def _finish(self, response: httpx.Response, parser: Parser[T], retries_taken: int) -> T:
         if raw_response_mode.get():
-            return make_api_response(response, parser, self._decode, retries_taken)  # type: ignore[return-value]
-        return self._decode(response, parser)
+            return make_api_response(response, parser, self.parse_response, retries_taken)  # type: ignore[return-value]
+        return self.parse_response(response, parser)
+
+    # -- logging and retry decisions -----------------------------------------------------------------
 
     @staticmethod
-    def _log_response(request: httpx.Request, response: httpx.Response, started: float) -> None:
+    def _log_response(request: PreparedRequest, response: httpx.Response, started: float) -> None:
         if logger.isEnabledFor(20):  # INFO
             logger.info(
                 "%s %s -> %d in %.0f ms (request id %s)",
@@ -314,9 +318,9 @@ class BaseClient:
             )
 
     @staticmethod
-    def _log_request(request: httpx.Request, attempt: int) -> None:
+    def _log_request(request: PreparedRequest, attempt: int) -> None:
         if logger.isEnabledFor(10):  # DEBUG
-            key = request.extensions.get(_idempotency.REQUEST_KEY)
+            key = request.idempotency_key
             logger.debug(
                 "Sending %s %s (attempt %d%s) headers=%s",
                 request.method,
@@ -327,50 +331,104 @@ class BaseClient:
             )
 
     @staticmethod
-    def _retry_delay(
-        request: httpx.Request,
+    def _should_retry(
         retries_left: bool,
         idempotent: bool,
+        *,
+        error: Exception | None = None,
+        response: httpx.Response | None = None,
+    ) -> bool:
+        """Whether this failure (a transport error, or a 4xx/5xx response) earns another attempt."""
+        if not retries_left:
+            return False
+        if error is not None:
+            return _retry.should_retry_exception(error, idempotent=idempotent)
+        assert response is not None
+        return _retry.should_retry_status(response.status_code, idempotent=idempotent)
+
+    @staticmethod
+    def _retry_wait(
+        request: PreparedRequest,
         attempt: int,
         *,
         error: Exception | None = None,
         response: httpx.Response | None = None,
-    ) -> float | None:
-        """How long to wait before the next attempt, or None when this failure is final."""
-        if not retries_left:
-            return None
-        if error is not None:
-            if not _retry.should_retry_exception(error, idempotent=idempotent):
-                return None
-            delay, cause = _retry.retry_delay(attempt, None), type(error).__name__
-        else:
-            assert response is not None
-            if not _retry.should_retry_status(response.status_code, idempotent=idempotent):
-                return None
+    ) -> float:
+        """How long to wait before the next attempt (what the response asks for, or backoff)."""
+        if response is not None:
             delay, cause = _retry.retry_delay(attempt, response.headers), f"HTTP {response.status_code}"
+        else:
+            delay, cause = _retry.retry_delay(attempt, None), type(error).__name__
         logger.info("Retrying %s %s in %.2fs after %s", request.method, request.url, delay, cause)
         return delay
 
 
-def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
-    """The typed error for an httpx failure that left us without a (complete) response."""
+def _merge_headers(headers: Mapping[str, str], *updates: Mapping[str, str]) -> dict[str, str]:
+    """Headers with updates applied case-insensitively: a plain dict merge would send
+    extra_headers={"accept": ...} next to our "Accept", i.e. the header twice."""
+    merged = dict(headers)
+    names = {name.lower(): name for name in merged}
+    for update in updates:
+        for name, value in update.items():
+            previous = names.get(name.lower())
+            if previous is not None:
+                del merged[previous]
+            merged[name] = value
+            names[name.lower()] = name
+    return merged
+
+
+def connection_error(exc: httpx.RequestError) -> APIConnectionError:
+    """The typed error for a transport failure that left us without a (complete) response."""
+    request = exc.request
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"Request timed out: {request.method} {request.url}", request=request)
     return APIConnectionError(f"Connection error: {type(exc).__name__}: {exc}", request=request)
 
 
-def _timeout_of(timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None) -> Timeout | NotGiven:
+def _timeout_of(
+    timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
+) -> Timeout | NotGiven:
     """The client timeout: the argument, else the timeout set on a bring-your-own httpx client.
 
     An httpx client left at httpx's own default (5 s) gets ours instead, as if none was given.
     """
-    if isinstance(timeout, NotGiven) and http_client is not None and http_client.timeout != HTTPX_DEFAULT_TIMEOUT:
+    if (
+        isinstance(timeout, NotGiven)
+        and http_client is not None
+        and http_client.timeout != HTTPX_DEFAULT_TIMEOUT
+    ):
         return http_client.timeout
     return timeout
 
 
+def _connection_limit(
+    max_connections: int | None, http_client: httpx.Client | httpx.AsyncClient | None
+) -> int | None:
+    """How many requests may be in flight at once: the argument, else the pool's size."""
+    if max_connections is not None:
+        if max_connections < 1:
+            raise ConfigurationError("max_connections must be 1 or more")
+        return max_connections
+    if http_client is not None:
+        return pool_size_of(http_client)
+    return DEFAULT_CONNECTION_LIMITS.max_connections
+
+
+def _limits(max_connections: int) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=max_connections,
+        max_keepalive_connections=min(
+            max_connections, DEFAULT_CONNECTION_LIMITS.max_keepalive_connections or 0
+        ),
+        keepalive_expiry=DEFAULT_CONNECTION_LIMITS.keepalive_expiry,
+    )
+
+
 class SyncAPIClient(BaseClient):
     """The synchronous core. Safe to share between threads (httpx.Client is)."""
+
+    _transport: SyncTransport
 
     def __init__(
         self,
@@ -381,6 +439,7 @@ class SyncAPIClient(BaseClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Headers | None = None,
+        max_connections: int | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
@@ -391,15 +450,22 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS)
+        limit = _connection_limit(max_connections, http_client)
+        if http_client is None:
+            assert limit is not None
+            http_client = httpx.Client(follow_redirects=True, limits=_limits(limit))
+            self._transport = SyncHttpxTransport(http_client, owned=True, max_connections=limit)
+        else:
+            self._transport = SyncHttpxTransport(http_client, owned=False, max_connections=limit)
+        self._owns_transport = True
 
-    def _copy_sharing_pool(self, options: dict[str, Any]) -> Self:
-        return type(self)(http_client=self._http, **options)
+    def _share_transport_of(self, original: Self) -> None:
+        self._transport = original._transport
+        self._owns_transport = False
 
     def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
+        if self._owns_transport:
+            self._transport.close()
 
     def __enter__(self) -> Self:
         return self
@@ -409,42 +475,39 @@ class SyncAPIClient(BaseClient):
 
     # -- sending ------------------------------------------------------------------------------------
 
-    def _send(
+    def send_request(
         self,
         kwargs: Mapping[str, Any],
+        options: RequestOptions = _NO_OPTIONS,
         *,
         idempotent: bool,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
         stream: bool = False,
     ) -> tuple[httpx.Response, int]:
-        """Send with retries. Returns a 2xx/3xx response and the number of retries taken."""
-        retries_allowed = self._retries_for(max_retries)
+        """Send with retries. Returns a 2xx/3xx response and the number of retries taken; a
+        streamed response's body is still to read (the caller closes it)."""
+        request = self._prepare(kwargs, options)
+        retries_allowed = self._retries_for(options)
         attempt = 0
         while True:
-            request = self._build_request(self._http, kwargs, extra_headers, extra_query, extra_body, timeout)
             self._log_request(request, attempt)
             started = time.monotonic()
             try:
-                response = self._http.send(request, stream=stream)
+                response = self._transport.send(request, stream=stream)
             except httpx.RequestError as exc:
-                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, error=exc)
-                if delay is None:
-                    raise connection_error(exc, request) from exc
+                if not self._should_retry(attempt < retries_allowed, idempotent, error=exc):
+                    raise connection_error(exc) from exc
+                delay = self._retry_wait(request, attempt, error=exc)
             else:
                 self._log_response(request, response, started)
                 if response.status_code < 400:
                     return response, attempt
-                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, response=response)
-                if delay is None:
+                if not self._should_retry(attempt < retries_allowed, idempotent, response=response):
                     if stream:
                         response.read()
                     response.close()
                     raise status_error_from_response(response)
                 response.close()
+                delay = self._retry_wait(request, attempt, response=response)
             time.sleep(delay)
             attempt += 1
 
@@ -452,47 +515,37 @@ class SyncAPIClient(BaseClient):
         self,
         kwargs: Mapping[str, Any],
         parser: Parser[T],
+        options: RequestOptions = _NO_OPTIONS,
         *,
         idempotent: bool,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> T:
-        response, retries = self._send(
-            kwargs,
-            idempotent=idempotent,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        response, retries = self.send_request(kwargs, options, idempotent=idempotent)
         return self._finish(response, parser, retries)
 
-    def stream_response(self, kwargs: Mapping[str, Any], *, idempotent: bool, **options: Any) -> httpx.Response:
-        """Send and return the response with its body not yet read (the caller closes it)."""
-        response, _ = self._send(kwargs, idempotent=idempotent, stream=True, **options)
-        return response
-
     def download(
-        self, kwargs: Mapping[str, Any], destination: str | os.PathLike[str] | IO[bytes], *, idempotent: bool, **options: Any
+        self,
+        kwargs: Mapping[str, Any],
+        destination: str | os.PathLike[str] | IO[bytes],
+        options: RequestOptions = _NO_OPTIONS,
+        *,
+        idempotent: bool,
     ) -> int:
         from ._files import write_stream
 
-        response = self.stream_response(kwargs, idempotent=idempotent, **options)
+        response, _ = self.send_request(kwargs, options, idempotent=idempotent, stream=True)
         try:
             return write_stream(response.iter_bytes(), destination)
         except httpx.RequestError as exc:
             # The body broke off: a typed error, not a bare httpx one (the partial file is gone).
-            raise connection_error(exc, response.request) from exc
+            raise connection_error(exc) from exc
         finally:
             response.close()
 
 
 class AsyncAPIClient(BaseClient):
-    """The asyncio core (any anyio backend works)."""
+    """The asyncio core (with the httpx transport, any anyio backend works)."""
+
+    _transport: AsyncTransport
 
     def __init__(
         self,
@@ -503,7 +556,9 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Headers | None = None,
+        max_connections: int | None = None,
         http_client: httpx.AsyncClient | None = None,
+        transport: Literal["httpx", "aiohttp"] = "httpx",
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -513,15 +568,26 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS)
+        limit = _connection_limit(max_connections, http_client)
+        if transport == "aiohttp":
+            self._transport = _aiohttp_transport(limit, http_client)
+        elif transport != "httpx":
+            raise ConfigurationError(f"transport must be 'httpx' or 'aiohttp', got {transport!r}")
+        elif http_client is None:
+            assert limit is not None
+            http_client = httpx.AsyncClient(follow_redirects=True, limits=_limits(limit))
+            self._transport = AsyncHttpxTransport(http_client, owned=True, max_connections=limit)
+        else:
+            self._transport = AsyncHttpxTransport(http_client, owned=False, max_connections=limit)
+        self._owns_transport = True
 
-    def _copy_sharing_pool(self, options: dict[str, Any]) -> Self:
-        return type(self)(http_client=self._http, **options)
+    def _share_transport_of(self, original: Self) -> None:
+        self._transport = original._transport
+        self._owns_transport = False
 
     async def close(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owns_transport:
+            await self._transport.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -529,41 +595,41 @@ class AsyncAPIClient(BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _send(
+    # -- sending ------------------------------------------------------------------------------------
+
+    async def send_request(
         self,
         kwargs: Mapping[str, Any],
+        options: RequestOptions = _NO_OPTIONS,
         *,
         idempotent: bool,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
         stream: bool = False,
     ) -> tuple[httpx.Response, int]:
-        retries_allowed = self._retries_for(max_retries)
+        """Send with retries. Returns a 2xx/3xx response and the number of retries taken; a
+        streamed response's body is still to read (the caller closes it)."""
+        request = self._prepare(kwargs, options)
+        retries_allowed = self._retries_for(options)
         attempt = 0
         while True:
-            request = self._build_request(self._http, kwargs, extra_headers, extra_query, extra_body, timeout)
             self._log_request(request, attempt)
             started = time.monotonic()
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await self._transport.send(request, stream=stream)
             except httpx.RequestError as exc:
-                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, error=exc)
-                if delay is None:
-                    raise connection_error(exc, request) from exc
+                if not self._should_retry(attempt < retries_allowed, idempotent, error=exc):
+                    raise connection_error(exc) from exc
+                delay = self._retry_wait(request, attempt, error=exc)
             else:
                 self._log_response(request, response, started)
                 if response.status_code < 400:
                     return response, attempt
-                delay = self._retry_delay(request, attempt < retries_allowed, idempotent, attempt, response=response)
-                if delay is None:
+                if not self._should_retry(attempt < retries_allowed, idempotent, response=response):
                     if stream:
                         await response.aread()
                     await response.aclose()
                     raise status_error_from_response(response)
                 await response.aclose()
+                delay = self._retry_wait(request, attempt, response=response)
             await anyio.sleep(delay)
             attempt += 1
 
@@ -571,38 +637,43 @@ class AsyncAPIClient(BaseClient):
         self,
         kwargs: Mapping[str, Any],
         parser: Parser[T],
+        options: RequestOptions = _NO_OPTIONS,
         *,
         idempotent: bool,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> T:
-        response, retries = await self._send(
-            kwargs,
-            idempotent=idempotent,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        response, retries = await self.send_request(kwargs, options, idempotent=idempotent)
         return self._finish(response, parser, retries)
 
-    async def stream_response(self, kwargs: Mapping[str, Any], *, idempotent: bool, **options: Any) -> httpx.Response:
-        response, _ = await self._send(kwargs, idempotent=idempotent, stream=True, **options)
-        return response
-
     async def download(
-        self, kwargs: Mapping[str, Any], destination: str | os.PathLike[str] | IO[bytes], *, idempotent: bool, **options: Any
+        self,
+        kwargs: Mapping[str, Any],
+        destination: str | os.PathLike[str] | IO[bytes],
+        options: RequestOptions = _NO_OPTIONS,
+        *,
+        idempotent: bool,
     ) -> int:
         from ._files import async_write_stream
 
-        response = await self.stream_response(kwargs, idempotent=idempotent, **options)
+        response, _ = await self.send_request(kwargs, options, idempotent=idempotent, stream=True)
         try:
             return await async_write_stream(response.aiter_bytes(), destination)
         except httpx.RequestError as exc:
-            raise connection_error(exc, response.request) from exc
+            # The body broke off: a typed error, not a bare httpx one (the partial file is gone).
+            raise connection_error(exc) from exc
         finally:
             await response.aclose()
+
+
+def _aiohttp_transport(limit: int | None, http_client: httpx.AsyncClient | None) -> AsyncTransport:
+    if http_client is not None:
+        raise ConfigurationError("transport='aiohttp' brings its own connections: pass no http_client")
+    try:
+        from ._aiohttp import AiohttpTransport
+    except ImportError as exc:
+        raise ConfigurationError(
+            'transport="aiohttp" needs the aiohttp extra: pip install "chaser-core[aiohttp]"'
+        ) from exc
+    assert limit is not None
+    return AiohttpTransport(
+        max_connections=limit, keepalive_expiry=DEFAULT_CONNECTION_LIMITS.keepalive_expiry
+    )

@@ -36,4 +36,8 @@ def setup_logging() -> None:
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {name: "<redacted>" if name.lower() in SENSITIVE_HEADERS else value for name, value in headers.items()}
+    """The headers with lower-case names (as HTTP/2 and httpx show them) and secrets redacted."""
+    return {
+        name.lower(): "<redacted>" if name.lower() in SENSITIVE_HEADERS else value
+        for name, value in headers.items()
+    }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar
 
 from ._api.types import Unset
 from ._response import APIResponse, raw_response_mode
+from ._types import RequestOptions
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
@@ -38,18 +39,18 @@ class PaginationSpec:
     has_more_attr: str | None = None
 
     def take_paging_from_extra_query(
-        self, kwargs: Mapping[str, Any], options: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        self, kwargs: Mapping[str, Any], options: RequestOptions
+    ) -> tuple[dict[str, Any], RequestOptions]:
         """An offset or cursor given in extra_query is where the listing starts: move it into the
         request's own query, so later pages continue from it instead of repeating it."""
-        extra_query = options.get("extra_query")
+        extra_query = options.extra_query
         paging = {self.offset_param, self.cursor_param} - {None}
         if not extra_query or not paging & set(extra_query):
-            return dict(kwargs), dict(options)
+            return dict(kwargs), options
         start = {key: value for key, value in extra_query.items() if key in paging}
         rest = {key: value for key, value in extra_query.items() if key not in paging}
         params = {**(kwargs.get("params") or {}), **start}
-        return {**kwargs, "params": params}, {**options, "extra_query": rest or None}
+        return {**kwargs, "params": params}, options._replace(extra_query=rest or None)
 
     def items_of(self, page: Any) -> list[Any]:
         items = getattr(page, self.items, None)
@@ -116,7 +117,7 @@ class SyncPage(_PageBase[ItemT, PageT]):
         kwargs: Mapping[str, Any],
         parser: Parser[PageT],
         spec: PaginationSpec,
-        options: Mapping[str, Any],
+        options: RequestOptions,
         page: PageT,
     ) -> None:
         super().__init__(page, kwargs.get("params") or {}, spec)
@@ -130,7 +131,7 @@ class SyncPage(_PageBase[ItemT, PageT]):
         if params is None:
             return None
         kwargs = {**self._kwargs, "params": params}
-        page = self._client.request(kwargs, self._parser, idempotent=True, **self._options)
+        page = self._client.request(kwargs, self._parser, self._options, idempotent=True)
         return SyncPage(self._client, kwargs, self._parser, self._spec, self._options, page)
 
     def iter_pages(self) -> Iterator[SyncPage[ItemT, PageT]]:
@@ -151,7 +152,7 @@ class AsyncPage(_PageBase[ItemT, PageT]):
         kwargs: Mapping[str, Any],
         parser: Parser[PageT],
         spec: PaginationSpec,
-        options: Mapping[str, Any],
+        options: RequestOptions,
         page: PageT,
     ) -> None:
         super().__init__(page, kwargs.get("params") or {}, spec)
@@ -165,7 +166,7 @@ class AsyncPage(_PageBase[ItemT, PageT]):
         if params is None:
             return None
         kwargs = {**self._kwargs, "params": params}
-        page = await self._client.request(kwargs, self._parser, idempotent=True, **self._options)
+        page = await self._client.request(kwargs, self._parser, self._options, idempotent=True)
         return AsyncPage(self._client, kwargs, self._parser, self._spec, self._options, page)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT, PageT]]:
@@ -189,7 +190,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
         kwargs: Mapping[str, Any],
         parser: Parser[PageT],
         spec: PaginationSpec,
-        options: Mapping[str, Any],
+        options: RequestOptions,
     ) -> None:
         self._client = client
         self._kwargs, self._options = spec.take_paging_from_extra_query(kwargs, options)
@@ -197,7 +198,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
         self._spec = spec
 
     async def _first_page(self) -> AsyncPage[ItemT, PageT]:
-        page = await self._client.request(self._kwargs, self._parser, idempotent=True, **self._options)
+        page = await self._client.request(self._kwargs, self._parser, self._options, idempotent=True)
         return AsyncPage(self._client, self._kwargs, self._parser, self._spec, self._options, page)
 
     def __await__(self) -> Generator[Any, None, AsyncPage[ItemT, PageT]]:
@@ -214,18 +215,18 @@ def sync_paginate(
     kwargs: Mapping[str, Any],
     parser: Parser[PageT],
     spec: PaginationSpec,
-    options: Mapping[str, Any],
+    options: RequestOptions,
 ) -> SyncPage[Any, PageT]:
     """The first page (or, in raw-response mode, the first page's APIResponse)."""
     kwargs, options = spec.take_paging_from_extra_query(kwargs, options)
     if raw_response_mode.get():
-        response, retries = client._send(kwargs, idempotent=True, **options)
+        response, retries = client.send_request(kwargs, options, idempotent=True)
         return APIResponse(  # type: ignore[return-value]
             response,
-            lambda: SyncPage(client, kwargs, parser, spec, options, client._decode(response, parser)),
+            lambda: SyncPage(client, kwargs, parser, spec, options, client.parse_response(response, parser)),
             retries_taken=retries,
         )
-    page = client.request(kwargs, parser, idempotent=True, **options)
+    page = client.request(kwargs, parser, options, idempotent=True)
     return SyncPage(client, kwargs, parser, spec, options, page)
 
 
@@ -237,11 +238,13 @@ def async_paginated_raw_wrapper(
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[AsyncPage[ItemT, PageT]]:
         paginator = func(*args, **kwargs)
         client = paginator._client
-        response, retries = await client._send(paginator._kwargs, idempotent=True, **paginator._options)
+        response, retries = await client.send_request(paginator._kwargs, paginator._options, idempotent=True)
 
         def parse() -> AsyncPage[ItemT, PageT]:
-            page = client._decode(response, paginator._parser)
-            return AsyncPage(client, paginator._kwargs, paginator._parser, paginator._spec, paginator._options, page)
+            page = client.parse_response(response, paginator._parser)
+            return AsyncPage(
+                client, paginator._kwargs, paginator._parser, paginator._spec, paginator._options, page
+            )
 
         return APIResponse(response, parse, retries_taken=retries)
 

@@ -17,6 +17,7 @@ from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError
 from ._response import APIResponse, raw_response_mode
+from ._types import RequestOptions
 
 if TYPE_CHECKING:
     from typing import Self
@@ -127,10 +128,10 @@ def _not_an_event_stream(response: httpx.Response) -> APIResponseValidationError
     )
 
 
-def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: Mapping[str, Any]) -> Stream:
+def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions) -> Stream:
     """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
-    headers = {**SSE_HEADERS, **(options.get("extra_headers") or {})}
-    response, retries = client._send(kwargs, idempotent=True, stream=True, **{**options, "extra_headers": headers})
+    options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
+    response, retries = client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:
         response.close()
@@ -140,11 +141,12 @@ def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: Mappi
     return Stream(response)
 
 
-async def async_open_stream(client: AsyncAPIClient, kwargs: Mapping[str, Any], options: Mapping[str, Any]) -> AsyncStream:
-    headers = {**SSE_HEADERS, **(options.get("extra_headers") or {})}
-    response, retries = await client._send(
-        kwargs, idempotent=True, stream=True, **{**options, "extra_headers": headers}
-    )
+async def async_open_stream(
+    client: AsyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions
+) -> AsyncStream:
+    """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
+    options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
+    response, retries = await client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:
         await response.aclose()

@@ -3,35 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import httpx
 
 from ._api.types import UNSET, File, Unset
 
-__all__ = ["NOT_GIVEN", "UNSET", "Body", "File", "Headers", "NotGiven", "Query", "Timeout", "Unset"]
+__all__ = [
+    "NOT_GIVEN",
+    "UNSET",
+    "Body",
+    "File",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "RequestOptions",
+    "Timeout",
+    "Unset",
+]
 
-
-class NotGiven:
-    """Sentinel for per-call options the caller did not pass (None is a meaningful timeout)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN = NotGiven()
+# One "not given" marker for everything: UNSET, the low-level layer's, marks a field or an option
+# the caller left out (None is a meaningful value of both: a null field, no timeout at all).
+# NOT_GIVEN and NotGiven are the names the per-call options have always used for it.
+NotGiven: TypeAlias = Unset
+NOT_GIVEN = UNSET
 
 Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, Any]
 Body: TypeAlias = Mapping[str, Any]
 Timeout: TypeAlias = float | httpx.Timeout | None
+
+
+class RequestOptions(NamedTuple):
+    """The per-call options of one method call (`extra_headers=`, `timeout=`, ...).
+
+    A NamedTuple rather than a frozen dataclass: every method call builds one, and a tuple is
+    built several times faster.
+    """
+
+    extra_headers: Headers | None = None
+    extra_query: Query | None = None
+    extra_body: Body | None = None
+    timeout: Timeout | Unset = UNSET
+    max_retries: int | Unset = UNSET

@@ -39,6 +39,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError('chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"') from exc
 
+from . import _transport
 from ._spec import OPERATIONS, document
 
 if TYPE_CHECKING:
@@ -253,20 +254,34 @@ class MockAPI:
 
     # -- context management ---------------------------------------------------------------------
 
+    # respx answers for the httpx transport; the aiohttp transport, which httpx mocks cannot see,
+    # asks `_transport.mock_handler` instead, so the same routes answer on both.
+
     def __enter__(self) -> MockAPI:
         self._router.__enter__()
+        self._intercept()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
+        self._release()
         self._router.__exit__(exc_type, exc, traceback)
 
     def start(self) -> None:
         self._router.start()
+        self._intercept()
 
     def stop(self) -> None:
+        self._release()
         self._router.stop()
+
+    def _intercept(self) -> None:
+        self._previous_handler = _transport.mock_handler
+        _transport.mock_handler = self._router.async_handler
+
+    def _release(self) -> None:
+        _transport.mock_handler = getattr(self, "_previous_handler", None)
 
     # -- clients ---------------------------------------------------------------------------------
 
@@ -276,6 +291,7 @@ class MockAPI:
         return Chaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
 
     def async_client(self, **options: Any) -> AsyncChaser:
+        """An AsyncChaser on this mock; async_client(transport="aiohttp") mocks that transport too."""
         from ._client import AsyncChaser
 
         return AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})

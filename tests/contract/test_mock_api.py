@@ -103,3 +103,46 @@ def test_validation_can_be_switched_off():
 def test_unknown_operation_names_list_the_known_ones(api):
     with pytest.raises(KeyError, match=r"sessions\.get"):
         api.respond("sessions.fetch", json={})
+
+
+# -- the same mock on both async transports ------------------------------------------------------
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def transport(request):
+    return request.param
+
+
+@pytest.mark.anyio
+async def test_the_async_client_works_against_the_mock_on_either_transport(api, transport):
+    api.respond("sessions.get", json={**api.example_response("sessions.get"), "status": "ready"})
+    async with api.async_client(transport=transport) as client:
+        assert (await client.sessions.get("s1")).status == "ready"
+        assert [s.id async for s in client.sessions.list()] == ["string"]
+        with pytest.raises(MockValidationError, match="query parameter 'nope' is not in the spec"):
+            await client.sessions.get("s1", extra_query={"nope": 1})
+        async with await client.commands.stream("s1", "c1") as events:
+            assert [event.json() async for event in events] == [{"mock": True}]
+        assert await client.files.download("s1", path="/a") == b"mock body"
+    assert [call.url.path for call in api.calls("sessions.get")] == ["/v1/sessions/s1"] * 2
+
+
+@pytest.mark.anyio
+async def test_a_client_built_by_hand_is_mocked_too_and_simulated_failures_are_typed(api, transport):
+    from chaser_core import APIConnectionError, AsyncChaser
+
+    api.respond_with("sessions.get", lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused")))
+    async with AsyncChaser(
+        api_key="sk_test", base_url=api.base_url, max_retries=0, transport=transport
+    ) as client:
+        with pytest.raises(APIConnectionError, match="ConnectError"):
+            await client.sessions.get("s1")
+
+
+@pytest.mark.anyio
+async def test_the_aiohttp_transport_is_not_intercepted_once_the_mock_stops():
+    from chaser_core import _transport
+
+    with MockAPI():
+        assert _transport.mock_handler is not None
+    assert _transport.mock_handler is None

@@ -252,11 +252,17 @@ def server() -> Iterator[LocalAPI]:
     api.stop()
 
 
-@pytest.fixture(params=["sync", "async"])
+# Every reliability test runs on each client and transport: the runtime above the transport is
+# shared, so what the server sees and what the caller gets must not depend on the transport.
+CLIENTS = ["sync", "async", "async-aiohttp"]
+
+
+@pytest.fixture(params=CLIENTS)
 async def make_client(
     request: pytest.FixtureRequest, server: LocalAPI, anyio_backend: str
 ) -> AsyncIterator[Callable[..., Any]]:
-    """make_client(**options): a Chaser or AsyncChaser on the local server (the test runs with each)."""
+    """make_client(**options): a Chaser, an AsyncChaser, or an AsyncChaser on aiohttp, on the
+    local server (the test runs with each)."""
     cls = Chaser if request.param == "sync" else AsyncChaser
     made: list[Any] = []
 
@@ -264,6 +270,8 @@ async def make_client(
         options.setdefault("api_key", KEY)
         options.setdefault("base_url", server.base_url)
         options.setdefault("timeout", 5.0)
+        if request.param == "async-aiohttp":
+            options.setdefault("transport", "aiohttp")
         client = cls(**options)
         made.append(client)
         return client
@@ -278,6 +286,11 @@ async def make_client(
 @pytest.fixture
 def client(make_client: Callable[..., Any]) -> Any:
     return make_client()
+
+
+def transport_of(client: Any) -> str:
+    """ "httpx" or "aiohttp": what carries this client's requests."""
+    return "aiohttp" if type(client._transport).__name__ == "AiohttpTransport" else "httpx"
 
 
 async def run(value: Any) -> Any:

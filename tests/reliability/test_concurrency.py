@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 import time
@@ -115,3 +116,91 @@ async def test_failing_calls_do_not_leak_connections(server: LocalAPI) -> None:
     failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     assert len(failures) == 100
     assert fds_after <= fds_before + FD_SLACK
+
+
+# -- more calls than connections: the SDK-side in-flight limit (both async transports) ----------
+
+TRANSPORTS = ["httpx", "aiohttp"]
+MANY = 2000
+FEW_CONNECTIONS = 4
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_many_more_calls_than_connections_all_get_answers_and_never_a_pool_timeout(
+    server: LocalAPI, transport: str
+) -> None:
+    # A pool timeout of 10 ms: waiting for a free connection would exceed it a thousand times
+    # over, but the wait happens before the request is sent, outside its timeout.
+    timeout = httpx.Timeout(5.0, pool=0.01)
+    fds_before = open_fds()
+    tasks_before = len(asyncio.all_tasks())
+    async with AsyncChaser(
+        api_key=KEY,
+        base_url=server.base_url,
+        timeout=timeout,
+        max_connections=FEW_CONNECTIONS,
+        transport=transport,  # type: ignore[arg-type]
+    ) as client:
+        sessions = await asyncio.gather(*(client.sessions.get(f"m-{index}") for index in range(MANY)))
+        slots = client._transport._slots
+    fds_after = await settle_fds(fds_before + FD_SLACK)
+
+    assert [session.id for session in sessions] == [f"m-{index}" for index in range(MANY)]
+    assert server.total_requests == MANY
+    assert len(server.connections) <= FEW_CONNECTIONS
+    assert slots is not None and slots.value == FEW_CONNECTIONS  # every slot given back
+    assert len(asyncio.all_tasks()) == tasks_before
+    assert fds_after <= fds_before + FD_SLACK
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_closed_and_dropped_streams_give_their_connection_slot_back(
+    server: LocalAPI, transport: str
+) -> None:
+    server.plan(
+        "GET",
+        "/v1/sessions/s1/commands/c1/stream",
+        respond(200, content=b"data: one\n\n", content_type="text/event-stream"),
+    )
+    async with AsyncChaser(
+        api_key=KEY,
+        base_url=server.base_url,
+        max_connections=1,
+        transport=transport,  # type: ignore[arg-type]
+    ) as client:
+        slots = client._transport._slots
+        with anyio.fail_after(20):  # a slot kept by a finished stream would block the next one
+            for _ in range(3):
+                async with await client.commands.stream("s1", "c1") as events:
+                    assert [event.data async for event in events] == ["one"]
+            assert (await client.sessions.get("after")).id == "after"
+            assert slots is not None and slots.value == 1
+            # Never closed: once collected, the slot comes back (httpx's pool keeps its
+            # connection busy until then too, so the next call would wait on httpx's side).
+            dropped = await client.commands.stream("s1", "c1")
+            assert slots.value == 0
+            del dropped
+            gc.collect()
+            assert slots.value == 1
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_cancelled_calls_waiting_for_a_connection_leave_no_slot_taken(
+    server: LocalAPI, transport: str
+) -> None:
+    async with AsyncChaser(
+        api_key=KEY,
+        base_url=server.base_url,
+        max_connections=2,
+        transport=transport,  # type: ignore[arg-type]
+    ) as client:
+        calls = [asyncio.ensure_future(client.sessions.get(f"c-{index}")) for index in range(50)]
+        await asyncio.sleep(0)
+        for call in calls:
+            call.cancel()
+        await asyncio.gather(*calls, return_exceptions=True)
+        assert client._transport._slots is not None and client._transport._slots.value == 2
+        assert (await client.sessions.get("after")).id == "after"

@@ -212,8 +212,8 @@ async def test_copies_share_the_connection_pool_and_closing_a_copy_keeps_it_open
     await run(account_copy.close())
     await run(original.sessions.get("s1"))
 
-    assert copy._http is original._http is account_copy._http
-    assert not original._http.is_closed
+    assert copy._transport is original._transport is account_copy._transport
+    assert not original._transport.http.is_closed
     assert route.call_count == 1
 
 
@@ -257,17 +257,17 @@ async def test_async_client_uses_a_caller_http_client_and_does_not_close_it() ->
 async def test_sync_client_is_a_context_manager_closing_its_own_pool() -> None:
     with Chaser(api_key=KEY) as client:
         assert isinstance(client, Chaser)
-        assert not client._http.is_closed
+        assert not client._transport.http.is_closed
 
-    assert client._http.is_closed
+    assert client._transport.http.is_closed
 
 
 async def test_async_client_is_an_async_context_manager_closing_its_own_pool() -> None:
     async with AsyncChaser(api_key=KEY) as client:
         assert isinstance(client, AsyncChaser)
-        assert not client._http.is_closed
+        assert not client._transport.http.is_closed
 
-    assert client._http.is_closed
+    assert client._transport.http.is_closed
 
 
 # -- insecure base URLs ----------------------------------------------------------------------------

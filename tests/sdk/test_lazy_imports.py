@@ -98,3 +98,22 @@ def test_every_name_in_all_resolves() -> None:
 def test_unknown_attribute_raises_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'Chaserr'"):
         chaser_core.Chaserr  # noqa: B018
+
+
+def test_the_default_async_client_imports_no_aiohttp_even_when_it_is_installed() -> None:
+    probe = textwrap.dedent(
+        """
+        import asyncio, sys
+        import chaser_core
+
+        async def main():
+            async with chaser_core.AsyncChaser(api_key="sk_test_lazy") as client:
+                client.sessions
+        asyncio.run(main())
+        print(sorted(n for n in sys.modules if n == "chaser_core._aiohttp" or n.split(".")[0] == "aiohttp"))
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert completed.stdout.strip() == "[]"

@@ -69,7 +69,7 @@ from .._api.api.accounts_service_accounts_keys import (
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "AccountsResource",
@@ -147,12 +147,14 @@ class AccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_list_api._get_kwargs(),
             _ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def current(
@@ -181,12 +183,14 @@ class AccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_current_api._get_kwargs(),
             _ACCOUNTS_CURRENT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_organization(
@@ -226,12 +230,14 @@ class AccountsResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_CREATE_ORGANIZATION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -293,12 +299,14 @@ class AsyncAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_list_api._get_kwargs(),
             _ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def current(
@@ -327,12 +335,14 @@ class AsyncAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_current_api._get_kwargs(),
             _ACCOUNTS_CURRENT,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_organization(
@@ -372,12 +382,14 @@ class AsyncAccountsResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_CREATE_ORGANIZATION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -431,12 +443,14 @@ class AccountsMembersResource(SyncAPIResource):
         return self._client.request(
             _accounts_members_list_api._get_kwargs(),
             _ACCOUNTS_MEMBERS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def add(
@@ -479,12 +493,14 @@ class AccountsMembersResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_ADD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def remove(
@@ -517,12 +533,14 @@ class AccountsMembersResource(SyncAPIResource):
                 user_id=user_id,
             ),
             _ACCOUNTS_MEMBERS_REMOVE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update(
@@ -565,12 +583,14 @@ class AccountsMembersResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_UPDATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -617,12 +637,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_members_list_api._get_kwargs(),
             _ACCOUNTS_MEMBERS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def add(
@@ -665,12 +687,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_ADD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def remove(
@@ -703,12 +727,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
                 user_id=user_id,
             ),
             _ACCOUNTS_MEMBERS_REMOVE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update(
@@ -751,12 +777,14 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_MEMBERS_UPDATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -807,12 +835,14 @@ class AccountsServiceAccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
             _ACCOUNTS_SERVICE_ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -852,12 +882,14 @@ class AccountsServiceAccountsResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -890,12 +922,14 @@ class AccountsServiceAccountsResource(SyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -949,12 +983,14 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
             _ACCOUNTS_SERVICE_ACCOUNTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -994,12 +1030,14 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -1032,12 +1070,14 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -1091,12 +1131,14 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -1142,12 +1184,14 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def revoke(
@@ -1183,12 +1227,14 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 key_id=key_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -1238,12 +1284,14 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 service_account_id=service_account_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -1289,12 +1337,14 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 body=body,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def revoke(
@@ -1330,12 +1380,14 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 key_id=key_id,
             ),
             _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

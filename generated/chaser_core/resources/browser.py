@@ -17,7 +17,7 @@ from .._api.api.browser import browser_version as _browser_version_api
 from .._helpers import AsyncBrowserHelpers, BrowserHelpers
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
 __all__ = [
     "BrowserResource",
@@ -66,12 +66,14 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
                 id=id,
             ),
             _BROWSER_LIST_TARGETS,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def version(
@@ -104,12 +106,14 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
                 id=id,
             ),
             _BROWSER_VERSION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -158,12 +162,14 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
                 id=id,
             ),
             _BROWSER_LIST_TARGETS,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def version(
@@ -196,12 +202,14 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
                 id=id,
             ),
             _BROWSER_VERSION,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -20,7 +20,7 @@ from .._files import FileInput, to_file
 from .._helpers import AsyncFilesHelpers, FilesHelpers
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
 __all__ = [
     "FilesResource",
@@ -74,12 +74,14 @@ class FilesResource(FilesHelpers, SyncAPIResource):
                 path=path,
             ),
             _FILES_DOWNLOAD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def download_to_file(
@@ -103,12 +105,14 @@ class FilesResource(FilesHelpers, SyncAPIResource):
                 path=path,
             ),
             destination,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def upload(
@@ -154,12 +158,14 @@ class FilesResource(FilesHelpers, SyncAPIResource):
                 body=body,
             ),
             _FILES_UPLOAD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -213,12 +219,14 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
                 path=path,
             ),
             _FILES_DOWNLOAD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def download_to_file(
@@ -242,12 +250,14 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
                 path=path,
             ),
             destination,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def upload(
@@ -293,12 +303,14 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
                 body=body,
             ),
             _FILES_UPLOAD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

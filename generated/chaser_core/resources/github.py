@@ -14,7 +14,7 @@ from .. import _parsing as _p
 from .._api.api.github import github_list_repositories as _github_list_repositories_api
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
 __all__ = [
     "GithubResource",
@@ -58,12 +58,14 @@ class GithubResource(SyncAPIResource):
         return self._client.request(
             _github_list_repositories_api._get_kwargs(),
             _GITHUB_LIST_REPOSITORIES,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -107,12 +109,14 @@ class AsyncGithubResource(AsyncAPIResource):
         return await self._client.request(
             _github_list_repositories_api._get_kwargs(),
             _GITHUB_LIST_REPOSITORIES,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -34,7 +34,7 @@ from .._api.api.webhooks_deliveries import webhooks_deliveries_replay as _webhoo
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "WebhooksResource",
@@ -96,12 +96,14 @@ class WebhooksResource(SyncAPIResource):
         return self._client.request(
             _webhooks_list_api._get_kwargs(),
             _WEBHOOKS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -147,12 +149,14 @@ class WebhooksResource(SyncAPIResource):
                 body=body,
             ),
             _WEBHOOKS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -185,12 +189,14 @@ class WebhooksResource(SyncAPIResource):
                 webhook_id=webhook_id,
             ),
             _WEBHOOKS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -244,12 +250,14 @@ class AsyncWebhooksResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_list_api._get_kwargs(),
             _WEBHOOKS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -295,12 +303,14 @@ class AsyncWebhooksResource(AsyncAPIResource):
                 body=body,
             ),
             _WEBHOOKS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -333,12 +343,14 @@ class AsyncWebhooksResource(AsyncAPIResource):
                 webhook_id=webhook_id,
             ),
             _WEBHOOKS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -398,12 +410,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 limit=limit,
             ),
             _WEBHOOKS_DELIVERIES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
@@ -436,12 +450,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def discard(
@@ -474,12 +490,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_DISCARD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def replay(
@@ -512,12 +530,14 @@ class WebhooksDeliveriesResource(SyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_REPLAY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -574,12 +594,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 limit=limit,
             ),
             _WEBHOOKS_DELIVERIES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
@@ -612,12 +634,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_GET,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def discard(
@@ -650,12 +674,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_DISCARD,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def replay(
@@ -688,12 +714,14 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
                 delivery_id=delivery_id,
             ),
             _WEBHOOKS_DELIVERIES_REPLAY,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -39,7 +39,7 @@ from .._api.api.workspaces_snapshots import workspaces_snapshots_restore as _wor
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, Timeout, Unset
+from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
     "WorkspacesResource",
@@ -99,12 +99,14 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_list_api._get_kwargs(),
             _WORKSPACES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -156,12 +158,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def bulk_delete(
@@ -207,12 +211,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_BULK_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def import_from_github(
@@ -261,12 +267,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_IMPORT_FROM_GITHUB,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -302,12 +310,14 @@ class WorkspacesResource(SyncAPIResource):
                 force=force,
             ),
             _WORKSPACES_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def rename(
@@ -350,12 +360,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_RENAME,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def set_template(
@@ -398,12 +410,14 @@ class WorkspacesResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SET_TEMPLATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -461,12 +475,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_list_api._get_kwargs(),
             _WORKSPACES_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -518,12 +534,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def bulk_delete(
@@ -569,12 +587,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_BULK_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def import_from_github(
@@ -623,12 +643,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_IMPORT_FROM_GITHUB,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -664,12 +686,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 force=force,
             ),
             _WORKSPACES_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def rename(
@@ -712,12 +736,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_RENAME,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def set_template(
@@ -760,12 +786,14 @@ class AsyncWorkspacesResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SET_TEMPLATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -823,12 +851,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 workspace=workspace,
             ),
             _WORKSPACES_SNAPSHOTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
@@ -871,12 +901,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
@@ -912,12 +944,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 snapshot=snapshot,
             ),
             _WORKSPACES_SNAPSHOTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def restore(
@@ -963,12 +997,14 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_RESTORE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -1019,12 +1055,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 workspace=workspace,
             ),
             _WORKSPACES_SNAPSHOTS_LIST,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
@@ -1067,12 +1105,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_CREATE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
@@ -1108,12 +1148,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 snapshot=snapshot,
             ),
             _WORKSPACES_SNAPSHOTS_DELETE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def restore(
@@ -1159,12 +1201,14 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
                 body=body,
             ),
             _WORKSPACES_SNAPSHOTS_RESTORE,
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

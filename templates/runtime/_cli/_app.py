@@ -389,7 +389,7 @@ def api_command(
         kwargs["json"] = read_json_value(data, option="--data")
     idempotent = method.upper() in ("GET", "PUT", "DELETE")
     client = run(state.client)
-    response, _ = run(lambda: client._send(kwargs, idempotent=idempotent))
+    response, _ = run(lambda: client.send_request(kwargs, idempotent=idempotent))
     if not response.content:
         return
     if "json" in response.headers.get("content-type", ""):

@@ -43,6 +43,7 @@ import httpx
 from ..._exceptions import APIConnectionError, APIError, APIStatusError, APITimeoutError
 from ..._parsing import none_
 from ..._streaming import AsyncStream
+from ..._types import RequestOptions
 from ._spec import BridgeSpec
 
 if TYPE_CHECKING:
@@ -212,10 +213,11 @@ class Upstream:
         session_id = None if initialize else self.session_id
         methods = [request["method"] for request in requests_of(message)]
         try:
-            response = await self.client.stream_response(
+            response, _ = await self.client.send_request(
                 {**self._request, "content": raw},
+                RequestOptions(extra_headers=self._headers(message, session_id)),
                 idempotent=self.spec.retryable(methods),
-                extra_headers=self._headers(message, session_id),
+                stream=True,
             )
         except APIStatusError as exc:
             if exc.status_code == 404 and session_id is not None and not renewed:
@@ -307,10 +309,12 @@ class Upstream:
                     await self.client.request(
                         kwargs,
                         none_(),
+                        RequestOptions(
+                            extra_headers={"Mcp-Session-Id": self.session_id},
+                            timeout=_SESSION_END_TIMEOUT,
+                            max_retries=0,
+                        ),
                         idempotent=True,
-                        extra_headers={"Mcp-Session-Id": self.session_id},
-                        timeout=_SESSION_END_TIMEOUT,
-                        max_retries=0,
                     )
             except (APIError, TimeoutError) as exc:  # 405: the API keeps sessions to itself
                 logger.debug("Ending the MCP session: %s", exc)
