@@ -110,6 +110,26 @@ def test_a_description_only_change_is_a_documentation_release_with_its_new_repai
     assert set(outcome.timings) == {"fetch", "spec-diff", "bump", "release notes", "generate"}
 
 
+def test_a_change_spec_diff_cannot_name_still_gets_a_patch_release_when_generated_changes(
+    project, tmp_path, monkeypatch
+):
+    """The last guard of "a package that differs never ships under a published version": were
+    spec-diff blind to a change, the regenerated tree still tells."""
+    from chaser_codegen import gate, specdiff
+
+    monkeypatch.setattr(specdiff, "diff_documents", lambda old, new, overlay=None: [])
+    monkeypatch.setattr(gate, "diff_documents", lambda old, new, overlay=None: [])
+    v2 = copy.deepcopy(upstream_v1())
+    v2["components"]["schemas"]["SessionInfo"]["properties"]["status"]["description"] = "Lifecycle state."
+    outcome, _ = run(project, serve_file(tmp_path, v2))
+    assert (outcome.bump, outcome.version) == ("docs", patch_version(VERSION))
+    assert "generated/ changed, though spec-diff names no change" in outcome.body
+    assert tomllib.loads((project / "pyproject.toml").read_text())["project"]["version"] == patch_version(
+        VERSION
+    )
+    assert (project / "spec" / "released" / f"{patch_version(VERSION)}.json").exists()
+
+
 def test_a_failed_generation_puts_every_file_back(project, tmp_path):
     v2 = copy.deepcopy(upstream_v1())
     del v2["paths"]["/v1/keys/{key_id}"]["delete"]  # the overlay names it: generation must fail
