@@ -142,7 +142,10 @@ def test_the_pre_commit_hook_runs_scripts_lint():
 def lint(directory: Any) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
     workflows = sorted(str(path) for path in (directory / "workflows").glob("*.yml"))
     actionlint = subprocess.run(
-        [str(BIN / "actionlint"), *workflows], capture_output=True, text=True, check=False
+        [str(BIN / "actionlint"), "-shellcheck", str(BIN / "shellcheck"), *workflows],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     zizmor = subprocess.run(
         [str(BIN / "zizmor"), "--offline", "--quiet", "--format", "plain", str(directory)],
@@ -175,6 +178,7 @@ def test_actionlint_and_zizmor_report_nothing_on_our_workflows():
         ),
         (("scripts/lint\n", "echo ${{ github.event.pull_request.title }}\n"), "zizmor", "template-injection"),
         (("runs-on: ubuntu-latest", "runs-on: ubuntu-latst"), "actionlint", "ubuntu-latst"),
+        (("run: scripts/lint\n", "run: scripts/lint $(ls *.txt)\n"), "actionlint", "SC2046"),
         (
             ("steps.python.outputs.python-version", "steps.pythn.outputs.python-version"),
             "actionlint",
@@ -187,6 +191,7 @@ def test_actionlint_and_zizmor_report_nothing_on_our_workflows():
         "excessive-permissions",
         "template-injection",
         "bad-runner",
+        "unquoted-shell",
         "bad-expression",
     ],
 )
