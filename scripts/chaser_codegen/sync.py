@@ -10,9 +10,11 @@ One command, in this order, so that the nightly workflow only has to call it:
    (scripts/release-notes --write);
 5. generate: regenerate generated/ (atomically) with the new spec and version. A spec change
    that spec-diff saw as no change but that changes generated/ still gets a patch bump;
-6. tests: scripts/test, unless --skip-tests;
-7. the pull request body: breaking changes, features, documentation, repairs that are new,
-   the bump and its reason, and the test verdict.
+6. golden records: rewrite those that follow the vendored spec (the CLI's help), listed in the
+   body for review;
+7. tests: scripts/test, unless --skip-tests;
+8. the pull request body: breaking changes, features, documentation, repairs that are new,
+   the bump and its reason, the rewritten golden records and the test verdict.
 
 A failure in steps 1-5 puts back every file the command touched and exits 2, so a red nightly
 run never leaves a half-synced tree. Failing tests keep the changes (a person has to look) and
@@ -22,9 +24,11 @@ exit 1; the workflow then opens the pull request as a draft.
 from __future__ import annotations
 
 import collections
+import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import tomllib
@@ -143,6 +147,10 @@ def sync_spec(
                 drafted = release(version)
                 _generate(paths, version)
 
+    refreshed: list[str] = []
+    if (root / "tests").is_dir():
+        with step("golden records"):
+            refreshed = refresh_golden_records(root, log)
     outcome.version, outcome.bump = version, bump
     if version == current and bump != "none":
         reason = f"pyproject.toml already says {current}, which covers these changes."
@@ -168,6 +176,7 @@ def sync_spec(
         tests=outcome.tests,
         test_summary=test_summary,
         recorded=drafted is not None,
+        refreshed=refreshed,
     )
     return outcome
 
@@ -192,6 +201,7 @@ def pull_request_body(
     tests: str,
     test_summary: str = "",
     recorded: bool = True,
+    refreshed: list[str] | None = None,
 ) -> str:
     """Markdown for reviewers. Every line that carries spec text goes through the changelog's
     escaping: a description is data, never markup (no links, mentions or HTML of its own)."""
@@ -249,6 +259,11 @@ def pull_request_body(
     lines.extend(
         ["", "### Checks", f"- `scripts/test`: {verdict}" + (f" (`{test_summary}`)" if test_summary else "")]
     )
+    if refreshed:
+        lines.append(
+            f"- golden records rewritten for the new spec ({len(refreshed)}), review their diff: "
+            + ", ".join(f"`{name}`" for name in refreshed)
+        )
     if recorded:
         lines.extend(
             [
@@ -343,6 +358,36 @@ def _tree(root: Path) -> dict[str, bytes]:
     from .check import tree_files
 
     return tree_files(root)
+
+
+def refresh_golden_records(root: Path, log: Log) -> list[str]:
+    """Rewrite the golden records that depend on the vendored spec (the CLI's help) and return
+    the ones that changed, so that they arrive in the pull request for review instead of failing
+    its tests. The fixture specs' records do not depend on it: their test skips when updating."""
+
+    def records() -> dict[str, bytes]:
+        return {
+            path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted((root / "tests").rglob("golden/**/*"))
+            if path.is_file()
+        }
+
+    before = records()
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-m", "golden", "-p", "no:cacheprovider"],
+        cwd=root,
+        env={**os.environ, "CHASER_UPDATE_GOLDEN": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        log(completed.stdout[-3000:])
+        raise PipelineError("sync", "rewriting the golden records failed (output above)")
+    after = records()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    log(f"golden records rewritten: {', '.join(changed) or 'none changed'}")
+    return changed
 
 
 def _run_tests(root: Path, log: Log) -> tuple[bool, str]:

@@ -120,6 +120,7 @@ def test_the_nightly_sync_only_calls_sync_spec_and_hands_its_result_to_the_pull_
         "CHANGELOG.md",
         "spec/",
         "generated/",
+        "tests/",
     }
 
 

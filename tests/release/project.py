@@ -53,22 +53,27 @@ def upstream_v1() -> dict[str, Any]:
     return document
 
 
+# What the feature v2 adds. The names must be new to the vendored spec (and to the tests that
+# mutate it), or the train would test a no-op.
+NEW_FIELD, NEW_PARAMETER = "idle_timeout_seconds", "created_after"
+
+
 def upstream_v2_feature() -> dict[str, Any]:
     """Additions only, plus a reworded summary: a feature release."""
     document = copy.deepcopy(upstream_v1())
-    schemas = document["components"]["schemas"]
-    schemas["SessionInfo"]["properties"]["region"] = {
-        "type": "string",
-        "description": "Where the session's microVM runs.",
-    }
+    session = document["components"]["schemas"]["SessionInfo"]["properties"]
     sessions = document["paths"]["/v1/sessions"]
-    sessions["get"]["parameters"].insert(
+    parameters = sessions["get"]["parameters"]
+    assert NEW_FIELD not in session, f"the spec has SessionInfo.{NEW_FIELD} now: pick another name"
+    assert all(p.get("name") != NEW_PARAMETER for p in parameters), f"pick another name than {NEW_PARAMETER}"
+    session[NEW_FIELD] = {"type": "integer", "description": "Seconds of inactivity before the session stops."}
+    parameters.insert(
         2,
         {
-            "name": "region",
+            "name": NEW_PARAMETER,
             "in": "query",
             "required": False,
-            "description": "Only sessions in this region.",
+            "description": "Only sessions created after this time (RFC 3339).",
             "schema": {"type": "string"},
         },
     )

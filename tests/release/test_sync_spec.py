@@ -164,6 +164,38 @@ def test_the_test_step_runs_scripts_test_and_keeps_pytests_closing_line(tmp_path
     assert sync._run_tests(tmp_path, lines.append) == (False, "1 failed, 2 passed in 0.12s")
 
 
+GOLDEN_TEST = """\
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.golden
+def test_help_record():
+    record = Path(__file__).parent / "golden" / "help.txt"
+    if os.environ.get("CHASER_UPDATE_GOLDEN") == "1":
+        record.write_text(os.environ.get("HELP_TEXT", "help"))
+    assert record.read_text() == os.environ.get("HELP_TEXT", "help")
+"""
+
+
+def test_golden_records_that_follow_the_spec_are_rewritten_and_named(tmp_path, monkeypatch):
+    (tmp_path / "tests" / "golden").mkdir(parents=True)
+    (tmp_path / "tests" / "test_help.py").write_text(GOLDEN_TEST)
+    (tmp_path / "tests" / "golden" / "help.txt").write_text("help")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    golden: a golden record\n")
+    lines: list[str] = []
+    monkeypatch.setenv("HELP_TEXT", "help")
+    assert sync.refresh_golden_records(tmp_path, lines.append) == []
+    monkeypatch.setenv("HELP_TEXT", "help, with the new command")
+    assert sync.refresh_golden_records(tmp_path, lines.append) == ["tests/golden/help.txt"]
+    assert (tmp_path / "tests" / "golden" / "help.txt").read_text() == "help, with the new command"
+    (tmp_path / "tests" / "test_help.py").write_text("def test_broken(:\n")
+    with pytest.raises(PipelineError, match="golden records failed"):
+        sync.refresh_golden_records(tmp_path, lines.append)
+
+
 def test_the_pull_request_body_groups_changes_and_keeps_spec_text_inert():
     body = sync.pull_request_body(
         source="https://api.example/openapi.json",
@@ -184,6 +216,7 @@ def test_the_pull_request_body_groups_changes_and_keeps_spec_text_inert():
         ),
         tests="passed",
         test_summary="1261 passed in 145.86s",
+        refreshed=["tests/cli/golden/sessions-help.txt"],
     )
     assert body.startswith("## chaser-core 0.3.1 → 0.4.0 (`breaking`)\n")
     sections = [line for line in body.splitlines() if line.startswith("### ")]
@@ -200,6 +233,10 @@ def test_the_pull_request_body_groups_changes_and_keeps_spec_text_inert():
     assert "`drop-dangling-ref` at `#/components/schemas/X/properties/c`" in body
     assert "Repairs no longer needed (1), fixed upstream:\n- `fixed-upstream` at `#/paths/~1y`" in body
     assert "- `scripts/test`: passed (`1261 passed in 145.86s`)" in body
+    assert (
+        "- golden records rewritten for the new spec (1), review their diff: `tests/cli/golden/sessions-help.txt`"
+        in body
+    )
     assert "tag the merge commit `v0.4.0`" in body
 
 

@@ -35,6 +35,8 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.release.project import (
+    NEW_FIELD,
+    NEW_PARAMETER,
     copy_project,
     snapshot,
     spec_server,
@@ -370,7 +372,10 @@ def test_a_spec_change_travels_from_upstream_to_a_pinned_consumer(
         assert "### Breaking" in section and "field 'name' was removed. Migration: stop reading" in section
     else:
         assert f"{OLD} → {new} (`feature`)" in body
-        assert "### Breaking (0)" in body and "optional query parameter 'region' was added" in body
+        assert "### Breaking (0)" in body
+        md = str.maketrans({"_": "\\_"})  # names are escaped for Markdown
+        assert f"GET /v1/sessions: optional query parameter '{NEW_PARAMETER.translate(md)}' was added" in body
+        assert f"optional field '{NEW_FIELD.translate(md)}' was added" in body
         assert "### Documentation (1)" in body and "summary changed" in body
         assert "### Breaking" not in section and "### Added" in section and "### Documentation" in section
 
