@@ -53,21 +53,35 @@ def upstream_v1() -> dict[str, Any]:
     return document
 
 
-# What the feature v2 adds. The names must be new to the vendored spec (and to the tests that
-# mutate it), or the train would test a no-op.
-NEW_FIELD, NEW_PARAMETER = "idle_timeout_seconds", "created_after"
+def _fresh(name: str, taken: set[str]) -> str:
+    """`name`, or `name_2`, `name_3`...: the first one the spec does not have yet, so that the
+    train always makes a real change (even on a checkout whose spec already took an earlier v2)."""
+    candidates = (name if n == 1 else f"{name}_{n}" for n in range(1, 100))
+    return next(candidate for candidate in candidates if candidate not in taken)
+
+
+def _v1_names() -> tuple[set[str], set[str]]:
+    document = upstream_v1()
+    fields = set(document["components"]["schemas"]["SessionInfo"]["properties"])
+    parameters = {p.get("name") for p in document["paths"]["/v1/sessions"]["get"]["parameters"]}
+    return fields, {name for name in parameters if isinstance(name, str)}
+
+
+# What the feature v2 adds: names new to the vendored spec (and unlike the ones the mutation
+# tests add, such as `region`).
+NEW_FIELD = _fresh("idle_timeout_seconds", _v1_names()[0])
+NEW_PARAMETER = _fresh("created_after", _v1_names()[1])
 
 
 def upstream_v2_feature() -> dict[str, Any]:
     """Additions only, plus a reworded summary: a feature release."""
     document = copy.deepcopy(upstream_v1())
-    session = document["components"]["schemas"]["SessionInfo"]["properties"]
     sessions = document["paths"]["/v1/sessions"]
-    parameters = sessions["get"]["parameters"]
-    assert NEW_FIELD not in session, f"the spec has SessionInfo.{NEW_FIELD} now: pick another name"
-    assert all(p.get("name") != NEW_PARAMETER for p in parameters), f"pick another name than {NEW_PARAMETER}"
-    session[NEW_FIELD] = {"type": "integer", "description": "Seconds of inactivity before the session stops."}
-    parameters.insert(
+    document["components"]["schemas"]["SessionInfo"]["properties"][NEW_FIELD] = {
+        "type": "integer",
+        "description": "Seconds of inactivity before the session stops.",
+    }
+    sessions["get"]["parameters"].insert(
         2,
         {
             "name": NEW_PARAMETER,
@@ -77,16 +91,27 @@ def upstream_v2_feature() -> dict[str, Any]:
             "schema": {"type": "string"},
         },
     )
-    sessions["post"]["summary"] = "Create a session, or reuse the workspace's running one"
+    summary = "Create a session, or reuse the workspace's running one"
+    sessions["post"]["summary"] = summary if sessions["post"].get("summary") != summary else summary + "."
     return document
+
+
+def _broken_field() -> tuple[str, str]:
+    """The AccountInfo field the breaking v2 renames (`name`, while the spec has it), and its new name."""
+    account = upstream_v1()["components"]["schemas"]["AccountInfo"]
+    field = "name" if "name" in account["properties"] else sorted(account["required"])[0]
+    return field, _fresh(f"display_{field}", set(account["properties"]))
+
+
+BROKEN_FIELD, RENAMED_FIELD = _broken_field()
 
 
 def upstream_v2_breaking() -> dict[str, Any]:
     """An account's `name` becomes `display_name`: code reading `.name` breaks."""
     document = copy.deepcopy(upstream_v1())
     account = document["components"]["schemas"]["AccountInfo"]
-    account["properties"]["display_name"] = account["properties"].pop("name")
-    account["required"] = ["display_name" if name == "name" else name for name in account["required"]]
+    account["properties"][RENAMED_FIELD] = account["properties"].pop(BROKEN_FIELD)
+    account["required"] = [RENAMED_FIELD if name == BROKEN_FIELD else name for name in account["required"]]
     return document
 
 

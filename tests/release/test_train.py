@@ -35,6 +35,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.release.project import (
+    BROKEN_FIELD,
     NEW_FIELD,
     NEW_PARAMETER,
     copy_project,
@@ -48,6 +49,7 @@ from tests.release.project import (
 pytestmark = pytest.mark.train
 
 VENV_BIN = ROOT / ".venv" / "bin"
+MARKDOWN = str.maketrans({"_": "\\_"})  # spec names in a pull request body are escaped for Markdown
 REPORT_DIR = ROOT / ".cache" / "train"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 OLD = PYPROJECT["project"]["version"]
@@ -260,15 +262,15 @@ def test_run_in_sandbox_creates_runs_and_terminates() -> None:
         assert len(api.calls("sessions.terminate")) == 1
 """
 
-# A second consumer, which reads the field the breaking v2 renames.
-TEST_ACCOUNT_NAME = """\
+# A second consumer, which reads the field the breaking v2 renames (`name`).
+TEST_ACCOUNT_NAME = f"""\
 from chaser_core.testing import MockAPI
 
 
 def test_account_banner_shows_the_account_name() -> None:
     with MockAPI() as api:
         account = api.client().accounts.current()
-        assert f"Signed in to {account.name}".startswith("Signed in to ")
+        assert f"Signed in to {{account.{BROKEN_FIELD}}}".startswith("Signed in to ")
 """
 
 
@@ -368,14 +370,17 @@ def test_a_spec_change_travels_from_upstream_to_a_pinned_consumer(
     if case == "breaking":
         assert f"{OLD} → {new} (`breaking`)" in body
         assert "### Breaking (0)" not in body
-        assert "GET /v1/accounts/current response 2XX.account: field 'name' was removed" in body
-        assert "### Breaking" in section and "field 'name' was removed. Migration: stop reading" in section
+        removed = f"field '{BROKEN_FIELD.translate(MARKDOWN)}' was removed"
+        assert f"GET /v1/accounts/current response 2XX.account: {removed}" in body
+        assert "### Breaking" in section and f"{removed}. Migration: stop reading" in section
     else:
         assert f"{OLD} → {new} (`feature`)" in body
         assert "### Breaking (0)" in body
-        md = str.maketrans({"_": "\\_"})  # names are escaped for Markdown
-        assert f"GET /v1/sessions: optional query parameter '{NEW_PARAMETER.translate(md)}' was added" in body
-        assert f"optional field '{NEW_FIELD.translate(md)}' was added" in body
+        assert (
+            f"GET /v1/sessions: optional query parameter '{NEW_PARAMETER.translate(MARKDOWN)}' was added"
+            in body
+        )
+        assert f"optional field '{NEW_FIELD.translate(MARKDOWN)}' was added" in body
         assert "### Documentation (1)" in body and "summary changed" in body
         assert "### Breaking" not in section and "### Added" in section and "### Documentation" in section
 
@@ -398,7 +403,7 @@ def test_a_spec_change_travels_from_upstream_to_a_pinned_consumer(
     consumer.pin(old_release)
     consumer.pytest("consumer: tests on the old pin")
     (consumer.root / "tests" / "test_account_name.py").write_text(TEST_ACCOUNT_NAME)
-    consumer.pytest("consumer: a test reading account.name, old pin")
+    consumer.pytest(f"consumer: a test reading account.{BROKEN_FIELD}, old pin")
 
     # Its pin moved to the new release: installs it from the index, and passes; in the breaking
     # case, the test that reads the renamed field fails in the consumer's own suite, on the mock,
@@ -407,7 +412,7 @@ def test_a_spec_change_travels_from_upstream_to_a_pinned_consumer(
     if case == "breaking":
         caught = consumer.pytest_failing()
         assert "1 failed, 1 passed" in caught
-        assert "AttributeError" in caught and "'name'" in caught
+        assert "AttributeError" in caught and f"'{BROKEN_FIELD}'" in caught
         (consumer.root / "tests" / "test_account_name.py").unlink()  # the consumer adapts
     consumer.pytest("consumer: tests on the new pin")
 
