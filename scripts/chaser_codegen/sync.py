@@ -16,7 +16,7 @@ One command, in this order, so that the nightly workflow only has to call it:
 8. the pull request body: breaking changes, features, documentation, repairs that are new,
    the bump and its reason, the rewritten golden records and the test verdict.
 
-A failure in steps 1-5 puts back every file the command touched and exits 2, so a red nightly
+A failure in steps 1-6 puts back every file the command touched and exits 2, so a red nightly
 run never leaves a half-synced tree. Failing tests keep the changes (a person has to look) and
 exit 1; the workflow then opens the pull request as a draft.
 """
@@ -147,10 +147,11 @@ def sync_spec(
                 drafted = release(version)
                 _generate(paths, version)
 
-    refreshed: list[str] = []
-    if (root / "tests").is_dir():
-        with step("golden records"):
-            refreshed = refresh_golden_records(root, log)
+        refreshed: list[str] = []
+        if (root / "tests").is_dir():
+            with step("golden records"):
+                refreshed = refresh_golden_records(root, log)
+
     outcome.version, outcome.bump = version, bump
     if version == current and bump != "none":
         reason = f"pyproject.toml already says {current}, which covers these changes."
@@ -293,7 +294,14 @@ class _Paths:
         self.generated = root / "generated"
 
     def restorable(self) -> list[Path]:
-        return [self.spec, self.source, self.repairs, self.pyproject, self.changelog]
+        return [
+            self.spec,
+            self.source,
+            self.repairs,
+            self.pyproject,
+            self.changelog,
+            *golden_records(self.root),
+        ]
 
 
 class _Steps:
@@ -318,7 +326,7 @@ class _Steps:
 def _restored_on_failure(paths: _Paths, log: Log) -> Iterator[None]:
     """On any failure, put back every file the sync may have touched, generated/ included."""
     saved = {path: path.read_bytes() if path.exists() else None for path in paths.restorable()}
-    released = set(paths.released.glob("*")) if paths.released.exists() else set()
+    existing = set(paths.released.glob("*")) | set(golden_records(paths.root))
     with tempfile.TemporaryDirectory(prefix="chaser-sync-") as backup:
         generated = Path(backup) / "generated"
         if paths.generated.exists():
@@ -331,7 +339,7 @@ def _restored_on_failure(paths: _Paths, log: Log) -> Iterator[None]:
                     path.unlink(missing_ok=True)
                 else:
                     path.write_bytes(content)
-            for path in set(paths.released.glob("*")) - released if paths.released.exists() else ():
+            for path in (set(paths.released.glob("*")) | set(golden_records(paths.root))) - existing:
                 path.unlink()
             if generated.exists() and _tree(generated) != _tree(paths.generated):
                 shutil.rmtree(paths.generated)
@@ -360,17 +368,18 @@ def _tree(root: Path) -> dict[str, bytes]:
     return tree_files(root)
 
 
+def golden_records(root: Path) -> list[Path]:
+    tests = root / "tests"
+    return sorted(path for path in tests.rglob("golden/**/*") if path.is_file()) if tests.is_dir() else []
+
+
 def refresh_golden_records(root: Path, log: Log) -> list[str]:
     """Rewrite the golden records that depend on the vendored spec (the CLI's help) and return
     the ones that changed, so that they arrive in the pull request for review instead of failing
     its tests. The fixture specs' records do not depend on it: their test skips when updating."""
 
     def records() -> dict[str, bytes]:
-        return {
-            path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted((root / "tests").rglob("golden/**/*"))
-            if path.is_file()
-        }
+        return {path.relative_to(root).as_posix(): path.read_bytes() for path in golden_records(root)}
 
     before = records()
     completed = subprocess.run(

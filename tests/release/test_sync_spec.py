@@ -139,6 +139,25 @@ def test_a_failed_generation_puts_every_file_back(project, tmp_path):
     assert snapshot(project) == before
 
 
+def test_a_failure_while_rewriting_golden_records_puts_them_back_too(project, tmp_path, monkeypatch):
+    records = project / "tests" / "cli" / "golden"
+    records.mkdir(parents=True)
+    (records / "sessions-help.txt").write_text("the old help\n")
+    v2 = copy.deepcopy(upstream_v1())
+    v2["components"]["schemas"]["AccountRole"]["enum"].append("auditor")
+
+    def half_done(root: Path, log: Any) -> list[str]:
+        (records / "sessions-help.txt").write_text("the new help\n")
+        (records / "new-command-help.txt").write_text("a new record\n")
+        raise PipelineError("sync", "rewriting the golden records failed")
+
+    monkeypatch.setattr(sync, "refresh_golden_records", half_done)
+    before = snapshot(project)
+    with pytest.raises(PipelineError, match="golden records failed"):
+        run(project, serve_file(tmp_path, v2))
+    assert snapshot(project) == before
+
+
 def test_failing_tests_keep_the_changes_and_mark_the_pull_request(project, tmp_path, monkeypatch):
     v2 = copy.deepcopy(upstream_v1())
     v2["components"]["schemas"]["AccountRole"]["enum"].append("viewer")
