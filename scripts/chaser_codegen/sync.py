@@ -157,11 +157,11 @@ def sync_spec(
         reason = f"pyproject.toml already says {current}, which covers these changes."
     else:
         reason = bump_reason(bump, drafted.changes if drafted else changes, current, version)
-    test_summary = ""
+    test_run = None
     if run_tests:
         with step("tests"):
-            passed, test_summary = _run_tests(root, log)
-        outcome.tests = "passed" if passed else "failed"
+            test_run = _run_tests(root, log)
+        outcome.tests = "passed" if test_run.passed else "failed"
     else:
         outcome.tests = "skipped"
     repairs = repairdiff.compare(old_repairs, repairdiff.load_report(paths.repairs))
@@ -175,7 +175,8 @@ def sync_spec(
         changes=changes,
         repairs=repairs,
         tests=outcome.tests,
-        test_summary=test_summary,
+        test_summary=test_run.summary if test_run else "",
+        failures=test_run.failures if test_run else [],
         recorded=drafted is not None,
         refreshed=refreshed,
     )
@@ -201,6 +202,7 @@ def pull_request_body(
     repairs: repairdiff.RepairChanges,
     tests: str,
     test_summary: str = "",
+    failures: list[str] | None = None,
     recorded: bool = True,
     refreshed: list[str] | None = None,
 ) -> str:
@@ -260,6 +262,10 @@ def pull_request_body(
     lines.extend(
         ["", "### Checks", f"- `scripts/test`: {verdict}" + (f" (`{test_summary}`)" if test_summary else "")]
     )
+    if failures:
+        lines.extend(f"  - `{failure}`" for failure in failures[:MAX_FAILURES_SHOWN])
+        if len(failures) > MAX_FAILURES_SHOWN:
+            lines.append(f"  - and {len(failures) - MAX_FAILURES_SHOWN} more")
     if refreshed:
         lines.append(
             f"- golden records rewritten for the new spec ({len(refreshed)}), review their diff: "
@@ -399,9 +405,21 @@ def refresh_golden_records(root: Path, log: Log) -> list[str]:
     return changed
 
 
-def _run_tests(root: Path, log: Log) -> tuple[bool, str]:
-    """scripts/test, its output passed through; returns (passed, pytest's closing line)."""
+@dataclass(frozen=True)
+class TestRun:
+    passed: bool
+    summary: str  # pytest's closing line
+    failures: list[str]  # pytest's FAILED/ERROR lines, for the pull request body
+
+
+# Enough failing tests for a reviewer to see what broke, not a wall of them.
+MAX_FAILURES_SHOWN = 20
+
+
+def _run_tests(root: Path, log: Log) -> TestRun:
+    """scripts/test, its output passed through."""
     tail: collections.deque[str] = collections.deque(maxlen=20)
+    failures: list[str] = []
     with subprocess.Popen(
         [str(root / "scripts" / "test"), "-q"],
         cwd=root,
@@ -413,10 +431,12 @@ def _run_tests(root: Path, log: Log) -> tuple[bool, str]:
         for line in process.stdout:
             log(line.rstrip("\n"))
             tail.append(line.strip())
+            if line.startswith(("FAILED ", "ERROR ")):
+                failures.append(line.strip())
     summary = next((line.strip("= ") for line in reversed(tail) if " in " in line and "passed" in line), "")
     if not summary:
         summary = next((line for line in reversed(tail) if line), "")
-    return process.returncode == 0, summary
+    return TestRun(process.returncode == 0, summary, failures)
 
 
 # -- the version in pyproject.toml --------------------------------------------------------------

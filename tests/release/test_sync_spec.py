@@ -161,11 +161,15 @@ def test_a_failure_while_rewriting_golden_records_puts_them_back_too(project, tm
 def test_failing_tests_keep_the_changes_and_mark_the_pull_request(project, tmp_path, monkeypatch):
     v2 = copy.deepcopy(upstream_v1())
     v2["components"]["schemas"]["AccountRole"]["enum"].append("viewer")
-    monkeypatch.setattr(sync, "_run_tests", lambda root, log: (False, "1 failed, 1260 passed in 150.00s"))
+    failed = sync.TestRun(
+        False, "1 failed, 1260 passed in 150.00s", ["FAILED tests/sdk/test_results.py::test_roles - KeyError"]
+    )
+    monkeypatch.setattr(sync, "_run_tests", lambda root, log: failed)
     outcome, _ = run(project, serve_file(tmp_path, v2), run_tests=True)
     assert outcome.exit_code == 1 and outcome.outputs()["tests"] == "failed"
     assert outcome.title.startswith("[tests failing] spec: upstream changes")
     assert "**failed**" in outcome.body and "1 failed, 1260 passed" in outcome.body
+    assert "  - `FAILED tests/sdk/test_results.py::test_roles - KeyError`" in outcome.body
     assert tomllib.loads((project / "pyproject.toml").read_text())["project"]["version"] == patch_version(
         VERSION
     )
@@ -177,10 +181,14 @@ def test_the_test_step_runs_scripts_test_and_keeps_pytests_closing_line(tmp_path
     (scripts / "test").write_text("#!/bin/sh\necho '==> pytest'\necho '3 passed in 0.12s'\nexit 0\n")
     (scripts / "test").chmod(0o755)
     lines: list[str] = []
-    assert sync._run_tests(tmp_path, lines.append) == (True, "3 passed in 0.12s")
+    assert sync._run_tests(tmp_path, lines.append) == sync.TestRun(True, "3 passed in 0.12s", [])
     assert lines == ["==> pytest", "3 passed in 0.12s"]
-    (scripts / "test").write_text("#!/bin/sh\necho '1 failed, 2 passed in 0.12s'\nexit 1\n")
-    assert sync._run_tests(tmp_path, lines.append) == (False, "1 failed, 2 passed in 0.12s")
+    (scripts / "test").write_text(
+        "#!/bin/sh\necho 'FAILED tests/test_a.py::test_b - assert 1 == 2'\necho '1 failed, 2 passed in 0.12s'\nexit 1\n"
+    )
+    assert sync._run_tests(tmp_path, lines.append) == sync.TestRun(
+        False, "1 failed, 2 passed in 0.12s", ["FAILED tests/test_a.py::test_b - assert 1 == 2"]
+    )
 
 
 GOLDEN_TEST = """\
