@@ -1,4 +1,4 @@
-"""Command-line entry points behind scripts/generate, scripts/fetch-spec and scripts/spec-diff."""
+"""Command-line entry points behind scripts/generate, fetch-spec, spec-diff, sync-spec, release-notes."""
 
 from __future__ import annotations
 
@@ -159,18 +159,27 @@ def cmd_fetch_spec(args: argparse.Namespace) -> int:
 def cmd_spec_diff(args: argparse.Namespace) -> int:
     import json
 
+    from . import repairdiff
     from .generate import ROOT, project_version
     from .load import load_document
-    from .specdiff import diff_documents, implied_bump, next_version, render_text
+    from .specdiff import bump_reason, diff_documents, implied_bump, next_version, render_text
 
     overlay = None
     if not args.no_overlay:
         overlay = load_document(
             Path(args.overlay) if args.overlay else ROOT / "spec" / "overlay.yaml", stage="overlay"
         )
-    changes = diff_documents(load_document(Path(args.old)), load_document(Path(args.new)), overlay)
+    old_path, new_path = Path(args.old), Path(args.new)
+    changes = diff_documents(load_document(old_path), load_document(new_path), overlay)
+    old_report, new_report = (
+        (Path(args.repairs[0]), Path(args.repairs[1]))
+        if args.repairs
+        else (repairdiff.report_beside(old_path), repairdiff.report_beside(new_path))
+    )
+    repairs = repairdiff.compare(repairdiff.load_report(old_report), repairdiff.load_report(new_report))
     version = args.version or project_version()
     bump, suggested = implied_bump(changes), next_version(version, changes)
+    reason = bump_reason(bump, changes, version, suggested)
     if args.json:
         print(
             json.dumps(
@@ -179,14 +188,16 @@ def cmd_spec_diff(args: argparse.Namespace) -> int:
                     "bump": bump,
                     "current": version,
                     "next": suggested,
+                    "reason": reason,
+                    "repairs": repairs.as_dict(),
                 },
                 indent=2,
             )
         )
     else:
-        for line in render_text(changes):
+        for line in render_text(changes) + repairdiff.render_text(repairs):
             print(line)
-        print(f"Implied bump: {bump} ({version} -> {suggested})")
+        print(f"Implied bump: {bump} ({version} -> {suggested}): {reason}")
     return 0
 
 
@@ -208,31 +219,40 @@ def cmd_version_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_release_notes(args: argparse.Namespace) -> int:
-    import datetime
-
-    from .gate import parse_version, released_specs
     from .generate import ROOT, project_version
-    from .load import load_document
-    from .release import draft_section, record_release, update_changelog
-    from .specdiff import diff_documents
+    from .release import draft_release
 
-    version = args.version or project_version()
-    released = released_specs(ROOT / "spec" / "released")
-    earlier = [v for v in released if parse_version(v) < parse_version(version)]
-    previous = max(earlier, key=parse_version) if earlier else None
-    overlay = load_document(ROOT / "spec" / "overlay.yaml", stage="overlay")
-    old = load_document(released[previous]) if previous else {"openapi": "3.1.0", "paths": {}}
-    changes = diff_documents(old, load_document(ROOT / "spec" / "openapi.json"), overlay)
-    section = draft_section(version, changes, previous=previous, date=datetime.date.today())
-    if not args.write:
-        print(section, end="")
-        return 0
-    changelog = ROOT / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8") if changelog.exists() else None
-    changelog.write_text(update_changelog(text, version, section), encoding="utf-8")
-    recorded = record_release(ROOT / "spec" / "openapi.json", ROOT / "spec" / "released", version)
-    print(f"CHANGELOG.md: section {version} drafted; spec recorded as {recorded.relative_to(ROOT)}")
+    drafted = draft_release(ROOT, args.version or project_version(), write=args.write)
+    if drafted.recorded is None:
+        print(drafted.section, end="")
+    else:
+        where = drafted.recorded.relative_to(ROOT)
+        print(f"CHANGELOG.md: section {drafted.version} drafted; spec recorded as {where}")
     return 0
+
+
+def cmd_sync_spec(args: argparse.Namespace) -> int:
+    from .fetch import DEFAULT_URL
+    from .generate import ROOT
+    from .sync import sync_spec
+
+    outcome = sync_spec(
+        ROOT,
+        args.source or DEFAULT_URL,
+        run_tests=not args.skip_tests,
+        accept_shrink=args.accept_shrink,
+        log=print,
+    )
+    if args.body:
+        if outcome.changed:
+            Path(args.body).write_text(outcome.body, encoding="utf-8")
+        else:
+            Path(args.body).unlink(missing_ok=True)
+    if args.outputs:
+        with open(args.outputs, "a", encoding="utf-8") as outputs:
+            for key, value in outcome.outputs().items():
+                outputs.write(f"{key}={value}\n")
+    return outcome.exit_code
 
 
 def cmd_check_wheel(args: argparse.Namespace) -> int:
@@ -292,7 +312,26 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("--overlay", help="overlay applied to both (default: spec/overlay.yaml)")
     diff.add_argument("--no-overlay", action="store_true")
     diff.add_argument("--version", help="current version (default: pyproject.toml)")
+    diff.add_argument(
+        "--repairs",
+        nargs=2,
+        metavar=("OLD_REPORT", "NEW_REPORT"),
+        help="the two specs' repair reports (default: found beside them; a missing report means none)",
+    )
     diff.set_defaults(func=cmd_spec_diff)
+
+    sync = commands.add_parser(
+        "sync-spec",
+        help="take the upstream spec: fetch, regenerate, bump, draft the changelog, test, write the PR body",
+    )
+    sync.add_argument("--from", dest="source", help="URL or file (default: the upstream URL)")
+    sync.add_argument("--skip-tests", action="store_true", help="do not run scripts/test at the end")
+    sync.add_argument("--accept-shrink", action="store_true", help="take a spec that lost most operations")
+    sync.add_argument("--body", help="write the pull request body here (removed when nothing changed)")
+    sync.add_argument(
+        "--outputs", help="append changed=, title=, version=, bump=, tests= lines (e.g. $GITHUB_OUTPUT)"
+    )
+    sync.set_defaults(func=cmd_sync_spec)
 
     gate = commands.add_parser(
         "version-gate", help="fail when the version lacks the bump the spec changes need"
@@ -325,4 +364,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.out or 'generated/'} was left unchanged.", file=sys.stderr)
         elif args.command == "fetch-spec":
             print("spec/openapi.json was left unchanged.", file=sys.stderr)
+        elif args.command == "sync-spec":
+            print(
+                "Nothing was changed: the spec, pyproject.toml and generated/ are as they were.",
+                file=sys.stderr,
+            )
         return 2

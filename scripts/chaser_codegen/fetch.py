@@ -82,6 +82,10 @@ def download(source: str, *, client: httpx.Client | None = None) -> Fetched:
     return Fetched(parse_document(raw, source=name, stage="fetch"), source, len(raw))
 
 
+# Repairs listed one by one in the fetch report, per rule; the summary counts all of them.
+EXAMPLES_PER_RULE = 3
+
+
 def check_not_shrunk(old: dict[str, Any], new: dict[str, Any], *, accept_shrink: bool) -> None:
     before, after = len(iter_operations(old)), len(iter_operations(new))
     if before and after < before * SHRINK_THRESHOLD and not accept_shrink:
@@ -125,20 +129,25 @@ def fetch_spec(
     client: httpx.Client | None = None,
 ) -> tuple[bool, list[str]]:
     """Returns (changed, report lines). Raises PipelineError, keeping the vendored spec, on failure."""
+    from .repair import repair_document
     from .specdiff import diff_documents, render_text
 
     fetched = download(source, client=client)
-    validate_spec(fetched.document, source)
+    # A spec that needs only known repairs is taken (and vendored as upstream wrote it: the
+    # pipeline repairs it on every generation); what no rule repairs is refused, as before.
+    repaired = repair_document(fetched.document, source=source)
+    validate_spec(repaired.document, source)
+    repairs = [repaired.log.summary_line(), *repaired.log.examples(EXAMPLES_PER_RULE)]
     vendored = (
         parse_document(spec_path.read_bytes(), source=str(spec_path), stage="fetch")
         if spec_path.exists()
-        else {}
+        else {"openapi": fetched.document.get("openapi"), "info": {"title": "", "version": ""}, "paths": {}}
     )
     check_not_shrunk(vendored, fetched.document, accept_shrink=accept_shrink)
     changed = pretty(fetched.document) != (
         spec_path.read_text(encoding="utf-8") if spec_path.exists() else ""
     )
-    report = render_text(diff_documents(vendored, fetched.document)) if changed else ["no change"]
+    report = (render_text(diff_documents(vendored, fetched.document)) if changed else ["no change"]) + repairs
     if changed and not check:
         write_vendored(fetched.document, spec_path=spec_path, source_path=source_path, url=source)
     return changed, report

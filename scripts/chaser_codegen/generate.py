@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import PipelineError
-from .repair import RepairLog
+from .repair import RepairLog, report_beside
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "chaser_core"
@@ -53,7 +53,7 @@ class Inputs:
             exclusions=ROOT / "spec" / "exclusions.yaml",
             out=ROOT / "generated",
             version=project_version(),
-            report=ROOT / "spec" / "repairs.json",
+            report=report_beside(ROOT / "spec" / "openapi.json"),
         )
 
     @property

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from .specdiff import Change
+from .repairdiff import report_beside
+from .specdiff import DOCUMENTATION, Change
 
 BEGIN = "<!-- BEGIN DRAFT: scripts/release-notes writes this block from spec-diff; edit above it -->"
 END = "<!-- END DRAFT -->"
@@ -52,8 +55,15 @@ def draft_section(version: str, changes: list[Change], *, previous: str | None, 
         lines.append(f"Spec changes since {previous}.")
     breaking = [c for c in changes if c.breaking]
     added = [c for c in changes if not c.breaking and c.kind.endswith(("added", "widened"))]
-    changed = [c for c in changes if not c.breaking and c not in added]
-    for title, group in (("Breaking", breaking), ("Added", added), ("Changed", changed)):
+    documentation = [c for c in changes if c.kind == DOCUMENTATION]
+    changed = [c for c in changes if not c.breaking and c not in added and c not in documentation]
+    groups = (
+        ("Breaking", breaking),
+        ("Added", added),
+        ("Changed", changed),
+        ("Documentation", documentation),
+    )
+    for title, group in groups:
         if not group:
             continue
         lines += ["", f"### {title}"]
@@ -98,8 +108,47 @@ def update_changelog(text: str | None, version: str, section: str) -> str:
 
 
 def record_release(spec_path: Path, released_dir: Path, version: str) -> Path:
+    """Record the release's spec, and its repair report when it has one (spec-diff finds it
+    beside the recorded spec, so that the repairs new since a release can be listed)."""
     released_dir.mkdir(parents=True, exist_ok=True)
     target = released_dir / f"{version}.json"
     document = json.loads(spec_path.read_text(encoding="utf-8"))
     target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    repairs = report_beside(spec_path)
+    if repairs.exists():
+        shutil.copyfile(repairs, report_beside(target))
     return target
+
+
+@dataclass(frozen=True)
+class Drafted:
+    version: str
+    previous: str | None
+    changes: list[Change]
+    section: str
+    recorded: Path | None
+
+
+def draft_release(root: Path, version: str, *, write: bool, date: datetime.date | None = None) -> Drafted:
+    """What `scripts/release-notes` does for the project at `root`: the CHANGELOG section of
+    `version` from the changes since the release before it; with `write`, CHANGELOG.md is
+    updated and the spec recorded as spec/released/<version>.json."""
+    from .gate import parse_version, released_specs
+    from .load import load_document
+    from .specdiff import diff_documents
+
+    spec = root / "spec" / "openapi.json"
+    released = released_specs(root / "spec" / "released")
+    earlier = [v for v in released if parse_version(v) < parse_version(version)]
+    previous = max(earlier, key=parse_version) if earlier else None
+    overlay = load_document(root / "spec" / "overlay.yaml", stage="overlay")
+    old = load_document(released[previous]) if previous else {"openapi": "3.1.0", "paths": {}}
+    changes = diff_documents(old, load_document(spec), overlay)
+    section = draft_section(version, changes, previous=previous, date=date or datetime.date.today())
+    if not write:
+        return Drafted(version, previous, changes, section, None)
+    changelog = root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else None
+    changelog.write_text(update_changelog(text, version, section), encoding="utf-8")
+    recorded = record_release(spec, root / "spec" / "released", version)
+    return Drafted(version, previous, changes, section, recorded)

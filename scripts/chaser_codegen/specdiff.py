@@ -9,20 +9,35 @@ classified from the point of view of code that uses the SDK:
   an operation's path or method changed; a documented success status gone.
 - non-breaking: anything added that callers may ignore (operations, optional inputs, response
   fields, enum values), an input that became optional, a request type widened.
+- documentation: a description, summary or title added, changed or removed. These reach the
+  generated docstrings and api.md, so the package changes and needs a release of its own.
+- unclassified: any other difference between the two documents when nothing above explains it
+  (an extension, a constraint, key order). The generated package embeds the overlaid spec
+  (`chaser_core/_spec.py`, the mock's source), so it changes too; treated like a feature.
 
 The implied bump follows semver, with the 0.x convention that the minor number carries
-breaking changes: 0.y.z -> 0.(y+1).0 when anything breaks, else 0.y.(z+1).
+breaking changes (CONTRIBUTING.md, "Versions"): 0.y.z -> 0.(y+1).0 when anything breaks, else
+0.y.(z+1); from 1.0, breaking -> major, feature -> minor, documentation -> patch. Whenever the
+documents differ at all, the bump is at least a patch: a changed package never ships under a
+version that is already published.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .model import iter_operations, operation_key
+from .model import HTTP_METHODS, iter_operations, operation_key
 
 MAX_SCHEMA_DEPTH = 12
+# Keywords whose string value is prose that the generated docstrings and api.md print.
+DOCUMENTATION_KEYWORDS = ("description", "summary", "title")
+DOCUMENTATION = "documentation-changed"
+UNCLASSIFIED = "unclassified-change"
+# The unclassified differences a report lists before it says how many more there are.
+MAX_UNCLASSIFIED = 10
 
 
 @dataclass(frozen=True)
@@ -137,7 +152,7 @@ class _Differ:
                 "operation-renamed",
                 True,
                 where,
-                f"SDK name changed from {_sdk_name(old)} to {_sdk_name(new)}",
+                f"{where}: SDK name changed from {_sdk_name(old)} to {_sdk_name(new)}",
             )
         self.parameters(where, old, new)
         self.request_body(where, old, new)
@@ -154,7 +169,7 @@ class _Differ:
     def parameters(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         before, after = self._params(self.old, old), self._params(self.new, new)
         for key in sorted(before.keys() - after.keys()):
-            self.add("parameter-removed", True, where, f"{key[0]} parameter {key[1]!r} was removed")
+            self.add("parameter-removed", True, where, f"{where}: {key[0]} parameter {key[1]!r} was removed")
         for key in sorted(after.keys() - before.keys()):
             required = bool(after[key].get("required"))
             kind = "parameter-added-required" if required else "parameter-added"
@@ -162,7 +177,7 @@ class _Differ:
                 kind,
                 required,
                 where,
-                f"{'required' if required else 'optional'} {key[0]} parameter {key[1]!r} was added",
+                f"{where}: {'required' if required else 'optional'} {key[0]} parameter {key[1]!r} was added",
             )
         for key in sorted(before.keys() & after.keys()):
             label = f"{where} {key[0]} parameter {key[1]!r}"
@@ -179,7 +194,7 @@ class _Differ:
         if not before and not after:
             return
         if before and not after:
-            self.add("body-removed", True, where, "the request body was removed")
+            self.add("body-removed", True, where, f"{where}: the request body was removed")
             return
         if after and not before:
             required = bool(after.get("required"))
@@ -187,7 +202,7 @@ class _Differ:
                 "body-added",
                 required,
                 where,
-                f"a {'required' if required else 'optional'} request body was added",
+                f"{where}: a {'required' if required else 'optional'} request body was added",
             )
             return
         self.required_change(
@@ -195,7 +210,9 @@ class _Differ:
         )
         old_content, new_content = before.get("content") or {}, after.get("content") or {}
         for media in sorted(old_content.keys() - new_content.keys()):
-            self.add("body-media-removed", True, where, f"the request body no longer accepts {media}")
+            self.add(
+                "body-media-removed", True, where, f"{where}: the request body no longer accepts {media}"
+            )
         for media in sorted(old_content.keys() & new_content.keys()):
             self.schema(
                 f"{where} request body",
@@ -211,13 +228,18 @@ class _Differ:
         new_success = {code for code in after if str(code).startswith("2")}
         for code in sorted(old_success - new_success):
             self.add(
-                "success-status-removed", True, where, f"success response {code} is no longer documented"
+                "success-status-removed",
+                True,
+                where,
+                f"{where}: success response {code} is no longer documented",
             )
         for code in sorted(old_success & new_success):
             old_content = (self.resolve(self.old, before[code]) or {}).get("content") or {}
             new_content = (self.resolve(self.new, after[code]) or {}).get("content") or {}
             for media in sorted(old_content.keys() - new_content.keys()):
-                self.add("response-media-removed", True, where, f"response {code} is no longer {media}")
+                self.add(
+                    "response-media-removed", True, where, f"{where}: response {code} is no longer {media}"
+                )
             for media in sorted(old_content.keys() & new_content.keys()):
                 self.schema(
                     f"{where} response {code}",
@@ -353,16 +375,165 @@ def _sdk_name(op: dict[str, Any]) -> str | None:
 def diff_documents(
     old: dict[str, Any], new: dict[str, Any], overlay: dict[str, Any] | None = None
 ) -> list[Change]:
-    old_doc, _ = apply_overlay_leniently(old, overlay)
-    new_doc, drift = apply_overlay_leniently(new, overlay)
-    return drift + _Differ(old_doc, new_doc).run()
+    """The changes from `old` to `new`, as the SDK sees them: both are repaired first, as the
+    pipeline repairs them (a defect upstream adds is a new repair, listed apart, not a change)."""
+    from .repair import repair_document
+
+    old_doc, _ = apply_overlay_leniently(repair_document(old, source="old").document, overlay)
+    new_doc, drift = apply_overlay_leniently(repair_document(new, source="new").document, overlay)
+    changes = drift + _Differ(old_doc, new_doc).run() + documentation_changes(old_doc, new_doc)
+    if not changes:
+        changes = unclassified_changes(old_doc, new_doc)
+    return changes
+
+
+# -- documentation ----------------------------------------------------------------------------
+
+
+def documentation_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Descriptions, summaries and titles that changed on something present in both documents.
+
+    What was added or removed as a whole (an operation, a field) is the structural diff's to
+    report; its prose comes with it. A keyword counts only with a string value, so a property
+    that happens to be named `description` is walked as the schema it is.
+    """
+    changes: list[Change] = []
+
+    def walk(before: Any, after: Any, pointer: tuple[str, ...]) -> None:
+        if isinstance(before, dict) and isinstance(after, dict):
+            for key in before.keys() | after.keys():
+                if key in DOCUMENTATION_KEYWORDS and (_is_text(before.get(key)) or _is_text(after.get(key))):
+                    if before.get(key) != after.get(key):
+                        changes.append(
+                            _documentation_change(new, pointer, key, before.get(key), after.get(key))
+                        )
+                elif key in before and key in after:
+                    walk(before[key], after[key], (*pointer, key))
+        elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+            for index, (item_before, item_after) in enumerate(zip(before, after, strict=True)):
+                walk(item_before, item_after, (*pointer, str(index)))
+
+    walk(old, new, ())
+    return sorted(changes, key=lambda change: change.location)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _documentation_change(
+    document: dict[str, Any], pointer: tuple[str, ...], keyword: str, before: Any, after: Any
+) -> Change:
+    where = describe_pointer(document, pointer)
+    verb = "added" if not _is_text(before) else "removed" if not _is_text(after) else "changed"
+    return Change(DOCUMENTATION, False, where, f"{where}: {keyword} {verb}")
+
+
+def describe_pointer(document: dict[str, Any], pointer: tuple[str, ...]) -> str:
+    """A reader's name for a place in the document: `sessions.create (POST /v1/sessions)
+    parameter 'limit'`, `schema SessionInfo.status`, else the JSON pointer."""
+    parts = list(pointer)
+    if len(parts) >= 3 and parts[0] == "paths" and parts[2] in HTTP_METHODS:
+        path, method = parts[1], parts[2]
+        operation = ((document.get("paths") or {}).get(path) or {}).get(method) or {}
+        name = _sdk_name(operation) if isinstance(operation, dict) else None
+        base = f"{name} ({method.upper()} {path})" if name else f"{method.upper()} {path}"
+        return base + _describe_rest(document, operation, parts[3:])
+    if len(parts) >= 3 and parts[:2] == ["components", "schemas"]:
+        return f"schema {parts[2]}" + _describe_rest(document, {}, parts[3:])
+    return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def _describe_rest(document: dict[str, Any], operation: Any, parts: list[str]) -> str:
+    text, index = "", 0
+    while index < len(parts):
+        part = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        if part == "parameters" and following is not None and following.isdigit():
+            params = operation.get("parameters") if isinstance(operation, dict) else None
+            param = (
+                params[int(following)] if isinstance(params, list) and int(following) < len(params) else {}
+            )
+            param = _Differ.resolve(document, param)
+            name = param.get("name") if isinstance(param, dict) else None
+            text += f" parameter {name!r}" if name else f" parameter {following}"
+            index += 2
+        elif part == "properties" and following is not None:
+            text += f".{following}"
+            index += 2
+        elif part == "responses" and following is not None:
+            text += f" response {following}"
+            index += 2
+        elif part == "content" and following is not None:
+            index += 2  # one media type per body in practice: naming it adds noise
+        elif part == "requestBody":
+            text += " request body"
+            index += 1
+        elif part == "items":
+            text += "[]"
+            index += 1
+        elif part == "schema":
+            index += 1
+        else:
+            text += f" {part}"
+            index += 1
+    return text
+
+
+# -- everything else --------------------------------------------------------------------------
+
+
+def unclassified_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The places where the documents differ, when no rule above classified anything.
+
+    Equal documents can still serialise differently (key order), and the package embeds the
+    serialised document, so that is a change too.
+    """
+    if json.dumps(old) == json.dumps(new):
+        return []
+    places: list[tuple[str, ...]] = []
+
+    def walk(before: Any, after: Any, pointer: tuple[str, ...]) -> None:
+        if isinstance(before, dict) and isinstance(after, dict):
+            if list(before) != list(after) and set(before) == set(after):
+                places.append((*pointer, "(key order)"))
+            for key in sorted(before.keys() | after.keys()):
+                if key not in before or key not in after:
+                    places.append((*pointer, key))
+                else:
+                    walk(before[key], after[key], (*pointer, key))
+        elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+            for index, (item_before, item_after) in enumerate(zip(before, after, strict=True)):
+                walk(item_before, item_after, (*pointer, str(index)))
+        elif before != after or type(before) is not type(after):
+            places.append(pointer)
+
+    walk(old, new, ())
+    shown = []
+    for place in places[:MAX_UNCLASSIFIED]:
+        reordered = place[-1:] == ("(key order)",)
+        where = describe_pointer(new, place[:-1] if reordered else place)
+        what = "key order changed" if reordered else "changed"
+        shown.append(
+            Change(UNCLASSIFIED, False, where, f"{where}: {what} (spec-diff has no rule for it: review it)")
+        )
+    if len(places) > MAX_UNCLASSIFIED:
+        more = len(places) - MAX_UNCLASSIFIED
+        shown.append(Change(UNCLASSIFIED, False, "", f"and {more} more unclassified difference(s)"))
+    return shown
+
+
+# -- the bump ---------------------------------------------------------------------------------
 
 
 def implied_bump(changes: list[Change]) -> str:
+    """`breaking`, `feature`, `docs` (only documentation changed) or `none`."""
     if any(change.breaking for change in changes):
         return "breaking"
-    if changes:
+    if any(change.kind != DOCUMENTATION for change in changes):
         return "feature"
+    if changes:
+        return "docs"
     return "none"
 
 
@@ -375,16 +546,40 @@ def next_version(current: str, changes: list[Change]) -> str:
         return f"0.{minor + 1}.0" if bump == "breaking" else f"0.{minor}.{patch + 1}"
     if bump == "breaking":
         return f"{major + 1}.0.0"
-    return f"{major}.{minor + 1}.0"
+    if bump == "feature":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def bump_reason(bump: str, changes: list[Change], current: str, suggested: str) -> str:
+    """One sentence a reviewer reads: why `current` becomes `suggested`."""
+    breaking = sum(change.breaking for change in changes)
+    zero = current.startswith("0.")
+    if bump == "breaking":
+        rule = "while the version is 0.x a breaking change bumps the minor number" if zero else "major bump"
+        return f"{breaking} breaking change(s): {rule} ({current} -> {suggested})."
+    if bump == "feature":
+        rule = "a patch bump while the version is 0.x" if zero else "a minor bump"
+        return f"additions and compatible changes only, nothing breaks: {rule} ({current} -> {suggested})."
+    if bump == "docs":
+        return (
+            "only documentation changed, but it reaches the generated docstrings and api.md, so the "
+            f"package differs: a patch bump ({current} -> {suggested})."
+        )
+    return f"no change reaches the SDK: the version stays {current}."
 
 
 def render_text(changes: list[Change]) -> list[str]:
     if not changes:
-        return ["no semantic changes"]
+        return ["no changes"]
     lines = []
-    for breaking in (True, False):
-        group = [c for c in changes if c.breaking == breaking]
+    groups = (
+        ("Breaking changes:", [c for c in changes if c.breaking]),
+        ("Non-breaking changes:", [c for c in changes if not c.breaking and c.kind != DOCUMENTATION]),
+        ("Documentation changes:", [c for c in changes if c.kind == DOCUMENTATION]),
+    )
+    for title, group in groups:
         if group:
-            lines.append("Breaking changes:" if breaking else "Non-breaking changes:")
+            lines.append(title)
             lines.extend(f"  - [{c.kind}] {c.message}" for c in group)
     return lines

@@ -70,14 +70,17 @@ def test_every_usage_example_of_the_readme_runs(api, browser):
     ]
 
 
-def test_the_testing_example_of_the_readme_runs(monkeypatch):
+@pytest.mark.parametrize("index", [i for i, block in enumerate(PYTHON_BLOCKS) if "MockAPI" in block])
+def test_the_testing_examples_of_the_readme_run_and_their_tests_pass(monkeypatch, index):
     monkeypatch.setenv("CHASER_API_KEY", "sk_readme")
     namespace: dict = {
         "run_my_deploy": lambda client: client.sessions.create(session_type="sandbox", ephemeral=True)
     }
-    (block,) = [b for b in PYTHON_BLOCKS if "MockAPI" in b]
-    run_block(0, block, namespace)
-    namespace["test_my_deploy_script"]()
+    run_block(index, PYTHON_BLOCKS[index], namespace)
+    tests = [value for name, value in namespace.items() if name.startswith("test_") and callable(value)]
+    assert tests
+    for test in tests:
+        test()
 
 
 def test_each_row_of_the_comparison_table_names_a_test_that_exists():

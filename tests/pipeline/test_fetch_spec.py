@@ -60,7 +60,35 @@ def test_a_valid_new_spec_is_vendored_with_its_provenance_and_a_semantic_diff(ve
 def test_the_same_spec_changes_nothing(vendored):
     respx.get(DEFAULT_URL).respond(json=UPSTREAM)
     changed, report = fetch(vendored)
-    assert not changed and report == ["no change"] and unchanged(vendored)
+    assert not changed and report[:2] == ["no change", "Repairs: 72 (ignored-header-parameter 72)"]
+    assert unchanged(vendored)
+
+
+@respx.mock
+def test_a_spec_that_needs_only_known_repairs_is_vendored_as_it_is_and_they_are_reported(vendored):
+    upstream = changed_upstream()
+    upstream["paths"]["/v1/jobs"]["get"]["responses"]["1xx"] = {"description": "informational"}
+    upstream["components"]["schemas"]["SessionInfo"]["required"].append("id")
+    respx.get(DEFAULT_URL).respond(json=upstream)
+    changed, report = fetch(vendored)
+    spec, _ = vendored
+    assert changed
+    assert spec.read_text() == pretty(upstream)  # upstream as it is: the pipeline repairs it each time
+    summary = next(line for line in report if line.startswith("Repairs: "))
+    assert summary == "Repairs: 74 (ignored-header-parameter 72, duplicate-required 1, status-code-key 1)"
+    assert any("status-code-key at #/paths/~1v1~1jobs/get/responses/1xx" in line for line in report)
+
+
+@respx.mock
+def test_a_spec_no_rule_can_repair_is_refused_and_the_vendored_one_kept(vendored):
+    upstream = changed_upstream()
+    upstream["paths"]["/v1/jobs"]["get"]["requestBody"] = {"$ref": "#/components/requestBodies/Missing"}
+    respx.get(DEFAULT_URL).respond(json=upstream)
+    with pytest.raises(PipelineError) as caught:
+        fetch(vendored)
+    assert caught.value.stage == "validate"
+    assert "#/paths/~1v1~1jobs/get/requestBody" in str(caught.value)
+    assert unchanged(vendored)
 
 
 @respx.mock

@@ -24,11 +24,21 @@ from typing import Any
 # keywords on the parameter); OpenAPI objects (string status codes, valid fields); schema
 # keywords; what schemas combine; and last the values, checked against the schemas as the earlier rules left them.
 from . import references, parameters, structure, schemas, composition, values  # noqa: F401  # isort: skip
-from .log import ABSENT, Repair, RepairLog, load_report
+from .log import ABSENT, Repair, RepairLog, load_report, report_beside
 from .rule import RULES, Context, Rule, named
 from .walk import walk
 
-__all__ = ["ABSENT", "RULES", "Repair", "RepairLog", "RepairResult", "Rule", "load_report", "repair_document"]
+__all__ = [
+    "ABSENT",
+    "RULES",
+    "Repair",
+    "RepairLog",
+    "RepairResult",
+    "Rule",
+    "load_report",
+    "repair_document",
+    "report_beside",
+]
 
 
 @dataclass

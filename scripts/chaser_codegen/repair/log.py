@@ -46,6 +46,11 @@ class Repair:
     before: Any = ABSENT
     after: Any = ABSENT
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """What identifies a repair from one report to the next (values may differ in detail)."""
+        return self.rule, self.pointer
+
     def to_json(self) -> dict[str, Any]:
         entry: dict[str, Any] = {"rule": self.rule, "pointer": self.pointer}
         if self.before is not ABSENT:
@@ -54,9 +59,10 @@ class Repair:
             entry["after"] = _bounded(self.after)
         return entry
 
-    def describe(self) -> str:
-        before = "(absent)" if self.before is ABSENT else _short(self.before)
-        after = "(absent)" if self.after is ABSENT else _short(self.after)
+    def describe(self, limit: int = 80) -> str:
+        """`rule` at `pointer`: before -> after, each value as short JSON."""
+        before = "(absent)" if self.before is ABSENT else _short(self.before, limit)
+        after = "(removed)" if self.after is ABSENT else _short(self.after, limit)
         return f"{self.rule} at {self.pointer}: {before} -> {after}"
 
 
@@ -68,7 +74,7 @@ def _bounded(value: Any) -> Any:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -98,6 +104,16 @@ class RepairLog:
             return "Repairs: none (the spec needed no changes)"
         rules = ", ".join(f"{rule} {count}" for rule, count in self.summary().items())
         return f"Repairs: {len(self.repairs)} ({rules})"
+
+    def examples(self, per_rule: int) -> list[str]:
+        """A few repairs of each rule, one line each, and how many more there are."""
+        lines: list[str] = []
+        for rule, count in self.summary().items():
+            shown = [repair for repair in self.repairs if repair.rule == rule][:per_rule]
+            lines.extend(f"  {repair.describe()}" for repair in shown)
+            if count > len(shown):
+                lines.append(f"  … and {count - len(shown)} more {rule}")
+        return lines
 
     def to_json(self) -> dict[str, Any]:
         return {"summary": self.summary(), "repairs": [repair.to_json() for repair in self.repairs]}
@@ -129,10 +145,36 @@ def _snapshot(value: Any) -> Any:
     return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
-def load_report(path: Path) -> list[dict[str, Any]]:
-    """The repairs listed in a report written by `RepairLog.write` (none when it is missing)."""
-    if not path.exists():
+def report_beside(spec: Path) -> Path:
+    """Where the repair report of a spec file lives: `repairs.json` beside `openapi.json`,
+    `<version>.repairs.json` beside a recorded release `<version>.json`."""
+    if spec.name == "openapi.json":
+        return spec.with_name("repairs.json")
+    return spec.with_name(f"{spec.stem}.repairs.json")
+
+
+def load_report(path: Path | None) -> list[Repair]:
+    """The repairs a report lists; none when there is no report (the spec needed none)."""
+    if path is None or not path.exists():
         return []
-    data = json.loads(path.read_text(encoding="utf-8"))
-    repairs = data.get("repairs") if isinstance(data, dict) else None
-    return [entry for entry in repairs or [] if isinstance(entry, dict)]
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PipelineError("repair-report", f"cannot read the repair report {path}: {exc}") from exc
+    entries = report.get("repairs") if isinstance(report, dict) else None
+    if not isinstance(entries, list):
+        raise PipelineError("repair-report", f"{path} is not a repair report: no `repairs` list")
+    repairs = []
+    for index, entry in enumerate(entries):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("rule"), str)
+            and isinstance(entry.get("pointer"), str)
+        ):
+            raise PipelineError(
+                "repair-report", f"{path}: repairs[{index}] needs a string `rule` and `pointer`"
+            )
+        repairs.append(
+            Repair(entry["rule"], entry["pointer"], entry.get("before", ABSENT), entry.get("after", ABSENT))
+        )
+    return repairs
