@@ -20,7 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / ".cache"
-TOOLS = ("openapi-python-client", "ruff", "jinja2", "jsonpath-rfc9535", "openapi-spec-validator", "pyyaml")
+TOOLS = (
+    "openapi-python-client",
+    "ruff",
+    "jinja2",
+    "jsonpath-rfc9535",
+    "openapi-spec-validator",
+    "jsonschema-rs",
+    "pyyaml",
+)
 
 
 @dataclass(frozen=True)

@@ -91,12 +91,7 @@ class Timer:
 
 
 def build(inputs: Inputs, staging: Path) -> Result:
-    """Run every stage, writing the output tree into `staging` (which must not exist).
-
-    Validation only checks the document, so it runs in a worker process on the other core while
-    the main process generates; its verdict is awaited before anything is returned, and an
-    invalid spec is reported as such even when a later stage failed because of it.
-    """
+    """Run every stage, writing the output tree into `staging` (which must not exist)."""
     from . import lowlevel, model, normalize, render, validate
     from .load import load_document
     from .overlay import apply_overlay
@@ -115,88 +110,43 @@ def build(inputs: Inputs, staging: Path) -> Result:
         document, applied = timer.stage(
             "overlay", lambda: apply_overlay(document, overlay_doc, source=_display(inputs.overlay))
         )
-    # The quick structural checks stay in line: later stages rely on them.
-    timer.stage("check", lambda: validate.check_structure(document, source))
-    with background_validation(document, source) as validation:
-        try:
-            exclusions = normalize.load_exclusions(inputs.exclusions)
-            document, notes = timer.stage(
-                "normalize", lambda: normalize.normalize(document, exclusions, source=source, log=repairs)
-            )
-            overrides = content_type_overrides(document, repairs)
-            repairs.refuse_if_strict(inputs.strict, source)
-            data = timer.stage(
-                "low-level parse",
-                lambda: lowlevel.parse(
-                    document, source=source, log=repairs, content_type_overrides=overrides
-                ),
-            )
-            repairs.refuse_if_strict(inputs.strict, source)
-            api = timer.stage(
-                "model",
-                lambda: model.build_api(
-                    document,
-                    data,
-                    package=inputs.package,
-                    source=source,
-                    exclusions=exclusions,
-                    helpers_module=render.RUNTIME / "_helpers.py",
-                ),
-            )
-            api.low_level_data = data
-            package_dir = staging / inputs.package
-            timer.stage("render", lambda: render.render_package(api, package_dir, version=inputs.version))
-            # The import check runs on a copy of the package in a forked child while this process
-            # writes the docs, the headers and runs ruff: none of these changes what importing
-            # the package does (ruff only sorts imports, drops unused ones and lays out code).
-            with import_check(staging, api) as check:
-                timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))
-                timer.stage("header", lambda: add_headers(staging))
-                timer.stage("format", lambda: format_tree(staging))
-                timer.stage("verify (wait)", check.finish)
-        except Exception:
-            validation.raise_if_invalid()  # an invalid spec explains whatever failed after it
-            raise
-        timer.stage("validate (wait)", validation.raise_if_invalid)
-    # The stages that ran in parallel with the others, for the record (and scripts/bench).
-    timer.timings["validate"] = validation.seconds
+    timer.stage("validate", lambda: validate.validate_spec(document, source))
+    exclusions = normalize.load_exclusions(inputs.exclusions)
+    document, notes = timer.stage(
+        "normalize", lambda: normalize.normalize(document, exclusions, source=source, log=repairs)
+    )
+    overrides = content_type_overrides(document, repairs)
+    repairs.refuse_if_strict(inputs.strict, source)
+    data = timer.stage(
+        "low-level parse",
+        lambda: lowlevel.parse(document, source=source, log=repairs, content_type_overrides=overrides),
+    )
+    repairs.refuse_if_strict(inputs.strict, source)
+    api = timer.stage(
+        "model",
+        lambda: model.build_api(
+            document,
+            data,
+            package=inputs.package,
+            source=source,
+            exclusions=exclusions,
+            helpers_module=render.RUNTIME / "_helpers.py",
+        ),
+    )
+    api.low_level_data = data
+    package_dir = staging / inputs.package
+    timer.stage("render", lambda: render.render_package(api, package_dir, version=inputs.version))
+    # The import check runs on a copy of the package in a forked child while this process writes
+    # the docs, the headers and runs ruff: none of these changes what importing the package does
+    # (ruff only sorts imports, drops unused ones and lays out code).
+    with import_check(staging, api) as check:
+        timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))
+        timer.stage("header", lambda: add_headers(staging))
+        timer.stage("format", lambda: format_tree(staging))
+        timer.stage("verify (wait)", check.finish)
+    # The import check ran in parallel with the stages above, for the record (and scripts/bench).
     timer.timings["verify"] = check.seconds
     return Result(api=api, notes=notes, applied=applied, repairs=repairs, timings=timer.timings)
-
-
-class _Validation:
-    def __init__(self, future: Any) -> None:
-        self.future = future
-        self.seconds = 0.0
-
-    def raise_if_invalid(self) -> None:
-        problem, self.seconds = self.future.result()
-        if problem is not None:
-            message, location, hint = problem
-            raise PipelineError("validate", message, location=location, hint=hint)
-
-
-def _validate_in_worker(
-    document: dict[str, Any], source: str
-) -> tuple[tuple[str, str | None, str | None] | None, float]:
-    from . import validate
-
-    started = time.perf_counter()
-    try:
-        validate.validate_spec(document, source)
-    except PipelineError as exc:
-        return (exc.message, exc.location, exc.hint), time.perf_counter() - started
-    return None, time.perf_counter() - started
-
-
-@contextmanager
-def background_validation(document: dict[str, Any], source: str) -> Iterator[_Validation]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork: the worker starts with the pipeline's modules already imported.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield _Validation(pool.submit(_validate_in_worker, document, source))
 
 
 def generate(inputs: Inputs) -> Result:

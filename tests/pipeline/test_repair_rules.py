@@ -896,3 +896,18 @@ def test_an_xml_body_beside_json_of_the_same_schema_is_dropped_for_the_json_one(
     )
     log = generates(document)
     assert [(r.rule, r.before is not ABSENT) for r in log.repairs] == [("alternative-encoding-dropped", True)]
+
+
+def test_a_repeated_operation_id_is_made_unique():
+    """OpenAPI says operationIds are unique; a repeat would make one generated module overwrite
+    the other (openapi-python-client does so silently)."""
+    document = spec(
+        {
+            "/a": {"get": {"operationId": "same", "responses": OK}},
+            "/b": {"get": {"operationId": "same", "responses": OK}},
+        }
+    )
+    log = generates(document)
+    assert [(r.rule, r.pointer, r.before, r.after) for r in log.repairs] == [
+        ("operation-id-clash", "#/paths/~1b/get/operationId", "same", "same_2")
+    ]

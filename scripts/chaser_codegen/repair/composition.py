@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..refs import component_ref, resolve
+from .log import RepairLog
+from .merge import merge_all_of, redefined_properties
 from .naming import hoist_name, taken_names
-from .rule import Context, rule
+from .rule import Context, named, rule
 from .schemas import ANNOTATIONS
 from .walk import Node
 
@@ -203,3 +205,48 @@ def union_member_with_allof(node: Node, ctx: Context) -> None:
     node.value.clear()
     node.value.update(ref)
     ctx.record(where, before={"inline schema": name}, after=ref)
+
+
+ALLOF_CONFLICT_FALLBACK = named(
+    "allof-conflict-fallback",
+    "a property defined in two allOf parts with no exact common type is typed Any (the API "
+    "still checks it); the merged model keeps every other property typed",
+)
+
+
+@rule(
+    "allof-merged",
+    "an allOf whose parts define one property differently (`int | None` in one part, `int` in "
+    "another; two enums that overlap) is merged into the one object schema it means, the "
+    "property being the intersection: openapi-python-client would give up on it, and drop the "
+    "model and every operation that uses it",
+    kinds={"schema"},
+    restructures=True,
+)
+def allof_merged(node: Node, ctx: Context) -> None:
+    if not isinstance(node.value.get("allOf"), list):
+        return
+    document = ctx.document
+    if not redefined_properties(node.value, lambda value: resolve(document, value)):
+        return
+    merge_in_place(node.value, node.path, ctx.log, lambda value: resolve(document, value))
+
+
+ALLOF_MERGED = "allof-merged"
+
+
+def merge_in_place(
+    schema: dict[str, Any], where: tuple[str | int, ...], log: RepairLog, resolve_ref: Any
+) -> bool:
+    """Replace an allOf schema by its merge, recording it; False when a part is no object."""
+    merged = merge_all_of(schema, resolve_ref)
+    if merged is None:
+        return False
+    replacement, lossy = merged
+    before = dict(schema)
+    schema.clear()
+    schema.update(replacement)
+    for property_path, detail in lossy:
+        log.record(ALLOF_CONFLICT_FALLBACK, (*where, *property_path), before=detail, after={})
+    log.record(ALLOF_MERGED, where, before=before, after=dict(schema))
+    return True

@@ -27,8 +27,8 @@ from openapi_python_client.parser.errors import GeneratorError
 
 from ..errors import PipelineError, json_pointer
 from ..refs import MISSING, component_ref, lookup, resolve
+from .composition import merge_in_place
 from .log import ABSENT, RepairLog
-from .merge import merge_all_of
 from .naming import context_name, hoist_name, taken_names, unique_name
 from .rule import named
 from .walk import HTTP_METHODS
@@ -59,16 +59,6 @@ HOIST_INLINE_SCHEMA = named(
     "hoist-inline-schema",
     "an inline schema the generator cannot build where it stands (an allOf inside a union, "
     "parsed before the models it extends) moves into components/schemas and is referred to",
-)
-ALLOF_MERGED = named(
-    "allof-merged",
-    "an allOf whose parts the generator cannot merge (a property that is `int | None` in one "
-    "part and `int` in another) is merged here into the one object schema it means",
-)
-ALLOF_CONFLICT_FALLBACK = named(
-    "allof-conflict-fallback",
-    "a property defined in two allOf parts with no exact common type is typed Any (the API "
-    "still checks it); the merged model keeps every other property typed",
 )
 SCHEMA_FALLBACK_ANY = named(
     "schema-fallback-any",
@@ -354,17 +344,8 @@ def _merge(document: dict[str, Any], where: Path, log: RepairLog) -> bool:
     for depth in range(len(where), 2, -1):
         path = where[:depth]
         schema = lookup(document, json_pointer(*path))
-        if isinstance(schema, dict) and isinstance(schema.get("allOf"), list):
-            merged = merge_all_of(schema, lambda value: resolve(document, value))
-            if merged is None:
-                continue
-            replacement, lossy = merged
-            before = dict(schema)
-            schema.clear()
-            schema.update(replacement)
-            for property_path, detail in lossy:
-                log.record(ALLOF_CONFLICT_FALLBACK, (*path, *property_path), before=detail, after={})
-            log.record(ALLOF_MERGED, path, before=before, after=dict(schema))
+        is_allof = isinstance(schema, dict) and isinstance(schema.get("allOf"), list)
+        if is_allof and merge_in_place(schema, path, log, lambda value: resolve(document, value)):
             return True
     return False
 

@@ -185,3 +185,23 @@ def _enum_intersection(first: dict[str, Any], second: dict[str, Any]) -> dict[st
     if kinds:
         result["type"] = kinds.pop()
     return result
+
+
+def redefined_properties(schema: dict[str, Any], resolve: Resolve) -> list[str]:
+    """Properties that two parts of an allOf define differently (annotations aside): what
+    openapi-python-client has to merge, and often cannot."""
+    seen: dict[str, list[Any]] = {}
+    for part in _flat_parts(schema, resolve, 0):
+        for name, definition in (part.get("properties") or {}).items():
+            seen.setdefault(name, []).append(_constraints(resolve(definition)))
+    return [name for name, definitions in seen.items() if any(d != definitions[0] for d in definitions[1:])]
+
+
+def _flat_parts(schema: dict[str, Any], resolve: Resolve, depth: int) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for member in schema.get("allOf") or []:
+        part = resolve(member)
+        if isinstance(part, dict) and depth < MAX_DEPTH:
+            parts.extend(_flat_parts(part, resolve, depth + 1) if "allOf" in part else [part])
+    own = {key: value for key, value in schema.items() if key != "allOf"}
+    return [*parts, own]

@@ -38,6 +38,11 @@ _DEFINITIONS = {
 }
 
 
+def official_schema(version: str) -> dict[str, Any]:
+    """The official OpenAPI JSON Schema of version "3.0" or "3.1" (as openapi-spec-validator ships it)."""
+    return _schema(version)
+
+
 @cache
 def _schema(version: str) -> dict[str, Any]:
     name = "v3.1" if version == "3.1" else "v3.0"
