@@ -255,6 +255,13 @@ def cmd_sync_spec(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def cmd_repairs(args: argparse.Namespace) -> int:
+    from .repair.rule import catalogue
+
+    print(catalogue(), end="")
+    return 0
+
+
 def cmd_check_wheel(args: argparse.Namespace) -> int:
     from .releasecheck import check_wheel, wheel_summary
 
@@ -347,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         "--write", action="store_true", help="update CHANGELOG.md and record spec/released/<version>.json"
     )
     notes.set_defaults(func=cmd_release_notes)
+
+    repairs = commands.add_parser("repairs", help="print the catalogue of repair rules (docs/repairs.md)")
+    repairs.set_defaults(func=cmd_repairs)
 
     wheel = commands.add_parser("check-wheel", help="fail unless the wheel holds exactly the package")
     wheel.add_argument("wheel")

@@ -8,6 +8,7 @@ client's own end-to-end documents, and the APIs.guru directory (openapi-director
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -911,3 +912,59 @@ def test_a_repeated_operation_id_is_made_unique():
     assert [(r.rule, r.pointer, r.before, r.after) for r in log.repairs] == [
         ("operation-id-clash", "#/paths/~1b/get/operationId", "same", "same_2")
     ]
+
+
+def test_the_catalogue_of_repairs_in_docs_is_the_registry():
+    """docs/repairs.md lists every repair with its reason; rewrite it with
+    `PYTHONPATH=scripts python -m chaser_codegen repairs > docs/repairs.md`."""
+    from chaser_codegen.repair.rule import catalogue
+
+    from tests.conftest import ROOT
+
+    text = catalogue()
+    assert (ROOT / "docs" / "repairs.md").read_text(encoding="utf-8") == text
+    assert all(f"| `{name}` |" in text for name in REASONS)
+
+
+def test_every_rule_name_a_report_can_hold_is_registered_with_a_reason():
+    """A repair recorded under a name nobody registered would have no reason to show."""
+    import re
+
+    from tests.conftest import ROOT
+
+    sources = "\n".join(path.read_text() for path in (ROOT / "scripts" / "chaser_codegen").rglob("*.py"))
+    recorded = set(re.findall(r'log\.record\(\s*"([a-z0-9.-]+)"', sources))
+    assert recorded <= set(REASONS)
+
+
+def test_strict_refuses_a_spec_that_needs_a_repair_naming_each_one(tmp_path):
+    from chaser_codegen import generate as pipeline
+    from chaser_codegen.errors import PipelineError
+
+    document = spec(
+        {
+            "/x": {
+                "get": {
+                    "operationId": "x",
+                    "responses": {"4xx": {"description": "bad"}, "200": {"description": "ok"}},
+                }
+            }
+        }
+    )
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(document))
+    out = tmp_path / "out"
+    with pytest.raises(PipelineError) as caught:
+        pipeline.generate(
+            pipeline.Inputs(spec=path, overlay=None, exclusions=None, out=out, version="0", strict=True)
+        )
+    assert caught.value.stage == "repair"
+    assert "--strict: the spec needs 1 repairs" in str(caught.value)
+    assert "status-code-key at #/paths/~1x/get/responses/4xx" in str(caught.value)
+    assert not out.exists()
+    clean = returning({"type": "string"})
+    path.write_text(json.dumps(clean))
+    result = pipeline.generate(
+        pipeline.Inputs(spec=path, overlay=None, exclusions=None, out=out, version="0", strict=True)
+    )
+    assert len(result.repairs) == 0

@@ -78,3 +78,51 @@ def rule(
         return apply
 
     return register
+
+
+def catalogue() -> str:
+    """docs/repairs.md: every repair, in the order the pipeline makes them, with its reason."""
+    import importlib
+
+    # The modules that register repairs besides the walked rules: the low-level stage's, the
+    # parse's (parameter names) and normalize's (operation and model names).
+    for module in ("repair.lowlevel", "lowlevel", "normalize"):
+        importlib.import_module(f"chaser_codegen.{module}")
+
+    walked = [rule.name for rule in RULES]
+    later = sorted(name for name in REASONS if name not in walked)
+    lines = [
+        "# Repairs",
+        "",
+        "<!-- Written by `PYTHONPATH=scripts python -m chaser_codegen repairs > docs/repairs.md`; a test",
+        "     keeps it equal to the rules in scripts/chaser_codegen/repair/. -->",
+        "",
+        "Real specs carry defects that every tolerant reader accepts. The pipeline repairs each with a",
+        "named rule, and writes every repair it makes (rule, JSON pointer, before, after) to a report:",
+        "`spec/repairs.json` for the vendored spec, `OUT/repairs.json` for `scripts/generate --spec",
+        "FILE --out OUT`. `--strict` turns any repair into an error. A rule changes only what a reviewer",
+        "can confirm from the document; where openapi-python-client cannot express a construct by any",
+        "exact rule, a fallback (named `*-fallback-*`) types that one schema as `Any` and says so.",
+        "",
+        "## Rules of the repair stage (before the overlay and validation, in this order)",
+        "",
+        "| rule | OpenAPI | why |",
+        "|---|---|---|",
+    ]
+    for rule in RULES:
+        versions = "3.0, 3.1" if rule.versions == {"3.0", "3.1"} else ", ".join(sorted(rule.versions))
+        lines.append(f"| `{rule.name}` | {versions} | {_cell(REASONS[rule.name])} |")
+    lines += [
+        "",
+        "## Other repairs (the version field; names, in normalize; what the low-level parse reports)",
+        "",
+        "| repair | why |",
+        "|---|---|",
+    ]
+    lines += [f"| `{name}` | {_cell(REASONS[name])} |" for name in later]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text in a Markdown table cell: a `|` (as in `int | None`) would end the cell."""
+    return text.replace("|", "\\|")
