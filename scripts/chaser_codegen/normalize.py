@@ -51,13 +51,32 @@ OPERATION_ID_CLASH = named(
 )
 MODEL_TITLE_CLASH = named(
     "model-title-clash",
-    "two schemas whose titles make the same model name (or a title too long for a file name): "
-    "the title is dropped, and the model is named after where it sits",
+    "two schemas whose titles make the same model name (or a title too long for a file name, or "
+    "one of the names the generated modules use themselves): the title is dropped, and the model "
+    "is named after where it sits",
 )
 MODEL_KEY_RENAMED = named(
     "model-key-renamed",
-    "component keys that make the same model name (My-Model, MyModel) or are too long: the key "
-    "is renamed, and every $ref to it rewritten",
+    "component keys that make the same model name (My-Model, MyModel), are too long, or are a name "
+    "the generated modules use themselves (Client, Response, File: ResponseModel): the key is "
+    "renamed, and every $ref to it rewritten",
+)
+
+# Names every generated endpoint or model module imports (openapi-python-client's templates and
+# ours): a model of one of these names would shadow it, lower-cased as model names compare.
+RESERVED_MODEL_NAMES = frozenset(
+    {
+        "client",
+        "authenticatedclient",
+        "response",
+        "file",
+        "filetypes",
+        "unset",
+        "httpstatus",
+        "any",
+        "cast",
+        "errors",
+    }
 )
 
 
@@ -161,11 +180,18 @@ def _distinct_model_names(document: dict[str, Any], log: RepairLog) -> None:
             new_key = _shorten(key)
         # openapi-python-client names a model after `title or key`: an empty title does not count.
         title = (schema.get("title") or None) if isinstance(schema, dict) else None
-        if isinstance(title, str) and (len(title) > MAX_NAME_LENGTH or _class_name(title) in taken):
+        if isinstance(title, str) and (
+            len(title) > MAX_NAME_LENGTH
+            or _class_name(title) in taken
+            or _class_name(title) in RESERVED_MODEL_NAMES
+        ):
             del schema["title"]
             log.record(MODEL_TITLE_CLASH, ("components", "schemas", key, "title"), before=title)
             title = None
         name = _class_name(title if isinstance(title, str) else new_key)
+        if name in RESERVED_MODEL_NAMES:
+            new_key = f"{new_key}Model"
+            name = _class_name(new_key)
         counter = 2
         while name in taken:
             new_key = f"{key if len(key) <= MAX_NAME_LENGTH else _shorten(key)}{counter}"

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from .errors import PipelineError, json_pointer
+from .refs import MISSING, lookup
 
 MAX_REPORTED_ERRORS = 5
 
@@ -40,27 +41,11 @@ def check_references(spec: dict[str, Any], source: str) -> None:
             stack.extend((value, (*where, index)) for index, value in enumerate(node))
 
 
-_MISSING = object()
-
-
-def _target(spec: dict[str, Any], ref: str) -> Any:
-    node: Any = spec
-    for part in ref[2:].split("/") if ref.startswith("#/") else []:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
-
-
 def _follow(spec: dict[str, Any], ref: str, where: tuple[str | int, ...], source: str) -> None:
     chain = [ref]
-    node = _target(spec, ref)
+    node = lookup(spec, ref)
     while True:
-        if node is _MISSING:
+        if node is MISSING:
             raise PipelineError(
                 "validate",
                 f"$ref {chain[-1]!r} points at nothing",
@@ -77,7 +62,7 @@ def _follow(spec: dict[str, Any], ref: str, where: tuple[str | int, ...], source
                 location=f"{source} {json_pointer(*where)}",
             )
         chain.append(next_ref)
-        node = _target(spec, next_ref)
+        node = lookup(spec, next_ref)
 
 
 def check_structure(spec: dict[str, Any], source: str) -> None:

@@ -309,6 +309,33 @@ def test_ref_cycles_with_nothing_in_between_are_refused(tmp_path, schemas, messa
     assert "#/components/schemas/" in (caught.value.location or "")
 
 
+def test_models_named_like_what_generated_modules_import_are_renamed(tmp_path):
+    """APIs.guru biapi.pro, nexmo, graphhopper: a model named Client or Response shadowed the
+    import of the same name in every endpoint module (ruff F811), and the format stage failed."""
+    reply = {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Response"}}},
+        }
+    }
+    result = generate(
+        tmp_path,
+        small_spec(
+            {"/a": {"get": {"operationId": "getA", "responses": reply}}},
+            {
+                "Response": {"type": "object", "properties": {"client": {"$ref": "#/components/schemas/A"}}},
+                "A": {"title": "Client", "type": "object", "properties": {"id": {"type": "string"}}},
+            },
+        ),
+    )
+    assert {(r.rule, r.pointer) for r in result.repairs.repairs} >= {
+        ("model-key-renamed", "#/components/schemas/Response"),
+        ("model-title-clash", "#/components/schemas/A/title"),
+    }
+    models = {path.stem for path in (tmp_path / "out").rglob("models/*.py")}
+    assert {"response_model", "a"} <= models and not {"response", "client"} & models
+
+
 def test_recursive_models_through_properties_generate(tmp_path):
     result = generate(
         tmp_path,

@@ -385,6 +385,111 @@ def test_a_callback_reference_is_replaced_by_the_callback():
     generates(document)
 
 
+def test_a_response_that_refers_into_another_operation_is_replaced_by_a_copy():
+    """APIs.guru digitalocean.com: 2,401 responses point at another path's responses."""
+    not_found = {"description": "gone", "content": {"application/json": {"schema": {"type": "object"}}}}
+    document = spec(
+        {
+            "/a": {"get": {"responses": {"200": {"description": "ok"}, "404": not_found}}},
+            "/b": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "ok"},
+                        "404": {"$ref": "#/paths/~1a/get/responses/404"},
+                    }
+                }
+            },
+        }
+    )
+    result, records = repaired(document)
+    assert result["paths"]["/b"]["get"]["responses"]["404"] == not_found
+    assert ("reference-inlined", "#/paths/~1b/get/responses/404") in records
+    generates(document)
+
+
+def test_an_allof_of_strings_is_one_string_schema_nullable_as_the_idiom_means():
+    """APIs.guru digitalocean.com: `region_slug: allOf: [{$ref: Slug}, {type: string, nullable:
+    true}]` made openapi-python-client drop the response ("Cannot take allOf a non-object")."""
+    slug = {"type": "string", "description": "a region", "enum": ["nyc1", "ams3"]}
+    document = spec(
+        {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
+                        }
+                    }
+                }
+            }
+        },
+        {
+            "Slug": slug,
+            "A": {
+                "type": "object",
+                "properties": {
+                    "region_slug": {
+                        "allOf": [{"$ref": "#/components/schemas/Slug"}, {"type": "string", "nullable": True}]
+                    }
+                },
+            },
+        },
+    )
+    result, records = repaired(document)
+    assert result["components"]["schemas"]["A"]["properties"]["region_slug"] == {**slug, "nullable": True}
+    assert records == [("scalar-allof-merged", "#/components/schemas/A/properties/region_slug")]
+    generates(document)
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        [{"type": "string"}, {"type": "integer"}],  # no value is both
+        [{"type": "string", "maxLength": 3}, {"type": "string", "maxLength": 4}],  # a reviewer picks
+        [{"type": "string"}, {"type": "object", "properties": {}}],
+    ],
+)
+def test_an_allof_of_scalars_that_disagree_is_left_for_the_generator_to_report(parts):
+    document = spec({}, {"A": {"allOf": parts}})
+    result, records = repaired(document)
+    assert result["components"]["schemas"]["A"] == {"allOf": parts} and records == []
+
+
+def test_an_allof_part_that_only_lists_required_properties_moves_onto_the_schema():
+    """APIs.guru digitalocean.com: `meta: allOf: [{properties: {total}}, {required: [total]}]`."""
+    document = spec(
+        {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
+                        }
+                    }
+                }
+            }
+        },
+        {
+            "Meta": {"type": "object", "properties": {"total": {"type": "integer"}}},
+            "A": {
+                "type": "object",
+                "properties": {
+                    "meta": {"allOf": [{"$ref": "#/components/schemas/Meta"}, {"required": ["total"]}]}
+                },
+            },
+        },
+    )
+    result, records = repaired(document)
+    assert result["components"]["schemas"]["A"]["properties"]["meta"] == {
+        "allOf": [{"$ref": "#/components/schemas/Meta"}],
+        "required": ["total"],
+    }
+    assert records == [("allof-annotation-parts", "#/components/schemas/A/properties/meta")]
+    generates(document)
+
+
 def test_a_response_that_refers_to_a_schema_becomes_a_json_response_of_it():
     document = spec(
         {"/x": {"get": {"responses": {"200": {"$ref": "#/components/schemas/A"}}}}}, {"A": {"type": "object"}}

@@ -12,10 +12,9 @@ from typing import Any
 
 from ..refs import component_ref, resolve
 from .log import RepairLog
-from .merge import merge_all_of, redefined_properties
+from .merge import ANNOTATIONS, merge_all_of, redefined_properties
 from .naming import hoist_name, taken_names
 from .rule import Context, named, rule
-from .schemas import ANNOTATIONS
 from .walk import Node
 
 _UNIONS = ("oneOf", "anyOf")
@@ -233,6 +232,55 @@ def allof_merged(node: Node, ctx: Context) -> None:
 
 
 ALLOF_MERGED = "allof-merged"
+
+_SCALAR_TYPES = {"string", "integer", "number", "boolean"}
+
+
+@rule(
+    "scalar-allof-merged",
+    "an allOf of scalar schemas of one type (`allOf: [{$ref: Slug}, {type: string, nullable: "
+    "true}]`) is one schema: openapi-python-client takes allOf of objects only ('Cannot take allOf "
+    "a non-object') and drops the response or model. The parts' keywords are combined; "
+    "`nullable` on any part is kept, as in the 3.0 idiom `allOf: [{$ref: X}, {nullable: true}]`",
+    kinds={"schema"},
+    restructures=True,
+)
+def scalar_allof_merged(node: Node, ctx: Context) -> None:
+    members = node.value.get("allOf")
+    if not isinstance(members, list) or not members:
+        return
+    parts = [resolve(ctx.document, member) for member in members]
+    merged = _merge_scalars(parts, dict(node.value))
+    if merged is None:
+        return
+    before = dict(node.value)
+    node.value.clear()
+    node.value.update(merged)
+    ctx.record(node.path, before=before, after=merged)
+
+
+def _merge_scalars(parts: list[Any], own: dict[str, Any]) -> dict[str, Any] | None:
+    """The one schema meaning all of `parts` and `own`, or None when any part is not a scalar
+    schema of the type the others have, or two parts constrain differently."""
+    del own["allOf"]
+    merged: dict[str, Any] = {}
+    for part in [own, *parts]:  # the outer schema's own description comes first
+        if not isinstance(part, dict) or any(
+            key in part for key in ("$ref", "allOf", *_UNIONS, *_OBJECT_KEYWORDS)
+        ):
+            return None
+        for key, value in part.items():
+            if key == "nullable":
+                merged[key] = merged.get(key, False) or value is True
+            elif key == "enum" and isinstance(merged.get(key), list) and isinstance(value, list):
+                merged[key] = [item for item in merged[key] if item in value]
+            elif key not in merged or key in ANNOTATIONS or str(key).startswith("x-"):
+                merged.setdefault(key, value)
+            elif merged[key] != value:
+                return None  # two different bounds, formats or types: a reviewer decides
+    if merged.get("type") not in _SCALAR_TYPES or merged.get("enum") == []:
+        return None
+    return merged
 
 
 def merge_in_place(

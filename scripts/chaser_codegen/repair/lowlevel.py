@@ -375,9 +375,22 @@ def _operation_fallback(document: dict[str, Any], problem: Problem, log: RepairL
     if not isinstance(operation, dict):
         return False
     text = problem.text
-    status = re.search(r"Cannot parse response for status code (\S+)", text)
-    if status:
-        return _response_fallback(document, problem.scope, operation, status.group(1), log)
+    if "Cannot parse response for status code" in text:
+        # The code is in the message only as an object's repr in 0.29.1: take it from where the
+        # error's response sits.
+        where = problem.where
+        if (
+            where is not None
+            and len(where) > len(problem.scope) + 1
+            and where[len(problem.scope)] == "responses"
+        ):
+            return _response_fallback(
+                document, problem.scope, operation, str(where[len(problem.scope) + 1]), log
+            )
+        status = re.search(r"Cannot parse response for status code (\d\w\w|default)\b", text)
+        if status:
+            return _response_fallback(document, problem.scope, operation, status.group(1), log)
+        return False
     if problem.where is not None and problem.where[len(problem.scope) : len(problem.scope) + 1] == (
         "parameters",
     ):

@@ -16,7 +16,8 @@ from typing import Any
 Resolve = Callable[[Any], Any]
 Lossy = list[tuple[tuple[str, ...], Any]]
 
-# Keywords that describe without constraining: they never make two definitions different.
+# Keywords that describe without constraining: they never make two definitions different, and
+# they stay on the outside when a rule wraps a schema's constraints in an anyOf.
 ANNOTATIONS = frozenset(
     {
         "title",

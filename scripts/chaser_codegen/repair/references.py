@@ -10,6 +10,7 @@ import copy
 import re
 from typing import Any
 
+from ..errors import json_pointer
 from ..refs import component_ref, lookup, pointer_parts
 from .naming import context_name, taken_names, unique_name
 from .rule import Context, rule
@@ -94,6 +95,28 @@ def callback_reference(node: Node, ctx: Context) -> None:
             if isinstance(target, dict):
                 callback[expression] = copy.deepcopy(target)
                 ctx.record((*node.path, "callbacks", name, expression), before=item, after={"copy of": ref})
+
+
+@rule(
+    "reference-inlined",
+    "openapi-python-client follows a response, parameter or body $ref only to a component; one "
+    "that points elsewhere (into another operation: #/paths/~1a/get/responses/404) is replaced by "
+    "what it points at",
+    kinds={"reference"},
+    restructures=True,
+)
+def reference_inlined(node: Node, ctx: Context) -> None:
+    ref = node.value["$ref"]
+    parts = pointer_parts(ref)
+    if parts is None or (parts and parts[0] == "components"):
+        return  # a component (of the wrong kind, perhaps: later rules see to that)
+    target = lookup(ctx.document, ref)
+    if not isinstance(target, dict) or "$ref" in target:
+        return  # dangling or a chain: the validate stage names it
+    parent = lookup(ctx.document, json_pointer(*node.path[:-1]))
+    if isinstance(parent, dict | list):
+        parent[node.path[-1]] = copy.deepcopy(target)  # type: ignore[index]
+        ctx.record(node.path, before=node.value, after={"copy of": ref})
 
 
 @rule(

@@ -13,26 +13,10 @@ from typing import Any
 
 from ..refs import component_ref
 from .log import ABSENT
+from .merge import ANNOTATIONS
 from .rule import Context, rule
 from .structure import move_unknown_fields
 from .walk import Node
-
-# Keywords that describe a schema without constraining its values: they stay on the outside
-# when a rule wraps the schema's constraints in an anyOf.
-ANNOTATIONS = frozenset(
-    {
-        "title",
-        "description",
-        "default",
-        "example",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "externalDocs",
-        "xml",
-    }
-)
 
 
 def _dedupe(values: list[Any]) -> list[Any]:
@@ -187,14 +171,17 @@ def swagger_file_type(node: Node, ctx: Context) -> None:
 
 
 def _annotations_only(schema: Any) -> bool:
-    return isinstance(schema, dict) and all(key in ANNOTATIONS or str(key).startswith("x-") for key in schema)
+    """Annotations (and a list of required properties) only: a part with nothing of its own."""
+    return isinstance(schema, dict) and all(
+        key in ANNOTATIONS or key == "required" or str(key).startswith("x-") for key in schema
+    )
 
 
 @rule(
     "allof-annotation-parts",
     "an allOf part with nothing but annotations (`allOf: [{$ref: X}, {description: ...}]`, the "
-    "way converted specs describe a reference) constrains nothing; its annotations move onto "
-    "the schema itself, which leaves the generator an allOf it can read",
+    "way converted specs describe a reference) or a list of required properties is no object "
+    "the generator can merge; what it says applies to the schema itself, and moves there",
     kinds={"schema"},
     restructures=True,
 )
@@ -207,7 +194,12 @@ def allof_annotation_parts(node: Node, ctx: Context) -> None:
     for part in parts:
         if _annotations_only(part):
             for key, value in part.items():
-                node.value.setdefault(key, value)
+                if key == "required" and isinstance(value, list):
+                    node.value["required"] = list(
+                        dict.fromkeys([*(node.value.get("required") or []), *value])
+                    )
+                else:
+                    node.value.setdefault(key, value)
     if kept:
         node.value["allOf"] = kept
     else:
