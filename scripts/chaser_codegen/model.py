@@ -139,10 +139,9 @@ class Field:
         if self.binary_variant or (
             self.variant_classes and self.location == "body" and self.python_name == "body"
         ):
-            classes = "".join(f"{name}, " for name in self.variant_classes)
-            return f"as_body(({classes}), {self.arg_name}, binary={self.binary_variant})"
+            return f"as_body({_tuple_display(self.variant_classes)}, {self.arg_name}, binary={self.binary_variant})"
         if self.variant_classes:
-            return f"as_variant(({', '.join(self.variant_classes)},), {self.arg_name})"
+            return f"as_variant({_tuple_display(self.variant_classes)}, {self.arg_name})"
         if not self.is_file:
             return self.arg_name
         convert = f"to_file({self.arg_name}, field={self.arg_name!r}, limit={self.max_bytes!r})"
@@ -155,6 +154,12 @@ class Field:
         if self.default is not None:
             return self.default
         return None if self.required else "UNSET"
+
+
+def _tuple_display(names: tuple[str, ...]) -> str:
+    """A tuple of names without a trailing comma (ruff would split it one per line), except the
+    one a one-element tuple needs."""
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"  # () when empty
 
 
 @dataclass(frozen=True)

@@ -57,10 +57,6 @@ EXCEPTION_NAMES = (
 )
 
 
-def _pystr_or_none(value: Any) -> str:
-    return "None" if value is None else escaping.pystr(value)
-
-
 def _pyexact(value: Any) -> str:
     """A Python string literal of the exact value (ascii() escapes everything else): for data
     that must survive unchanged, such as paths used as keys, unlike the display filter pystr."""
@@ -74,10 +70,17 @@ def _pyjson_document(document: Any) -> str:
 
 
 def _pytuple(values: Any) -> str:
+    """A tuple of string literals with no trailing comma but a one-element tuple's own, so that
+    ruff lays it out on one line when it fits (a trailing comma would make it one per line)."""
     items = [escaping.pystr(v) for v in values]
-    if not items:
-        return "()"
-    return "(" + ", ".join(items) + ",)"
+    return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+def _pyset(values: Any) -> str:
+    """A set display of string literals (for frozenset(...)); never empty: leave the field out."""
+    if not values:
+        raise ValueError("an empty set has no display: omit the field and let its default apply")
+    return "{" + ", ".join(escaping.pystr(v) for v in values) + "}"
 
 
 def template_cache() -> jinja2.BytecodeCache:
@@ -99,8 +102,8 @@ def make_environment() -> jinja2.Environment:
         finalize=escaping.finalize,
     )
     env.filters.update(escaping.FILTERS)
-    env.filters["pystr_or_none"] = _pystr_or_none
     env.filters["pytuple"] = _pytuple
+    env.filters["pyset"] = _pyset
     env.filters["pyexact"] = _pyexact
     env.filters["pyjson_document"] = _pyjson_document
     return env
@@ -218,8 +221,9 @@ def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
         "resources": resources,
         "operations": operations,
         # UNSET, Unset and File come from the runtime's _types module; typing.cast is imported there too.
+        # The package's own modules are imported relatively, as every other import of the module is.
         "imports": sorted(
-            line
+            line.replace(f"from {api.package}.", "from ..", 1)
             for line in imports
             if not line.startswith(
                 (f"from {api.low_level_package}.types import", "from typing import cast", "from io import")

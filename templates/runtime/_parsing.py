@@ -1,7 +1,8 @@
 """Turn response bodies into the typed models openapi-python-client generated.
 
-Each operation's result is described by a small parser tree built once, at import time of its
-resource module (for example `model(SessionInfo)` or `field(model(Envelope), "accounts")`).
+Each method describes its result with a small parser tree, written in the method where a reader
+sees it (for example `model(SessionInfo)` or `field(model(Envelope), lambda body: body.accounts)`);
+building one is a few object allocations, nothing next to the request it reads.
 Parsing is lenient where an API grows: extra fields land in a model's `additional_properties`
 and unknown enum values become members of their enum (see the str_enum template override).
 What cannot be read as the documented shape raises `ResponseShapeError`, which the client

@@ -32,8 +32,10 @@ CLIENT = Chaser(api_key="sk_fuzz", base_url="https://api.chaser.sh", max_retries
 
 
 def parser_of(op: Any) -> Any:
+    """The parser the generated method builds: the model's expression, which the template writes
+    into the method as it is, evaluated where the method runs (its resource module)."""
     module = importlib.import_module(f"chaser_core.resources.{op.resource_path[0]}")
-    return getattr(module, op.const)
+    return eval(op.result.parser, vars(module))
 
 
 @pytest.mark.parametrize("op", JSON_OPERATIONS, ids=lambda op: op.qualified_name)

@@ -9,37 +9,6 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from chaser_core._api.models.account_info import AccountInfo
-from chaser_core._api.models.account_member_info import AccountMemberInfo
-from chaser_core._api.models.account_role import AccountRole
-from chaser_core._api.models.accounts_create_organization_body import AccountsCreateOrganizationBody
-from chaser_core._api.models.accounts_create_organization_response_2xx import (
-    AccountsCreateOrganizationResponse2XX,
-)
-from chaser_core._api.models.accounts_current_response_2xx import AccountsCurrentResponse2XX
-from chaser_core._api.models.accounts_list_response_2xx import AccountsListResponse2XX
-from chaser_core._api.models.accounts_members_add_body import AccountsMembersAddBody
-from chaser_core._api.models.accounts_members_add_response_2xx import AccountsMembersAddResponse2XX
-from chaser_core._api.models.accounts_members_list_response_2xx import AccountsMembersListResponse2XX
-from chaser_core._api.models.accounts_members_update_body import AccountsMembersUpdateBody
-from chaser_core._api.models.accounts_members_update_response_2xx import AccountsMembersUpdateResponse2XX
-from chaser_core._api.models.accounts_service_accounts_create_body import AccountsServiceAccountsCreateBody
-from chaser_core._api.models.accounts_service_accounts_create_response_2xx import (
-    AccountsServiceAccountsCreateResponse2XX,
-)
-from chaser_core._api.models.accounts_service_accounts_keys_create_body import (
-    AccountsServiceAccountsKeysCreateBody,
-)
-from chaser_core._api.models.accounts_service_accounts_keys_list_response_2xx import (
-    AccountsServiceAccountsKeysListResponse2XX,
-)
-from chaser_core._api.models.accounts_service_accounts_list_response_2xx import (
-    AccountsServiceAccountsListResponse2XX,
-)
-from chaser_core._api.models.create_service_account_key_response import CreateServiceAccountKeyResponse
-from chaser_core._api.models.service_account_info import ServiceAccountInfo
-from chaser_core._api.models.service_account_key_info import ServiceAccountKeyInfo
-
 from .. import _parsing as _p
 from .._api.api.accounts import accounts_create_organization as _accounts_create_organization_api
 from .._api.api.accounts import accounts_current as _accounts_current_api
@@ -66,6 +35,30 @@ from .._api.api.accounts_service_accounts_keys import (
 from .._api.api.accounts_service_accounts_keys import (
     accounts_service_accounts_keys_revoke as _accounts_service_accounts_keys_revoke_api,
 )
+from .._api.models.account_info import AccountInfo
+from .._api.models.account_member_info import AccountMemberInfo
+from .._api.models.account_role import AccountRole
+from .._api.models.accounts_create_organization_body import AccountsCreateOrganizationBody
+from .._api.models.accounts_create_organization_response_2xx import AccountsCreateOrganizationResponse2XX
+from .._api.models.accounts_current_response_2xx import AccountsCurrentResponse2XX
+from .._api.models.accounts_list_response_2xx import AccountsListResponse2XX
+from .._api.models.accounts_members_add_body import AccountsMembersAddBody
+from .._api.models.accounts_members_add_response_2xx import AccountsMembersAddResponse2XX
+from .._api.models.accounts_members_list_response_2xx import AccountsMembersListResponse2XX
+from .._api.models.accounts_members_update_body import AccountsMembersUpdateBody
+from .._api.models.accounts_members_update_response_2xx import AccountsMembersUpdateResponse2XX
+from .._api.models.accounts_service_accounts_create_body import AccountsServiceAccountsCreateBody
+from .._api.models.accounts_service_accounts_create_response_2xx import (
+    AccountsServiceAccountsCreateResponse2XX,
+)
+from .._api.models.accounts_service_accounts_keys_create_body import AccountsServiceAccountsKeysCreateBody
+from .._api.models.accounts_service_accounts_keys_list_response_2xx import (
+    AccountsServiceAccountsKeysListResponse2XX,
+)
+from .._api.models.accounts_service_accounts_list_response_2xx import AccountsServiceAccountsListResponse2XX
+from .._api.models.create_service_account_key_response import CreateServiceAccountKeyResponse
+from .._api.models.service_account_info import ServiceAccountInfo
+from .._api.models.service_account_key_info import ServiceAccountKeyInfo
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -81,28 +74,6 @@ __all__ = [
     "AccountsServiceAccountsKeysResource",
     "AsyncAccountsServiceAccountsKeysResource",
 ]
-
-_ACCOUNTS_LIST = _p.field(_p.model(AccountsListResponse2XX), lambda body: body.accounts)
-_ACCOUNTS_CURRENT = _p.field(_p.model(AccountsCurrentResponse2XX), lambda body: body.account)
-_ACCOUNTS_CREATE_ORGANIZATION = _p.field(
-    _p.model(AccountsCreateOrganizationResponse2XX), lambda body: body.account
-)
-_ACCOUNTS_MEMBERS_LIST = _p.field(_p.model(AccountsMembersListResponse2XX), lambda body: body.members)
-_ACCOUNTS_MEMBERS_ADD = _p.field(_p.model(AccountsMembersAddResponse2XX), lambda body: body.member)
-_ACCOUNTS_MEMBERS_REMOVE = _p.none_()
-_ACCOUNTS_MEMBERS_UPDATE = _p.field(_p.model(AccountsMembersUpdateResponse2XX), lambda body: body.member)
-_ACCOUNTS_SERVICE_ACCOUNTS_LIST = _p.field(
-    _p.model(AccountsServiceAccountsListResponse2XX), lambda body: body.service_accounts
-)
-_ACCOUNTS_SERVICE_ACCOUNTS_CREATE = _p.field(
-    _p.model(AccountsServiceAccountsCreateResponse2XX), lambda body: body.service_account
-)
-_ACCOUNTS_SERVICE_ACCOUNTS_DELETE = _p.none_()
-_ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST = _p.field(
-    _p.model(AccountsServiceAccountsKeysListResponse2XX), lambda body: body.keys
-)
-_ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE = _p.model(CreateServiceAccountKeyResponse)
-_ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE = _p.none_()
 
 
 class AccountsResource(SyncAPIResource):
@@ -146,14 +117,8 @@ class AccountsResource(SyncAPIResource):
 
         return self._client.request(
             _accounts_list_api._get_kwargs(),
-            _ACCOUNTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsListResponse2XX), lambda body: body.accounts),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -182,14 +147,8 @@ class AccountsResource(SyncAPIResource):
 
         return self._client.request(
             _accounts_current_api._get_kwargs(),
-            _ACCOUNTS_CURRENT,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsCurrentResponse2XX), lambda body: body.account),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -218,25 +177,12 @@ class AccountsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AccountsCreateOrganizationBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(AccountsCreateOrganizationBody, {"name": name})
 
         return self._client.request(
-            _accounts_create_organization_api._get_kwargs(
-                body=body,
-            ),
-            _ACCOUNTS_CREATE_ORGANIZATION,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_create_organization_api._get_kwargs(body=body),
+            _p.field(_p.model(AccountsCreateOrganizationResponse2XX), lambda body: body.account),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -298,14 +244,8 @@ class AsyncAccountsResource(AsyncAPIResource):
 
         return await self._client.request(
             _accounts_list_api._get_kwargs(),
-            _ACCOUNTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsListResponse2XX), lambda body: body.accounts),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -334,14 +274,8 @@ class AsyncAccountsResource(AsyncAPIResource):
 
         return await self._client.request(
             _accounts_current_api._get_kwargs(),
-            _ACCOUNTS_CURRENT,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsCurrentResponse2XX), lambda body: body.account),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -370,25 +304,12 @@ class AsyncAccountsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AccountsCreateOrganizationBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(AccountsCreateOrganizationBody, {"name": name})
 
         return await self._client.request(
-            _accounts_create_organization_api._get_kwargs(
-                body=body,
-            ),
-            _ACCOUNTS_CREATE_ORGANIZATION,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_create_organization_api._get_kwargs(body=body),
+            _p.field(_p.model(AccountsCreateOrganizationResponse2XX), lambda body: body.account),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -442,14 +363,8 @@ class AccountsMembersResource(SyncAPIResource):
 
         return self._client.request(
             _accounts_members_list_api._get_kwargs(),
-            _ACCOUNTS_MEMBERS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsMembersListResponse2XX), lambda body: body.members),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -489,17 +404,9 @@ class AccountsMembersResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _accounts_members_add_api._get_kwargs(
-                body=body,
-            ),
-            _ACCOUNTS_MEMBERS_ADD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_members_add_api._get_kwargs(body=body),
+            _p.field(_p.model(AccountsMembersAddResponse2XX), lambda body: body.member),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -529,17 +436,9 @@ class AccountsMembersResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _accounts_members_remove_api._get_kwargs(
-                user_id=user_id,
-            ),
-            _ACCOUNTS_MEMBERS_REMOVE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_members_remove_api._get_kwargs(user_id=user_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -570,26 +469,12 @@ class AccountsMembersResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AccountsMembersUpdateBody,
-            {
-                "role": role,
-            },
-        )
+        body = model_from_wire(AccountsMembersUpdateBody, {"role": role})
 
         return self._client.request(
-            _accounts_members_update_api._get_kwargs(
-                user_id=user_id,
-                body=body,
-            ),
-            _ACCOUNTS_MEMBERS_UPDATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_members_update_api._get_kwargs(user_id=user_id, body=body),
+            _p.field(_p.model(AccountsMembersUpdateResponse2XX), lambda body: body.member),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -636,14 +521,8 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
 
         return await self._client.request(
             _accounts_members_list_api._get_kwargs(),
-            _ACCOUNTS_MEMBERS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsMembersListResponse2XX), lambda body: body.members),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -683,17 +562,9 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _accounts_members_add_api._get_kwargs(
-                body=body,
-            ),
-            _ACCOUNTS_MEMBERS_ADD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_members_add_api._get_kwargs(body=body),
+            _p.field(_p.model(AccountsMembersAddResponse2XX), lambda body: body.member),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -723,17 +594,9 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _accounts_members_remove_api._get_kwargs(
-                user_id=user_id,
-            ),
-            _ACCOUNTS_MEMBERS_REMOVE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_members_remove_api._get_kwargs(user_id=user_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -764,26 +627,12 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AccountsMembersUpdateBody,
-            {
-                "role": role,
-            },
-        )
+        body = model_from_wire(AccountsMembersUpdateBody, {"role": role})
 
         return await self._client.request(
-            _accounts_members_update_api._get_kwargs(
-                user_id=user_id,
-                body=body,
-            ),
-            _ACCOUNTS_MEMBERS_UPDATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_members_update_api._get_kwargs(user_id=user_id, body=body),
+            _p.field(_p.model(AccountsMembersUpdateResponse2XX), lambda body: body.member),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -834,14 +683,8 @@ class AccountsServiceAccountsResource(SyncAPIResource):
 
         return self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
-            _ACCOUNTS_SERVICE_ACCOUNTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsServiceAccountsListResponse2XX), lambda body: body.service_accounts),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -870,25 +713,12 @@ class AccountsServiceAccountsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AccountsServiceAccountsCreateBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(AccountsServiceAccountsCreateBody, {"name": name})
 
         return self._client.request(
-            _accounts_service_accounts_create_api._get_kwargs(
-                body=body,
-            ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_service_accounts_create_api._get_kwargs(body=body),
+            _p.field(_p.model(AccountsServiceAccountsCreateResponse2XX), lambda body: body.service_account),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -918,17 +748,9 @@ class AccountsServiceAccountsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _accounts_service_accounts_delete_api._get_kwargs(
-                service_account_id=service_account_id,
-            ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_service_accounts_delete_api._get_kwargs(service_account_id=service_account_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -982,14 +804,8 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
 
         return await self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
-            _ACCOUNTS_SERVICE_ACCOUNTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AccountsServiceAccountsListResponse2XX), lambda body: body.service_accounts),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -1018,25 +834,12 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AccountsServiceAccountsCreateBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(AccountsServiceAccountsCreateBody, {"name": name})
 
         return await self._client.request(
-            _accounts_service_accounts_create_api._get_kwargs(
-                body=body,
-            ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_service_accounts_create_api._get_kwargs(body=body),
+            _p.field(_p.model(AccountsServiceAccountsCreateResponse2XX), lambda body: body.service_account),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -1066,17 +869,9 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _accounts_service_accounts_delete_api._get_kwargs(
-                service_account_id=service_account_id,
-            ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_service_accounts_delete_api._get_kwargs(service_account_id=service_account_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -1127,17 +922,9 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _accounts_service_accounts_keys_list_api._get_kwargs(
-                service_account_id=service_account_id,
-            ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_service_accounts_keys_list_api._get_kwargs(service_account_id=service_account_id),
+            _p.field(_p.model(AccountsServiceAccountsKeysListResponse2XX), lambda body: body.keys),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -1180,17 +967,10 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
 
         return self._client.request(
             _accounts_service_accounts_keys_create_api._get_kwargs(
-                service_account_id=service_account_id,
-                body=body,
+                service_account_id=service_account_id, body=body
             ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(CreateServiceAccountKeyResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -1223,17 +1003,10 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
 
         return self._client.request(
             _accounts_service_accounts_keys_revoke_api._get_kwargs(
-                service_account_id=service_account_id,
-                key_id=key_id,
+                service_account_id=service_account_id, key_id=key_id
             ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -1280,17 +1053,9 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _accounts_service_accounts_keys_list_api._get_kwargs(
-                service_account_id=service_account_id,
-            ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _accounts_service_accounts_keys_list_api._get_kwargs(service_account_id=service_account_id),
+            _p.field(_p.model(AccountsServiceAccountsKeysListResponse2XX), lambda body: body.keys),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -1333,17 +1098,10 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
 
         return await self._client.request(
             _accounts_service_accounts_keys_create_api._get_kwargs(
-                service_account_id=service_account_id,
-                body=body,
+                service_account_id=service_account_id, body=body
             ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(CreateServiceAccountKeyResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -1376,17 +1134,10 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
 
         return await self._client.request(
             _accounts_service_accounts_keys_revoke_api._get_kwargs(
-                service_account_id=service_account_id,
-                key_id=key_id,
+                service_account_id=service_account_id, key_id=key_id
             ),
-            _ACCOUNTS_SERVICE_ACCOUNTS_KEYS_REVOKE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

@@ -10,31 +10,21 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from chaser_core._api.models.assistants_add_channel_body import AssistantsAddChannelBody
-from chaser_core._api.models.assistants_create_body import AssistantsCreateBody
-from chaser_core._api.models.assistants_create_body_config import AssistantsCreateBodyConfig
-
 from .. import _parsing as _p
 from .._api.api.assistants import assistants_add_channel as _assistants_add_channel_api
 from .._api.api.assistants import assistants_create as _assistants_create_api
 from .._api.api.assistants import assistants_list as _assistants_list_api
 from .._api.api.assistants import assistants_pause as _assistants_pause_api
 from .._api.api.assistants import assistants_resume as _assistants_resume_api
+from .._api.models.assistants_add_channel_body import AssistantsAddChannelBody
+from .._api.models.assistants_create_body import AssistantsCreateBody
+from .._api.models.assistants_create_body_config import AssistantsCreateBodyConfig
 from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
-__all__ = [
-    "AssistantsResource",
-    "AsyncAssistantsResource",
-]
-
-_ASSISTANTS_LIST = _p.none_()
-_ASSISTANTS_CREATE = _p.none_()
-_ASSISTANTS_ADD_CHANNEL = _p.none_()
-_ASSISTANTS_PAUSE = _p.none_()
-_ASSISTANTS_RESUME = _p.none_()
+__all__ = ["AssistantsResource", "AsyncAssistantsResource"]
 
 
 class AssistantsResource(SyncAPIResource):
@@ -70,14 +60,8 @@ class AssistantsResource(SyncAPIResource):
 
         return self._client.request(
             _assistants_list_api._get_kwargs(),
-            _ASSISTANTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -117,17 +101,9 @@ class AssistantsResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _assistants_create_api._get_kwargs(
-                body=body,
-            ),
-            _ASSISTANTS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_create_api._get_kwargs(body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -158,26 +134,12 @@ class AssistantsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AssistantsAddChannelBody,
-            {
-                "channel_type": channel_type,
-            },
-        )
+        body = model_from_wire(AssistantsAddChannelBody, {"channel_type": channel_type})
 
         return self._client.request(
-            _assistants_add_channel_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _ASSISTANTS_ADD_CHANNEL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_add_channel_api._get_kwargs(id=id, body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -207,17 +169,9 @@ class AssistantsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _assistants_pause_api._get_kwargs(
-                id=id,
-            ),
-            _ASSISTANTS_PAUSE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_pause_api._get_kwargs(id=id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -247,17 +201,9 @@ class AssistantsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _assistants_resume_api._get_kwargs(
-                id=id,
-            ),
-            _ASSISTANTS_RESUME,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_resume_api._get_kwargs(id=id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -305,14 +251,8 @@ class AsyncAssistantsResource(AsyncAPIResource):
 
         return await self._client.request(
             _assistants_list_api._get_kwargs(),
-            _ASSISTANTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -352,17 +292,9 @@ class AsyncAssistantsResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _assistants_create_api._get_kwargs(
-                body=body,
-            ),
-            _ASSISTANTS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_create_api._get_kwargs(body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -393,26 +325,12 @@ class AsyncAssistantsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            AssistantsAddChannelBody,
-            {
-                "channel_type": channel_type,
-            },
-        )
+        body = model_from_wire(AssistantsAddChannelBody, {"channel_type": channel_type})
 
         return await self._client.request(
-            _assistants_add_channel_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _ASSISTANTS_ADD_CHANNEL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_add_channel_api._get_kwargs(id=id, body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -442,17 +360,9 @@ class AsyncAssistantsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _assistants_pause_api._get_kwargs(
-                id=id,
-            ),
-            _ASSISTANTS_PAUSE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_pause_api._get_kwargs(id=id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -482,17 +392,9 @@ class AsyncAssistantsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _assistants_resume_api._get_kwargs(
-                id=id,
-            ),
-            _ASSISTANTS_RESUME,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _assistants_resume_api._get_kwargs(id=id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 

@@ -9,21 +9,15 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from chaser_core._api.models.audit_event_info import AuditEventInfo
-from chaser_core._api.models.audit_list_response_2xx import AuditListResponse2XX
-
 from .. import _parsing as _p
 from .._api.api.audit import audit_list as _audit_list_api
+from .._api.models.audit_event_info import AuditEventInfo
+from .._api.models.audit_list_response_2xx import AuditListResponse2XX
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
-__all__ = [
-    "AuditResource",
-    "AsyncAuditResource",
-]
-
-_AUDIT_LIST = _p.field(_p.model(AuditListResponse2XX), lambda body: body.events)
+__all__ = ["AuditResource", "AsyncAuditResource"]
 
 
 class AuditResource(SyncAPIResource):
@@ -78,14 +72,8 @@ class AuditResource(SyncAPIResource):
                 before=before,
                 limit=limit,
             ),
-            _AUDIT_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AuditListResponse2XX), lambda body: body.events),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -148,14 +136,8 @@ class AsyncAuditResource(AsyncAPIResource):
                 before=before,
                 limit=limit,
             ),
-            _AUDIT_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(AuditListResponse2XX), lambda body: body.events),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

@@ -8,28 +8,20 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from chaser_core._api.models.billing_create_checkout_body import BillingCreateCheckoutBody
-from chaser_core._api.models.billing_create_checkout_response_2xx import BillingCreateCheckoutResponse2XX
-from chaser_core._api.models.billing_summary_response import BillingSummaryResponse
-from chaser_core._api.models.billing_update_account_body import BillingUpdateAccountBody
-
 from .. import _parsing as _p
 from .._api.api.billing import billing_create_checkout as _billing_create_checkout_api
 from .._api.api.billing import billing_summary as _billing_summary_api
 from .._api.api.billing import billing_update_account as _billing_update_account_api
+from .._api.models.billing_create_checkout_body import BillingCreateCheckoutBody
+from .._api.models.billing_create_checkout_response_2xx import BillingCreateCheckoutResponse2XX
+from .._api.models.billing_summary_response import BillingSummaryResponse
+from .._api.models.billing_update_account_body import BillingUpdateAccountBody
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
-__all__ = [
-    "BillingResource",
-    "AsyncBillingResource",
-]
-
-_BILLING_UPDATE_ACCOUNT = _p.model(BillingSummaryResponse)
-_BILLING_CREATE_CHECKOUT = _p.model(BillingCreateCheckoutResponse2XX)
-_BILLING_SUMMARY = _p.model(BillingSummaryResponse)
+__all__ = ["BillingResource", "AsyncBillingResource"]
 
 
 class BillingResource(SyncAPIResource):
@@ -76,17 +68,9 @@ class BillingResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _billing_update_account_api._get_kwargs(
-                body=body,
-            ),
-            _BILLING_UPDATE_ACCOUNT,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _billing_update_account_api._get_kwargs(body=body),
+            _p.model(BillingSummaryResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -129,17 +113,9 @@ class BillingResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _billing_create_checkout_api._get_kwargs(
-                body=body,
-            ),
-            _BILLING_CREATE_CHECKOUT,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _billing_create_checkout_api._get_kwargs(body=body),
+            _p.model(BillingCreateCheckoutResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -168,14 +144,8 @@ class BillingResource(SyncAPIResource):
 
         return self._client.request(
             _billing_summary_api._get_kwargs(),
-            _BILLING_SUMMARY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(BillingSummaryResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -232,17 +202,9 @@ class AsyncBillingResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _billing_update_account_api._get_kwargs(
-                body=body,
-            ),
-            _BILLING_UPDATE_ACCOUNT,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _billing_update_account_api._get_kwargs(body=body),
+            _p.model(BillingSummaryResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -285,17 +247,9 @@ class AsyncBillingResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _billing_create_checkout_api._get_kwargs(
-                body=body,
-            ),
-            _BILLING_CREATE_CHECKOUT,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _billing_create_checkout_api._get_kwargs(body=body),
+            _p.model(BillingCreateCheckoutResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -324,14 +278,8 @@ class AsyncBillingResource(AsyncAPIResource):
 
         return await self._client.request(
             _billing_summary_api._get_kwargs(),
-            _BILLING_SUMMARY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(BillingSummaryResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

@@ -8,24 +8,17 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from chaser_core._api.models.browser_cdp_target_info import BrowserCdpTargetInfo
-from chaser_core._api.models.browser_cdp_version_info import BrowserCdpVersionInfo
-
 from .. import _parsing as _p
 from .._api.api.browser import browser_list_targets as _browser_list_targets_api
 from .._api.api.browser import browser_version as _browser_version_api
+from .._api.models.browser_cdp_target_info import BrowserCdpTargetInfo
+from .._api.models.browser_cdp_version_info import BrowserCdpVersionInfo
 from .._helpers import AsyncBrowserHelpers, BrowserHelpers
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
-__all__ = [
-    "BrowserResource",
-    "AsyncBrowserResource",
-]
-
-_BROWSER_LIST_TARGETS = _p.list_of(_p.model(BrowserCdpTargetInfo))
-_BROWSER_VERSION = _p.model(BrowserCdpVersionInfo)
+__all__ = ["BrowserResource", "AsyncBrowserResource"]
 
 
 class BrowserResource(BrowserHelpers, SyncAPIResource):
@@ -62,17 +55,9 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
         """
 
         return self._client.request(
-            _browser_list_targets_api._get_kwargs(
-                id=id,
-            ),
-            _BROWSER_LIST_TARGETS,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _browser_list_targets_api._get_kwargs(id=id),
+            _p.list_of(_p.model(BrowserCdpTargetInfo)),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -102,17 +87,9 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
         """
 
         return self._client.request(
-            _browser_version_api._get_kwargs(
-                id=id,
-            ),
-            _BROWSER_VERSION,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _browser_version_api._get_kwargs(id=id),
+            _p.model(BrowserCdpVersionInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -158,17 +135,9 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
         """
 
         return await self._client.request(
-            _browser_list_targets_api._get_kwargs(
-                id=id,
-            ),
-            _BROWSER_LIST_TARGETS,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _browser_list_targets_api._get_kwargs(id=id),
+            _p.list_of(_p.model(BrowserCdpTargetInfo)),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -198,17 +167,9 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
         """
 
         return await self._client.request(
-            _browser_version_api._get_kwargs(
-                id=id,
-            ),
-            _BROWSER_VERSION,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _browser_version_api._get_kwargs(id=id),
+            _p.model(BrowserCdpVersionInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

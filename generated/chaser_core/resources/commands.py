@@ -9,19 +9,18 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from chaser_core._api.models.commands_kill_body import CommandsKillBody
-from chaser_core._api.models.commands_kill_response_2xx import CommandsKillResponse2XX
-from chaser_core._api.models.commands_list_response_2xx import CommandsListResponse2XX
-from chaser_core._api.models.commands_send_stdin_body import CommandsSendStdinBody
-from chaser_core._api.models.commands_send_stdin_response_2xx import CommandsSendStdinResponse2XX
-from chaser_core._api.models.session_command_info import SessionCommandInfo
-
 from .. import _parsing as _p
 from .._api.api.commands import commands_get as _commands_get_api
 from .._api.api.commands import commands_kill as _commands_kill_api
 from .._api.api.commands import commands_list as _commands_list_api
 from .._api.api.commands import commands_send_stdin as _commands_send_stdin_api
 from .._api.api.commands import commands_stream as _commands_stream_api
+from .._api.models.commands_kill_body import CommandsKillBody
+from .._api.models.commands_kill_response_2xx import CommandsKillResponse2XX
+from .._api.models.commands_list_response_2xx import CommandsListResponse2XX
+from .._api.models.commands_send_stdin_body import CommandsSendStdinBody
+from .._api.models.commands_send_stdin_response_2xx import CommandsSendStdinResponse2XX
+from .._api.models.session_command_info import SessionCommandInfo
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -29,29 +28,7 @@ from .._streaming import AsyncStream, Stream, async_open_stream, open_stream
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
 
-__all__ = [
-    "CommandsResource",
-    "AsyncCommandsResource",
-]
-
-_COMMANDS_LIST = _p.field(_p.model(CommandsListResponse2XX), lambda body: body.commands)
-_COMMANDS_GET = _p.model(SessionCommandInfo)
-_COMMANDS_GET_WAIT_FOR_COMPLETION = WaiterSpec(
-    name="wait_for_completion",
-    field="status",
-    success=frozenset(()),
-    failure=frozenset(()),
-    pending=frozenset(
-        (
-            "queued",
-            "starting",
-            "running",
-        )
-    ),
-)
-_COMMANDS_KILL = _p.model(CommandsKillResponse2XX)
-_COMMANDS_SEND_STDIN = _p.model(CommandsSendStdinResponse2XX)
-_COMMANDS_STREAM = _p.none_()
+__all__ = ["CommandsResource", "AsyncCommandsResource"]
 
 
 class CommandsResource(SyncAPIResource):
@@ -88,17 +65,9 @@ class CommandsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _commands_list_api._get_kwargs(
-                id=id,
-            ),
-            _COMMANDS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_list_api._get_kwargs(id=id),
+            _p.field(_p.model(CommandsListResponse2XX), lambda body: body.commands),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -130,18 +99,9 @@ class CommandsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _commands_get_api._get_kwargs(
-                id=id,
-                cid=cid,
-            ),
-            _COMMANDS_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_get_api._get_kwargs(id=id, cid=cid),
+            _p.model(SessionCommandInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -160,11 +120,12 @@ class CommandsResource(SyncAPIResource):
             WaiterFailedError: it reached a failure state instead.
         """
         return wait(
-            lambda: self.get(
-                id,
-                cid,
+            lambda: self.get(id, cid),
+            WaiterSpec(
+                name="wait_for_completion",
+                field="status",
+                pending=frozenset({"queued", "starting", "running"}),
             ),
-            _COMMANDS_GET_WAIT_FOR_COMPLETION,
             what=f"commands.get({id!r}, {cid!r})",
             timeout=timeout,
             interval=interval,
@@ -199,27 +160,12 @@ class CommandsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            CommandsKillBody,
-            {
-                "signal": signal,
-            },
-        )
+        body = model_from_wire(CommandsKillBody, {"signal": signal})
 
         return self._client.request(
-            _commands_kill_api._get_kwargs(
-                id=id,
-                cid=cid,
-                body=body,
-            ),
-            _COMMANDS_KILL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_kill_api._get_kwargs(id=id, cid=cid, body=body),
+            _p.model(CommandsKillResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -263,19 +209,9 @@ class CommandsResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _commands_send_stdin_api._get_kwargs(
-                id=id,
-                cid=cid,
-                body=body,
-            ),
-            _COMMANDS_SEND_STDIN,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_send_stdin_api._get_kwargs(id=id, cid=cid, body=body),
+            _p.model(CommandsSendStdinResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -317,19 +253,9 @@ class CommandsResource(SyncAPIResource):
         return open_stream(
             self._client,
             _commands_stream_api._get_kwargs(
-                id=id,
-                cid=cid,
-                from_=from_,
-                interval_ms=interval_ms,
-                max_bytes=max_bytes,
+                id=id, cid=cid, from_=from_, interval_ms=interval_ms, max_bytes=max_bytes
             ),
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
         )
 
     def stream_url(
@@ -345,11 +271,7 @@ class CommandsResource(SyncAPIResource):
 
         return self._client.build_url(
             _commands_stream_api._get_kwargs(
-                id=id,
-                cid=cid,
-                from_=from_,
-                interval_ms=interval_ms,
-                max_bytes=max_bytes,
+                id=id, cid=cid, from_=from_, interval_ms=interval_ms, max_bytes=max_bytes
             )
         )
 
@@ -398,17 +320,9 @@ class AsyncCommandsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _commands_list_api._get_kwargs(
-                id=id,
-            ),
-            _COMMANDS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_list_api._get_kwargs(id=id),
+            _p.field(_p.model(CommandsListResponse2XX), lambda body: body.commands),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -440,18 +354,9 @@ class AsyncCommandsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _commands_get_api._get_kwargs(
-                id=id,
-                cid=cid,
-            ),
-            _COMMANDS_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_get_api._get_kwargs(id=id, cid=cid),
+            _p.model(SessionCommandInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -470,11 +375,12 @@ class AsyncCommandsResource(AsyncAPIResource):
             WaiterFailedError: it reached a failure state instead.
         """
         return await async_wait(
-            lambda: self.get(
-                id,
-                cid,
+            lambda: self.get(id, cid),
+            WaiterSpec(
+                name="wait_for_completion",
+                field="status",
+                pending=frozenset({"queued", "starting", "running"}),
             ),
-            _COMMANDS_GET_WAIT_FOR_COMPLETION,
             what=f"commands.get({id!r}, {cid!r})",
             timeout=timeout,
             interval=interval,
@@ -509,27 +415,12 @@ class AsyncCommandsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            CommandsKillBody,
-            {
-                "signal": signal,
-            },
-        )
+        body = model_from_wire(CommandsKillBody, {"signal": signal})
 
         return await self._client.request(
-            _commands_kill_api._get_kwargs(
-                id=id,
-                cid=cid,
-                body=body,
-            ),
-            _COMMANDS_KILL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_kill_api._get_kwargs(id=id, cid=cid, body=body),
+            _p.model(CommandsKillResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -573,19 +464,9 @@ class AsyncCommandsResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _commands_send_stdin_api._get_kwargs(
-                id=id,
-                cid=cid,
-                body=body,
-            ),
-            _COMMANDS_SEND_STDIN,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _commands_send_stdin_api._get_kwargs(id=id, cid=cid, body=body),
+            _p.model(CommandsSendStdinResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -627,19 +508,9 @@ class AsyncCommandsResource(AsyncAPIResource):
         return await async_open_stream(
             self._client,
             _commands_stream_api._get_kwargs(
-                id=id,
-                cid=cid,
-                from_=from_,
-                interval_ms=interval_ms,
-                max_bytes=max_bytes,
+                id=id, cid=cid, from_=from_, interval_ms=interval_ms, max_bytes=max_bytes
             ),
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
         )
 
     def stream_url(
@@ -655,11 +526,7 @@ class AsyncCommandsResource(AsyncAPIResource):
 
         return self._client.build_url(
             _commands_stream_api._get_kwargs(
-                id=id,
-                cid=cid,
-                from_=from_,
-                interval_ms=interval_ms,
-                max_bytes=max_bytes,
+                id=id, cid=cid, from_=from_, interval_ms=interval_ms, max_bytes=max_bytes
             )
         )
 

@@ -10,26 +10,19 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from chaser_core._api.models.exec_in_session_body import ExecInSessionBody
-from chaser_core._api.models.exec_in_session_body_env import ExecInSessionBodyEnv
-from chaser_core._api.models.exec_run_body import ExecRunBody
-from chaser_core._api.models.sandbox_exec_response import SandboxExecResponse
-
 from .. import _parsing as _p
 from .._api.api.exec_ import exec_in_session as _exec_in_session_api
 from .._api.api.exec_ import exec_run as _exec_run_api
+from .._api.models.exec_in_session_body import ExecInSessionBody
+from .._api.models.exec_in_session_body_env import ExecInSessionBodyEnv
+from .._api.models.exec_run_body import ExecRunBody
+from .._api.models.sandbox_exec_response import SandboxExecResponse
 from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
-__all__ = [
-    "ExecResource",
-    "AsyncExecResource",
-]
-
-_EXEC_RUN = _p.model(SandboxExecResponse)
-_EXEC_IN_SESSION = _p.model(SandboxExecResponse)
+__all__ = ["ExecResource", "AsyncExecResource"]
 
 
 class ExecResource(SyncAPIResource):
@@ -88,17 +81,9 @@ class ExecResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _exec_run_api._get_kwargs(
-                body=body,
-            ),
-            _EXEC_RUN,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _exec_run_api._get_kwargs(body=body),
+            _p.model(SandboxExecResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -150,18 +135,9 @@ class ExecResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _exec_in_session_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _EXEC_IN_SESSION,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _exec_in_session_api._get_kwargs(id=id, body=body),
+            _p.model(SandboxExecResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -229,17 +205,9 @@ class AsyncExecResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _exec_run_api._get_kwargs(
-                body=body,
-            ),
-            _EXEC_RUN,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _exec_run_api._get_kwargs(body=body),
+            _p.model(SandboxExecResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -291,18 +259,9 @@ class AsyncExecResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _exec_in_session_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _EXEC_IN_SESSION,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _exec_in_session_api._get_kwargs(id=id, body=body),
+            _p.model(SandboxExecResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 

@@ -10,25 +10,18 @@ import os
 from functools import cached_property
 from typing import IO
 
-from chaser_core._api.models.files_upload_body import FilesUploadBody
-from chaser_core._api.models.session_file_upload_response import SessionFileUploadResponse
-
 from .. import _parsing as _p
 from .._api.api.files import files_download as _files_download_api
 from .._api.api.files import files_upload as _files_upload_api
+from .._api.models.files_upload_body import FilesUploadBody
+from .._api.models.session_file_upload_response import SessionFileUploadResponse
 from .._files import FileInput, to_file
 from .._helpers import AsyncFilesHelpers, FilesHelpers
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
-__all__ = [
-    "FilesResource",
-    "AsyncFilesResource",
-]
-
-_FILES_DOWNLOAD = _p.bytes_()
-_FILES_UPLOAD = _p.model(SessionFileUploadResponse)
+__all__ = ["FilesResource", "AsyncFilesResource"]
 
 
 class FilesResource(FilesHelpers, SyncAPIResource):
@@ -69,18 +62,9 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         """
 
         return self._client.request(
-            _files_download_api._get_kwargs(
-                id=id,
-                path=path,
-            ),
-            _FILES_DOWNLOAD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _files_download_api._get_kwargs(id=id, path=path),
+            _p.bytes_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -100,18 +84,9 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         file object) without holding it in memory. Returns the number of bytes written."""
 
         return self._client.download(
-            _files_download_api._get_kwargs(
-                id=id,
-                path=path,
-            ),
+            _files_download_api._get_kwargs(id=id, path=path),
             destination,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -147,24 +122,12 @@ class FilesResource(FilesHelpers, SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = FilesUploadBody(
-            file=to_file(file, field="file", limit=16777216),
-            path=path,
-        )
+        body = FilesUploadBody(file=to_file(file, field="file", limit=16777216), path=path)
 
         return self._client.request(
-            _files_upload_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _FILES_UPLOAD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _files_upload_api._get_kwargs(id=id, body=body),
+            _p.model(SessionFileUploadResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -214,18 +177,9 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         """
 
         return await self._client.request(
-            _files_download_api._get_kwargs(
-                id=id,
-                path=path,
-            ),
-            _FILES_DOWNLOAD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _files_download_api._get_kwargs(id=id, path=path),
+            _p.bytes_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -245,18 +199,9 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         file object) without holding it in memory. Returns the number of bytes written."""
 
         return await self._client.download(
-            _files_download_api._get_kwargs(
-                id=id,
-                path=path,
-            ),
+            _files_download_api._get_kwargs(id=id, path=path),
             destination,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -292,24 +237,12 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = FilesUploadBody(
-            file=to_file(file, field="file", limit=16777216),
-            path=path,
-        )
+        body = FilesUploadBody(file=to_file(file, field="file", limit=16777216), path=path)
 
         return await self._client.request(
-            _files_upload_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _FILES_UPLOAD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _files_upload_api._get_kwargs(id=id, body=body),
+            _p.model(SessionFileUploadResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 

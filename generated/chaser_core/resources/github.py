@@ -8,20 +8,14 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from chaser_core._api.models.github_repositories_response import GithubRepositoriesResponse
-
 from .. import _parsing as _p
 from .._api.api.github import github_list_repositories as _github_list_repositories_api
+from .._api.models.github_repositories_response import GithubRepositoriesResponse
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
-__all__ = [
-    "GithubResource",
-    "AsyncGithubResource",
-]
-
-_GITHUB_LIST_REPOSITORIES = _p.model(GithubRepositoriesResponse)
+__all__ = ["GithubResource", "AsyncGithubResource"]
 
 
 class GithubResource(SyncAPIResource):
@@ -57,14 +51,8 @@ class GithubResource(SyncAPIResource):
 
         return self._client.request(
             _github_list_repositories_api._get_kwargs(),
-            _GITHUB_LIST_REPOSITORIES,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(GithubRepositoriesResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -108,14 +96,8 @@ class AsyncGithubResource(AsyncAPIResource):
 
         return await self._client.request(
             _github_list_repositories_api._get_kwargs(),
-            _GITHUB_LIST_REPOSITORIES,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(GithubRepositoriesResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

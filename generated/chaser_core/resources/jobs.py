@@ -9,11 +9,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from chaser_core._api.models.create_job_request import CreateJobRequest
-from chaser_core._api.models.job_info import JobInfo
-from chaser_core._api.models.job_kinds_info import JobKindsInfo
-from chaser_core._api.models.list_jobs_page import ListJobsPage
-
 from .. import _idempotency
 from .. import _parsing as _p
 from .._api.api.jobs import jobs_cancel as _jobs_cancel_api
@@ -22,6 +17,10 @@ from .._api.api.jobs import jobs_get as _jobs_get_api
 from .._api.api.jobs import jobs_list as _jobs_list_api
 from .._api.api.jobs import jobs_list_kinds as _jobs_list_kinds_api
 from .._api.api.jobs import jobs_retry as _jobs_retry_api
+from .._api.models.create_job_request import CreateJobRequest
+from .._api.models.job_info import JobInfo
+from .._api.models.job_kinds_info import JobKindsInfo
+from .._api.models.list_jobs_page import ListJobsPage
 from .._bodies import model_from_wire
 from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
 from .._resource import AsyncAPIResource, SyncAPIResource
@@ -29,40 +28,7 @@ from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
 
-__all__ = [
-    "JobsResource",
-    "AsyncJobsResource",
-]
-
-_JOBS_LIST = _p.model(ListJobsPage)
-_JOBS_LIST_PAGES = PaginationSpec(
-    style="offset",
-    items="jobs",
-    limit_param="limit",
-    offset_param="offset",
-    cursor_param=None,
-    cursor_attr=None,
-    total_attr="total",
-    has_more_attr="has_more",
-)
-_JOBS_CREATE = _p.model(JobInfo)
-_JOBS_LIST_KINDS = _p.model(JobKindsInfo)
-_JOBS_GET = _p.model(JobInfo)
-_JOBS_GET_WAIT_FOR_COMPLETION = WaiterSpec(
-    name="wait_for_completion",
-    field="status",
-    success=frozenset(
-        (
-            "completed",
-            "failed",
-            "canceled",
-        )
-    ),
-    failure=frozenset(()),
-    pending=frozenset(()),
-)
-_JOBS_CANCEL = _p.model(JobInfo)
-_JOBS_RETRY = _p.model(JobInfo)
+__all__ = ["JobsResource", "AsyncJobsResource"]
 
 
 class JobsResource(SyncAPIResource):
@@ -106,21 +72,17 @@ class JobsResource(SyncAPIResource):
 
         return sync_paginate(
             self._client,
-            _jobs_list_api._get_kwargs(
-                status=status,
-                kind=kind,
-                limit=limit,
-                offset=offset,
+            _jobs_list_api._get_kwargs(status=status, kind=kind, limit=limit, offset=offset),
+            _p.model(ListJobsPage),
+            PaginationSpec(
+                style="offset",
+                items="jobs",
+                limit_param="limit",
+                offset_param="offset",
+                total_attr="total",
+                has_more_attr="has_more",
             ),
-            _JOBS_LIST,
-            _JOBS_LIST_PAGES,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
         )
 
     def create(
@@ -173,20 +135,9 @@ class JobsResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _idempotency.with_key(
-                _jobs_create_api._get_kwargs(
-                    body=body,
-                ),
-                idempotency_key,
-            ),
-            _JOBS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _idempotency.with_key(_jobs_create_api._get_kwargs(body=body), idempotency_key),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -217,14 +168,8 @@ class JobsResource(SyncAPIResource):
 
         return self._client.request(
             _jobs_list_kinds_api._get_kwargs(),
-            _JOBS_LIST_KINDS,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(JobKindsInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -254,17 +199,9 @@ class JobsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _jobs_get_api._get_kwargs(
-                job_id=job_id,
-            ),
-            _JOBS_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _jobs_get_api._get_kwargs(job_id=job_id),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -282,10 +219,12 @@ class JobsResource(SyncAPIResource):
             WaiterFailedError: it reached a failure state instead.
         """
         return wait(
-            lambda: self.get(
-                job_id,
+            lambda: self.get(job_id),
+            WaiterSpec(
+                name="wait_for_completion",
+                field="status",
+                success=frozenset({"completed", "failed", "canceled"}),
             ),
-            _JOBS_GET_WAIT_FOR_COMPLETION,
             what=f"jobs.get({job_id!r})",
             timeout=timeout,
             interval=interval,
@@ -317,17 +256,9 @@ class JobsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _jobs_cancel_api._get_kwargs(
-                job_id=job_id,
-            ),
-            _JOBS_CANCEL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _jobs_cancel_api._get_kwargs(job_id=job_id),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -357,17 +288,9 @@ class JobsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _jobs_retry_api._get_kwargs(
-                job_id=job_id,
-            ),
-            _JOBS_RETRY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _jobs_retry_api._get_kwargs(job_id=job_id),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -424,21 +347,17 @@ class AsyncJobsResource(AsyncAPIResource):
 
         return AsyncPaginator(
             self._client,
-            _jobs_list_api._get_kwargs(
-                status=status,
-                kind=kind,
-                limit=limit,
-                offset=offset,
+            _jobs_list_api._get_kwargs(status=status, kind=kind, limit=limit, offset=offset),
+            _p.model(ListJobsPage),
+            PaginationSpec(
+                style="offset",
+                items="jobs",
+                limit_param="limit",
+                offset_param="offset",
+                total_attr="total",
+                has_more_attr="has_more",
             ),
-            _JOBS_LIST,
-            _JOBS_LIST_PAGES,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
         )
 
     async def create(
@@ -491,20 +410,9 @@ class AsyncJobsResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _idempotency.with_key(
-                _jobs_create_api._get_kwargs(
-                    body=body,
-                ),
-                idempotency_key,
-            ),
-            _JOBS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _idempotency.with_key(_jobs_create_api._get_kwargs(body=body), idempotency_key),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -535,14 +443,8 @@ class AsyncJobsResource(AsyncAPIResource):
 
         return await self._client.request(
             _jobs_list_kinds_api._get_kwargs(),
-            _JOBS_LIST_KINDS,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.model(JobKindsInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -572,17 +474,9 @@ class AsyncJobsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _jobs_get_api._get_kwargs(
-                job_id=job_id,
-            ),
-            _JOBS_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _jobs_get_api._get_kwargs(job_id=job_id),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -600,10 +494,12 @@ class AsyncJobsResource(AsyncAPIResource):
             WaiterFailedError: it reached a failure state instead.
         """
         return await async_wait(
-            lambda: self.get(
-                job_id,
+            lambda: self.get(job_id),
+            WaiterSpec(
+                name="wait_for_completion",
+                field="status",
+                success=frozenset({"completed", "failed", "canceled"}),
             ),
-            _JOBS_GET_WAIT_FOR_COMPLETION,
             what=f"jobs.get({job_id!r})",
             timeout=timeout,
             interval=interval,
@@ -635,17 +531,9 @@ class AsyncJobsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _jobs_cancel_api._get_kwargs(
-                job_id=job_id,
-            ),
-            _JOBS_CANCEL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _jobs_cancel_api._get_kwargs(job_id=job_id),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -675,17 +563,9 @@ class AsyncJobsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _jobs_retry_api._get_kwargs(
-                job_id=job_id,
-            ),
-            _JOBS_RETRY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _jobs_retry_api._get_kwargs(job_id=job_id),
+            _p.model(JobInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 

@@ -9,29 +9,21 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from chaser_core._api.models.api_key_info import ApiKeyInfo
-from chaser_core._api.models.create_api_key_response import CreateApiKeyResponse
-from chaser_core._api.models.keys_create_body import KeysCreateBody
-from chaser_core._api.models.keys_list_response_2xx import KeysListResponse2XX
-from chaser_core._api.models.keys_revoke_response_2xx import KeysRevokeResponse2XX
-
 from .. import _parsing as _p
 from .._api.api.keys import keys_create as _keys_create_api
 from .._api.api.keys import keys_list as _keys_list_api
 from .._api.api.keys import keys_revoke as _keys_revoke_api
+from .._api.models.api_key_info import ApiKeyInfo
+from .._api.models.create_api_key_response import CreateApiKeyResponse
+from .._api.models.keys_create_body import KeysCreateBody
+from .._api.models.keys_list_response_2xx import KeysListResponse2XX
+from .._api.models.keys_revoke_response_2xx import KeysRevokeResponse2XX
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
-__all__ = [
-    "KeysResource",
-    "AsyncKeysResource",
-]
-
-_KEYS_LIST = _p.field(_p.model(KeysListResponse2XX), lambda body: body.keys)
-_KEYS_CREATE = _p.model(CreateApiKeyResponse)
-_KEYS_REVOKE = _p.model(KeysRevokeResponse2XX)
+__all__ = ["KeysResource", "AsyncKeysResource"]
 
 
 class KeysResource(SyncAPIResource):
@@ -67,14 +59,8 @@ class KeysResource(SyncAPIResource):
 
         return self._client.request(
             _keys_list_api._get_kwargs(),
-            _KEYS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(KeysListResponse2XX), lambda body: body.keys),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -117,17 +103,9 @@ class KeysResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _keys_create_api._get_kwargs(
-                body=body,
-            ),
-            _KEYS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _keys_create_api._get_kwargs(body=body),
+            _p.model(CreateApiKeyResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -157,17 +135,9 @@ class KeysResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _keys_revoke_api._get_kwargs(
-                key_id=key_id,
-            ),
-            _KEYS_REVOKE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _keys_revoke_api._get_kwargs(key_id=key_id),
+            _p.model(KeysRevokeResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -213,14 +183,8 @@ class AsyncKeysResource(AsyncAPIResource):
 
         return await self._client.request(
             _keys_list_api._get_kwargs(),
-            _KEYS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(KeysListResponse2XX), lambda body: body.keys),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -263,17 +227,9 @@ class AsyncKeysResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _keys_create_api._get_kwargs(
-                body=body,
-            ),
-            _KEYS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _keys_create_api._get_kwargs(body=body),
+            _p.model(CreateApiKeyResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -303,17 +259,9 @@ class AsyncKeysResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _keys_revoke_api._get_kwargs(
-                key_id=key_id,
-            ),
-            _KEYS_REVOKE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _keys_revoke_api._get_kwargs(key_id=key_id),
+            _p.model(KeysRevokeResponse2XX),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

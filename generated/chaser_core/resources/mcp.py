@@ -10,22 +10,16 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, Literal
 
-from chaser_core._api.models.mcp_call_body import McpCallBody
-from chaser_core._api.models.mcp_call_body_params import McpCallBodyParams
-
 from .. import _parsing as _p
 from .._api.api.mcp import mcp_call as _mcp_call_api
+from .._api.models.mcp_call_body import McpCallBody
+from .._api.models.mcp_call_body_params import McpCallBodyParams
 from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
-__all__ = [
-    "McpResource",
-    "AsyncMcpResource",
-]
-
-_MCP_CALL = _p.none_()
+__all__ = ["McpResource", "AsyncMcpResource"]
 
 
 class McpResource(SyncAPIResource):
@@ -81,17 +75,9 @@ class McpResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _mcp_call_api._get_kwargs(
-                body=body,
-            ),
-            _MCP_CALL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _mcp_call_api._get_kwargs(body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -155,17 +141,9 @@ class AsyncMcpResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _mcp_call_api._get_kwargs(
-                body=body,
-            ),
-            _MCP_CALL,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _mcp_call_api._get_kwargs(body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 

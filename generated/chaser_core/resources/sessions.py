@@ -11,19 +11,6 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from chaser_core._api.models.bulk_terminate_request import BulkTerminateRequest
-from chaser_core._api.models.bulk_terminate_response import BulkTerminateResponse
-from chaser_core._api.models.create_session_ephemeral_request_doc import CreateSessionEphemeralRequestDoc
-from chaser_core._api.models.create_session_persistent_request_doc import CreateSessionPersistentRequestDoc
-from chaser_core._api.models.create_session_persistent_request_doc_env import (
-    CreateSessionPersistentRequestDocEnv,
-)
-from chaser_core._api.models.list_sessions_response import ListSessionsResponse
-from chaser_core._api.models.session_info import SessionInfo
-from chaser_core._api.models.session_self_test_response import SessionSelfTestResponse
-from chaser_core._api.models.session_type import SessionType
-from chaser_core._api.models.sessions_resize_pty_body import SessionsResizePtyBody
-
 from .. import _parsing as _p
 from .._api.api.sessions import sessions_bulk_terminate as _sessions_bulk_terminate_api
 from .._api.api.sessions import sessions_create as _sessions_create_api
@@ -32,6 +19,16 @@ from .._api.api.sessions import sessions_list as _sessions_list_api
 from .._api.api.sessions import sessions_resize_pty as _sessions_resize_pty_api
 from .._api.api.sessions import sessions_self_test as _sessions_self_test_api
 from .._api.api.sessions import sessions_terminate as _sessions_terminate_api
+from .._api.models.bulk_terminate_request import BulkTerminateRequest
+from .._api.models.bulk_terminate_response import BulkTerminateResponse
+from .._api.models.create_session_ephemeral_request_doc import CreateSessionEphemeralRequestDoc
+from .._api.models.create_session_persistent_request_doc import CreateSessionPersistentRequestDoc
+from .._api.models.create_session_persistent_request_doc_env import CreateSessionPersistentRequestDocEnv
+from .._api.models.list_sessions_response import ListSessionsResponse
+from .._api.models.session_info import SessionInfo
+from .._api.models.session_self_test_response import SessionSelfTestResponse
+from .._api.models.session_type import SessionType
+from .._api.models.sessions_resize_pty_body import SessionsResizePtyBody
 from .._bodies import as_optional_model, model_from_wire, pick_variant
 from .._helpers import AsyncSessionsHelpers, SessionsHelpers
 from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
@@ -40,46 +37,7 @@ from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
 
-__all__ = [
-    "SessionsResource",
-    "AsyncSessionsResource",
-]
-
-_SESSIONS_LIST = _p.model(ListSessionsResponse)
-_SESSIONS_LIST_PAGES = PaginationSpec(
-    style="offset",
-    items="sessions",
-    limit_param="limit",
-    offset_param="offset",
-    cursor_param=None,
-    cursor_attr=None,
-    total_attr="total",
-    has_more_attr=None,
-)
-_SESSIONS_CREATE = _p.model(SessionInfo)
-_SESSIONS_BULK_TERMINATE = _p.model(BulkTerminateResponse)
-_SESSIONS_GET = _p.model(SessionInfo)
-_SESSIONS_GET_WAIT_UNTIL_READY = WaiterSpec(
-    name="wait_until_ready",
-    field="status",
-    success=frozenset(
-        (
-            "running",
-            "ready",
-            "active",
-        )
-    ),
-    failure=frozenset(
-        (
-            "terminated",
-            "failed",
-        )
-    ),
-    pending=frozenset(()),
-)
-_SESSIONS_TERMINATE = _p.none_()
-_SESSIONS_RESIZE_PTY = _p.none_()
-_SESSIONS_SELF_TEST = _p.model(SessionSelfTestResponse)
+__all__ = ["SessionsResource", "AsyncSessionsResource"]
 
 
 class SessionsResource(SessionsHelpers, SyncAPIResource):
@@ -122,19 +80,16 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
 
         return sync_paginate(
             self._client,
-            _sessions_list_api._get_kwargs(
-                limit=limit,
-                offset=offset,
+            _sessions_list_api._get_kwargs(limit=limit, offset=offset),
+            _p.model(ListSessionsResponse),
+            PaginationSpec(
+                style="offset",
+                items="sessions",
+                limit_param="limit",
+                offset_param="offset",
+                total_attr="total",
             ),
-            _SESSIONS_LIST,
-            _SESSIONS_LIST_PAGES,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
         )
 
     def create(
@@ -185,23 +140,9 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
             (
                 (
                     CreateSessionPersistentRequestDoc,
-                    (
-                        "env",
-                        "github_repo",
-                        "proxy",
-                        "session_type",
-                        "workspace",
-                    ),
+                    ("env", "github_repo", "proxy", "session_type", "workspace"),
                 ),
-                (
-                    CreateSessionEphemeralRequestDoc,
-                    (
-                        "ephemeral",
-                        "image",
-                        "proxy",
-                        "session_type",
-                    ),
-                ),
+                (CreateSessionEphemeralRequestDoc, ("ephemeral", "image", "proxy", "session_type")),
             ),
             {
                 "env": as_optional_model(CreateSessionPersistentRequestDocEnv, env),
@@ -216,17 +157,9 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         )
 
         return self._client.request(
-            _sessions_create_api._get_kwargs(
-                body=body,
-            ),
-            _SESSIONS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_create_api._get_kwargs(body=body),
+            _p.model(SessionInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -279,17 +212,9 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         )
 
         return self._client.request(
-            _sessions_bulk_terminate_api._get_kwargs(
-                body=body,
-            ),
-            _SESSIONS_BULK_TERMINATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_bulk_terminate_api._get_kwargs(body=body),
+            _p.model(BulkTerminateResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -322,17 +247,9 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         """
 
         return self._client.request(
-            _sessions_get_api._get_kwargs(
-                id=id,
-            ),
-            _SESSIONS_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_get_api._get_kwargs(id=id),
+            _p.model(SessionInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -350,10 +267,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
             WaiterFailedError: it reached terminated or failed instead.
         """
         return wait(
-            lambda: self.get(
-                id,
+            lambda: self.get(id),
+            WaiterSpec(
+                name="wait_until_ready",
+                field="status",
+                success=frozenset({"running", "ready", "active"}),
+                failure=frozenset({"terminated", "failed"}),
             ),
-            _SESSIONS_GET_WAIT_UNTIL_READY,
             what=f"sessions.get({id!r})",
             timeout=timeout,
             interval=interval,
@@ -387,18 +307,9 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         """
 
         return self._client.request(
-            _sessions_terminate_api._get_kwargs(
-                id=id,
-                force=force,
-            ),
-            _SESSIONS_TERMINATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_terminate_api._get_kwargs(id=id, force=force),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -440,18 +351,9 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         )
 
         return self._client.request(
-            _sessions_resize_pty_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _SESSIONS_RESIZE_PTY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_resize_pty_api._get_kwargs(id=id, body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -484,17 +386,9 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         """
 
         return self._client.request(
-            _sessions_self_test_api._get_kwargs(
-                id=id,
-            ),
-            _SESSIONS_SELF_TEST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_self_test_api._get_kwargs(id=id),
+            _p.model(SessionSelfTestResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -551,19 +445,16 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
 
         return AsyncPaginator(
             self._client,
-            _sessions_list_api._get_kwargs(
-                limit=limit,
-                offset=offset,
+            _sessions_list_api._get_kwargs(limit=limit, offset=offset),
+            _p.model(ListSessionsResponse),
+            PaginationSpec(
+                style="offset",
+                items="sessions",
+                limit_param="limit",
+                offset_param="offset",
+                total_attr="total",
             ),
-            _SESSIONS_LIST,
-            _SESSIONS_LIST_PAGES,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
         )
 
     async def create(
@@ -614,23 +505,9 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
             (
                 (
                     CreateSessionPersistentRequestDoc,
-                    (
-                        "env",
-                        "github_repo",
-                        "proxy",
-                        "session_type",
-                        "workspace",
-                    ),
+                    ("env", "github_repo", "proxy", "session_type", "workspace"),
                 ),
-                (
-                    CreateSessionEphemeralRequestDoc,
-                    (
-                        "ephemeral",
-                        "image",
-                        "proxy",
-                        "session_type",
-                    ),
-                ),
+                (CreateSessionEphemeralRequestDoc, ("ephemeral", "image", "proxy", "session_type")),
             ),
             {
                 "env": as_optional_model(CreateSessionPersistentRequestDocEnv, env),
@@ -645,17 +522,9 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         )
 
         return await self._client.request(
-            _sessions_create_api._get_kwargs(
-                body=body,
-            ),
-            _SESSIONS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_create_api._get_kwargs(body=body),
+            _p.model(SessionInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -708,17 +577,9 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         )
 
         return await self._client.request(
-            _sessions_bulk_terminate_api._get_kwargs(
-                body=body,
-            ),
-            _SESSIONS_BULK_TERMINATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_bulk_terminate_api._get_kwargs(body=body),
+            _p.model(BulkTerminateResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -751,17 +612,9 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         """
 
         return await self._client.request(
-            _sessions_get_api._get_kwargs(
-                id=id,
-            ),
-            _SESSIONS_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_get_api._get_kwargs(id=id),
+            _p.model(SessionInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -779,10 +632,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
             WaiterFailedError: it reached terminated or failed instead.
         """
         return await async_wait(
-            lambda: self.get(
-                id,
+            lambda: self.get(id),
+            WaiterSpec(
+                name="wait_until_ready",
+                field="status",
+                success=frozenset({"running", "ready", "active"}),
+                failure=frozenset({"terminated", "failed"}),
             ),
-            _SESSIONS_GET_WAIT_UNTIL_READY,
             what=f"sessions.get({id!r})",
             timeout=timeout,
             interval=interval,
@@ -816,18 +672,9 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         """
 
         return await self._client.request(
-            _sessions_terminate_api._get_kwargs(
-                id=id,
-                force=force,
-            ),
-            _SESSIONS_TERMINATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_terminate_api._get_kwargs(id=id, force=force),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -869,18 +716,9 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         )
 
         return await self._client.request(
-            _sessions_resize_pty_api._get_kwargs(
-                id=id,
-                body=body,
-            ),
-            _SESSIONS_RESIZE_PTY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_resize_pty_api._get_kwargs(id=id, body=body),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -913,17 +751,9 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         """
 
         return await self._client.request(
-            _sessions_self_test_api._get_kwargs(
-                id=id,
-            ),
-            _SESSIONS_SELF_TEST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _sessions_self_test_api._get_kwargs(id=id),
+            _p.model(SessionSelfTestResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

@@ -9,28 +9,20 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from chaser_core._api.models.ssh_key_info import SshKeyInfo
-from chaser_core._api.models.ssh_keys_create_body import SshKeysCreateBody
-from chaser_core._api.models.ssh_keys_create_response_2xx import SshKeysCreateResponse2XX
-from chaser_core._api.models.ssh_keys_list_response_2xx import SshKeysListResponse2XX
-
 from .. import _parsing as _p
 from .._api.api.ssh_keys import ssh_keys_create as _ssh_keys_create_api
 from .._api.api.ssh_keys import ssh_keys_delete as _ssh_keys_delete_api
 from .._api.api.ssh_keys import ssh_keys_list as _ssh_keys_list_api
+from .._api.models.ssh_key_info import SshKeyInfo
+from .._api.models.ssh_keys_create_body import SshKeysCreateBody
+from .._api.models.ssh_keys_create_response_2xx import SshKeysCreateResponse2XX
+from .._api.models.ssh_keys_list_response_2xx import SshKeysListResponse2XX
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
-__all__ = [
-    "SshKeysResource",
-    "AsyncSshKeysResource",
-]
-
-_SSH_KEYS_LIST = _p.field(_p.model(SshKeysListResponse2XX), lambda body: body.keys)
-_SSH_KEYS_CREATE = _p.field(_p.model(SshKeysCreateResponse2XX), lambda body: body.key)
-_SSH_KEYS_DELETE = _p.none_()
+__all__ = ["SshKeysResource", "AsyncSshKeysResource"]
 
 
 class SshKeysResource(SyncAPIResource):
@@ -66,14 +58,8 @@ class SshKeysResource(SyncAPIResource):
 
         return self._client.request(
             _ssh_keys_list_api._get_kwargs(),
-            _SSH_KEYS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(SshKeysListResponse2XX), lambda body: body.keys),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -113,17 +99,9 @@ class SshKeysResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _ssh_keys_create_api._get_kwargs(
-                body=body,
-            ),
-            _SSH_KEYS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _ssh_keys_create_api._get_kwargs(body=body),
+            _p.field(_p.model(SshKeysCreateResponse2XX), lambda body: body.key),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -153,17 +131,9 @@ class SshKeysResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _ssh_keys_delete_api._get_kwargs(
-                key_id=key_id,
-            ),
-            _SSH_KEYS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _ssh_keys_delete_api._get_kwargs(key_id=key_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -209,14 +179,8 @@ class AsyncSshKeysResource(AsyncAPIResource):
 
         return await self._client.request(
             _ssh_keys_list_api._get_kwargs(),
-            _SSH_KEYS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(SshKeysListResponse2XX), lambda body: body.keys),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -256,17 +220,9 @@ class AsyncSshKeysResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _ssh_keys_create_api._get_kwargs(
-                body=body,
-            ),
-            _SSH_KEYS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _ssh_keys_create_api._get_kwargs(body=body),
+            _p.field(_p.model(SshKeysCreateResponse2XX), lambda body: body.key),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -296,17 +252,9 @@ class AsyncSshKeysResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _ssh_keys_delete_api._get_kwargs(
-                key_id=key_id,
-            ),
-            _SSH_KEYS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _ssh_keys_delete_api._get_kwargs(key_id=key_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 

@@ -9,20 +9,6 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from chaser_core._api.models.create_customer_webhook_response import CreateCustomerWebhookResponse
-from chaser_core._api.models.customer_webhook_delivery_info import CustomerWebhookDeliveryInfo
-from chaser_core._api.models.customer_webhook_info import CustomerWebhookInfo
-from chaser_core._api.models.webhooks_create_body import WebhooksCreateBody
-from chaser_core._api.models.webhooks_deliveries_discard_response_2xx import (
-    WebhooksDeliveriesDiscardResponse2XX,
-)
-from chaser_core._api.models.webhooks_deliveries_get_response_2xx import WebhooksDeliveriesGetResponse2XX
-from chaser_core._api.models.webhooks_deliveries_list_response_2xx import WebhooksDeliveriesListResponse2XX
-from chaser_core._api.models.webhooks_deliveries_replay_response_2xx import (
-    WebhooksDeliveriesReplayResponse2XX,
-)
-from chaser_core._api.models.webhooks_list_response_2xx import WebhooksListResponse2XX
-
 from .. import _parsing as _p
 from .._api.api.webhooks import webhooks_create as _webhooks_create_api
 from .._api.api.webhooks import webhooks_delete as _webhooks_delete_api
@@ -31,6 +17,15 @@ from .._api.api.webhooks_deliveries import webhooks_deliveries_discard as _webho
 from .._api.api.webhooks_deliveries import webhooks_deliveries_get as _webhooks_deliveries_get_api
 from .._api.api.webhooks_deliveries import webhooks_deliveries_list as _webhooks_deliveries_list_api
 from .._api.api.webhooks_deliveries import webhooks_deliveries_replay as _webhooks_deliveries_replay_api
+from .._api.models.create_customer_webhook_response import CreateCustomerWebhookResponse
+from .._api.models.customer_webhook_delivery_info import CustomerWebhookDeliveryInfo
+from .._api.models.customer_webhook_info import CustomerWebhookInfo
+from .._api.models.webhooks_create_body import WebhooksCreateBody
+from .._api.models.webhooks_deliveries_discard_response_2xx import WebhooksDeliveriesDiscardResponse2XX
+from .._api.models.webhooks_deliveries_get_response_2xx import WebhooksDeliveriesGetResponse2XX
+from .._api.models.webhooks_deliveries_list_response_2xx import WebhooksDeliveriesListResponse2XX
+from .._api.models.webhooks_deliveries_replay_response_2xx import WebhooksDeliveriesReplayResponse2XX
+from .._api.models.webhooks_list_response_2xx import WebhooksListResponse2XX
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -42,20 +37,6 @@ __all__ = [
     "WebhooksDeliveriesResource",
     "AsyncWebhooksDeliveriesResource",
 ]
-
-_WEBHOOKS_LIST = _p.field(_p.model(WebhooksListResponse2XX), lambda body: body.webhooks)
-_WEBHOOKS_CREATE = _p.model(CreateCustomerWebhookResponse)
-_WEBHOOKS_DELETE = _p.none_()
-_WEBHOOKS_DELIVERIES_LIST = _p.field(
-    _p.model(WebhooksDeliveriesListResponse2XX), lambda body: body.deliveries
-)
-_WEBHOOKS_DELIVERIES_GET = _p.field(_p.model(WebhooksDeliveriesGetResponse2XX), lambda body: body.delivery)
-_WEBHOOKS_DELIVERIES_DISCARD = _p.field(
-    _p.model(WebhooksDeliveriesDiscardResponse2XX), lambda body: body.delivery
-)
-_WEBHOOKS_DELIVERIES_REPLAY = _p.field(
-    _p.model(WebhooksDeliveriesReplayResponse2XX), lambda body: body.delivery
-)
 
 
 class WebhooksResource(SyncAPIResource):
@@ -95,14 +76,8 @@ class WebhooksResource(SyncAPIResource):
 
         return self._client.request(
             _webhooks_list_api._get_kwargs(),
-            _WEBHOOKS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(WebhooksListResponse2XX), lambda body: body.webhooks),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -145,17 +120,9 @@ class WebhooksResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _webhooks_create_api._get_kwargs(
-                body=body,
-            ),
-            _WEBHOOKS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_create_api._get_kwargs(body=body),
+            _p.model(CreateCustomerWebhookResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -185,17 +152,9 @@ class WebhooksResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _webhooks_delete_api._get_kwargs(
-                webhook_id=webhook_id,
-            ),
-            _WEBHOOKS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_delete_api._get_kwargs(webhook_id=webhook_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -249,14 +208,8 @@ class AsyncWebhooksResource(AsyncAPIResource):
 
         return await self._client.request(
             _webhooks_list_api._get_kwargs(),
-            _WEBHOOKS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.field(_p.model(WebhooksListResponse2XX), lambda body: body.webhooks),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -299,17 +252,9 @@ class AsyncWebhooksResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _webhooks_create_api._get_kwargs(
-                body=body,
-            ),
-            _WEBHOOKS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_create_api._get_kwargs(body=body),
+            _p.model(CreateCustomerWebhookResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -339,17 +284,9 @@ class AsyncWebhooksResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _webhooks_delete_api._get_kwargs(
-                webhook_id=webhook_id,
-            ),
-            _WEBHOOKS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_delete_api._get_kwargs(webhook_id=webhook_id),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -404,19 +341,9 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _webhooks_deliveries_list_api._get_kwargs(
-                webhook_id=webhook_id,
-                status=status,
-                limit=limit,
-            ),
-            _WEBHOOKS_DELIVERIES_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_list_api._get_kwargs(webhook_id=webhook_id, status=status, limit=limit),
+            _p.field(_p.model(WebhooksDeliveriesListResponse2XX), lambda body: body.deliveries),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -446,17 +373,9 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _webhooks_deliveries_get_api._get_kwargs(
-                delivery_id=delivery_id,
-            ),
-            _WEBHOOKS_DELIVERIES_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_get_api._get_kwargs(delivery_id=delivery_id),
+            _p.field(_p.model(WebhooksDeliveriesGetResponse2XX), lambda body: body.delivery),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -486,17 +405,9 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _webhooks_deliveries_discard_api._get_kwargs(
-                delivery_id=delivery_id,
-            ),
-            _WEBHOOKS_DELIVERIES_DISCARD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_discard_api._get_kwargs(delivery_id=delivery_id),
+            _p.field(_p.model(WebhooksDeliveriesDiscardResponse2XX), lambda body: body.delivery),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -526,17 +437,9 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _webhooks_deliveries_replay_api._get_kwargs(
-                delivery_id=delivery_id,
-            ),
-            _WEBHOOKS_DELIVERIES_REPLAY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_replay_api._get_kwargs(delivery_id=delivery_id),
+            _p.field(_p.model(WebhooksDeliveriesReplayResponse2XX), lambda body: body.delivery),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -588,19 +491,9 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _webhooks_deliveries_list_api._get_kwargs(
-                webhook_id=webhook_id,
-                status=status,
-                limit=limit,
-            ),
-            _WEBHOOKS_DELIVERIES_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_list_api._get_kwargs(webhook_id=webhook_id, status=status, limit=limit),
+            _p.field(_p.model(WebhooksDeliveriesListResponse2XX), lambda body: body.deliveries),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -630,17 +523,9 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _webhooks_deliveries_get_api._get_kwargs(
-                delivery_id=delivery_id,
-            ),
-            _WEBHOOKS_DELIVERIES_GET,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_get_api._get_kwargs(delivery_id=delivery_id),
+            _p.field(_p.model(WebhooksDeliveriesGetResponse2XX), lambda body: body.delivery),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -670,17 +555,9 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _webhooks_deliveries_discard_api._get_kwargs(
-                delivery_id=delivery_id,
-            ),
-            _WEBHOOKS_DELIVERIES_DISCARD,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_discard_api._get_kwargs(delivery_id=delivery_id),
+            _p.field(_p.model(WebhooksDeliveriesDiscardResponse2XX), lambda body: body.delivery),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -710,17 +587,9 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _webhooks_deliveries_replay_api._get_kwargs(
-                delivery_id=delivery_id,
-            ),
-            _WEBHOOKS_DELIVERIES_REPLAY,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _webhooks_deliveries_replay_api._get_kwargs(delivery_id=delivery_id),
+            _p.field(_p.model(WebhooksDeliveriesReplayResponse2XX), lambda body: body.delivery),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 

@@ -9,21 +9,6 @@ from __future__ import annotations
 import builtins
 from functools import cached_property
 
-from chaser_core._api.models.bulk_delete_workspaces_request import BulkDeleteWorkspacesRequest
-from chaser_core._api.models.bulk_delete_workspaces_response import BulkDeleteWorkspacesResponse
-from chaser_core._api.models.import_workspace_request import ImportWorkspaceRequest
-from chaser_core._api.models.import_workspace_response import ImportWorkspaceResponse
-from chaser_core._api.models.session_type import SessionType
-from chaser_core._api.models.workspace_info import WorkspaceInfo
-from chaser_core._api.models.workspace_name_response import WorkspaceNameResponse
-from chaser_core._api.models.workspace_snapshot_info import WorkspaceSnapshotInfo
-from chaser_core._api.models.workspace_template_response import WorkspaceTemplateResponse
-from chaser_core._api.models.workspaces_create_body import WorkspacesCreateBody
-from chaser_core._api.models.workspaces_rename_body import WorkspacesRenameBody
-from chaser_core._api.models.workspaces_set_template_body import WorkspacesSetTemplateBody
-from chaser_core._api.models.workspaces_snapshots_create_body import WorkspacesSnapshotsCreateBody
-from chaser_core._api.models.workspaces_snapshots_restore_body import WorkspacesSnapshotsRestoreBody
-
 from .. import _parsing as _p
 from .._api.api.workspaces import workspaces_bulk_delete as _workspaces_bulk_delete_api
 from .._api.api.workspaces import workspaces_create as _workspaces_create_api
@@ -36,6 +21,20 @@ from .._api.api.workspaces_snapshots import workspaces_snapshots_create as _work
 from .._api.api.workspaces_snapshots import workspaces_snapshots_delete as _workspaces_snapshots_delete_api
 from .._api.api.workspaces_snapshots import workspaces_snapshots_list as _workspaces_snapshots_list_api
 from .._api.api.workspaces_snapshots import workspaces_snapshots_restore as _workspaces_snapshots_restore_api
+from .._api.models.bulk_delete_workspaces_request import BulkDeleteWorkspacesRequest
+from .._api.models.bulk_delete_workspaces_response import BulkDeleteWorkspacesResponse
+from .._api.models.import_workspace_request import ImportWorkspaceRequest
+from .._api.models.import_workspace_response import ImportWorkspaceResponse
+from .._api.models.session_type import SessionType
+from .._api.models.workspace_info import WorkspaceInfo
+from .._api.models.workspace_name_response import WorkspaceNameResponse
+from .._api.models.workspace_snapshot_info import WorkspaceSnapshotInfo
+from .._api.models.workspace_template_response import WorkspaceTemplateResponse
+from .._api.models.workspaces_create_body import WorkspacesCreateBody
+from .._api.models.workspaces_rename_body import WorkspacesRenameBody
+from .._api.models.workspaces_set_template_body import WorkspacesSetTemplateBody
+from .._api.models.workspaces_snapshots_create_body import WorkspacesSnapshotsCreateBody
+from .._api.models.workspaces_snapshots_restore_body import WorkspacesSnapshotsRestoreBody
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -47,18 +46,6 @@ __all__ = [
     "WorkspacesSnapshotsResource",
     "AsyncWorkspacesSnapshotsResource",
 ]
-
-_WORKSPACES_LIST = _p.list_of(_p.model(WorkspaceInfo))
-_WORKSPACES_CREATE = _p.model(WorkspaceInfo)
-_WORKSPACES_BULK_DELETE = _p.model(BulkDeleteWorkspacesResponse)
-_WORKSPACES_IMPORT_FROM_GITHUB = _p.model(ImportWorkspaceResponse)
-_WORKSPACES_DELETE = _p.none_()
-_WORKSPACES_RENAME = _p.model(WorkspaceNameResponse)
-_WORKSPACES_SET_TEMPLATE = _p.model(WorkspaceTemplateResponse)
-_WORKSPACES_SNAPSHOTS_LIST = _p.list_of(_p.model(WorkspaceSnapshotInfo))
-_WORKSPACES_SNAPSHOTS_CREATE = _p.model(WorkspaceSnapshotInfo)
-_WORKSPACES_SNAPSHOTS_DELETE = _p.none_()
-_WORKSPACES_SNAPSHOTS_RESTORE = _p.model(WorkspaceSnapshotInfo)
 
 
 class WorkspacesResource(SyncAPIResource):
@@ -98,14 +85,8 @@ class WorkspacesResource(SyncAPIResource):
 
         return self._client.request(
             _workspaces_list_api._get_kwargs(),
-            _WORKSPACES_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.list_of(_p.model(WorkspaceInfo)),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -154,17 +135,9 @@ class WorkspacesResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _workspaces_create_api._get_kwargs(
-                body=body,
-            ),
-            _WORKSPACES_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_create_api._get_kwargs(body=body),
+            _p.model(WorkspaceInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -207,17 +180,9 @@ class WorkspacesResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _workspaces_bulk_delete_api._get_kwargs(
-                body=body,
-            ),
-            _WORKSPACES_BULK_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_bulk_delete_api._get_kwargs(body=body),
+            _p.model(BulkDeleteWorkspacesResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -263,17 +228,9 @@ class WorkspacesResource(SyncAPIResource):
         )
 
         return self._client.request(
-            _workspaces_import_from_github_api._get_kwargs(
-                body=body,
-            ),
-            _WORKSPACES_IMPORT_FROM_GITHUB,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_import_from_github_api._get_kwargs(body=body),
+            _p.model(ImportWorkspaceResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -305,18 +262,9 @@ class WorkspacesResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _workspaces_delete_api._get_kwargs(
-                workspace=workspace,
-                force=force,
-            ),
-            _WORKSPACES_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_delete_api._get_kwargs(workspace=workspace, force=force),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -347,26 +295,12 @@ class WorkspacesResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesRenameBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(WorkspacesRenameBody, {"name": name})
 
         return self._client.request(
-            _workspaces_rename_api._get_kwargs(
-                workspace=workspace,
-                body=body,
-            ),
-            _WORKSPACES_RENAME,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_rename_api._get_kwargs(workspace=workspace, body=body),
+            _p.model(WorkspaceNameResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -397,26 +331,12 @@ class WorkspacesResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesSetTemplateBody,
-            {
-                "template": template,
-            },
-        )
+        body = model_from_wire(WorkspacesSetTemplateBody, {"template": template})
 
         return self._client.request(
-            _workspaces_set_template_api._get_kwargs(
-                workspace=workspace,
-                body=body,
-            ),
-            _WORKSPACES_SET_TEMPLATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_set_template_api._get_kwargs(workspace=workspace, body=body),
+            _p.model(WorkspaceTemplateResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -474,14 +394,8 @@ class AsyncWorkspacesResource(AsyncAPIResource):
 
         return await self._client.request(
             _workspaces_list_api._get_kwargs(),
-            _WORKSPACES_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _p.list_of(_p.model(WorkspaceInfo)),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -530,17 +444,9 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _workspaces_create_api._get_kwargs(
-                body=body,
-            ),
-            _WORKSPACES_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_create_api._get_kwargs(body=body),
+            _p.model(WorkspaceInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -583,17 +489,9 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _workspaces_bulk_delete_api._get_kwargs(
-                body=body,
-            ),
-            _WORKSPACES_BULK_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_bulk_delete_api._get_kwargs(body=body),
+            _p.model(BulkDeleteWorkspacesResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -639,17 +537,9 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         )
 
         return await self._client.request(
-            _workspaces_import_from_github_api._get_kwargs(
-                body=body,
-            ),
-            _WORKSPACES_IMPORT_FROM_GITHUB,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_import_from_github_api._get_kwargs(body=body),
+            _p.model(ImportWorkspaceResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -681,18 +571,9 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _workspaces_delete_api._get_kwargs(
-                workspace=workspace,
-                force=force,
-            ),
-            _WORKSPACES_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_delete_api._get_kwargs(workspace=workspace, force=force),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -723,26 +604,12 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesRenameBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(WorkspacesRenameBody, {"name": name})
 
         return await self._client.request(
-            _workspaces_rename_api._get_kwargs(
-                workspace=workspace,
-                body=body,
-            ),
-            _WORKSPACES_RENAME,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_rename_api._get_kwargs(workspace=workspace, body=body),
+            _p.model(WorkspaceNameResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -773,26 +640,12 @@ class AsyncWorkspacesResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesSetTemplateBody,
-            {
-                "template": template,
-            },
-        )
+        body = model_from_wire(WorkspacesSetTemplateBody, {"template": template})
 
         return await self._client.request(
-            _workspaces_set_template_api._get_kwargs(
-                workspace=workspace,
-                body=body,
-            ),
-            _WORKSPACES_SET_TEMPLATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_set_template_api._get_kwargs(workspace=workspace, body=body),
+            _p.model(WorkspaceTemplateResponse),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -847,17 +700,9 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _workspaces_snapshots_list_api._get_kwargs(
-                workspace=workspace,
-            ),
-            _WORKSPACES_SNAPSHOTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_list_api._get_kwargs(workspace=workspace),
+            _p.list_of(_p.model(WorkspaceSnapshotInfo)),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -888,26 +733,12 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesSnapshotsCreateBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(WorkspacesSnapshotsCreateBody, {"name": name})
 
         return self._client.request(
-            _workspaces_snapshots_create_api._get_kwargs(
-                workspace=workspace,
-                body=body,
-            ),
-            _WORKSPACES_SNAPSHOTS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_create_api._get_kwargs(workspace=workspace, body=body),
+            _p.model(WorkspaceSnapshotInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -939,18 +770,9 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         """
 
         return self._client.request(
-            _workspaces_snapshots_delete_api._get_kwargs(
-                workspace=workspace,
-                snapshot=snapshot,
-            ),
-            _WORKSPACES_SNAPSHOTS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_delete_api._get_kwargs(workspace=workspace, snapshot=snapshot),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -983,27 +805,12 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesSnapshotsRestoreBody,
-            {
-                "force": force,
-            },
-        )
+        body = model_from_wire(WorkspacesSnapshotsRestoreBody, {"force": force})
 
         return self._client.request(
-            _workspaces_snapshots_restore_api._get_kwargs(
-                workspace=workspace,
-                snapshot=snapshot,
-                body=body,
-            ),
-            _WORKSPACES_SNAPSHOTS_RESTORE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_restore_api._get_kwargs(workspace=workspace, snapshot=snapshot, body=body),
+            _p.model(WorkspaceSnapshotInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -1051,17 +858,9 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _workspaces_snapshots_list_api._get_kwargs(
-                workspace=workspace,
-            ),
-            _WORKSPACES_SNAPSHOTS_LIST,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_list_api._get_kwargs(workspace=workspace),
+            _p.list_of(_p.model(WorkspaceSnapshotInfo)),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -1092,26 +891,12 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesSnapshotsCreateBody,
-            {
-                "name": name,
-            },
-        )
+        body = model_from_wire(WorkspacesSnapshotsCreateBody, {"name": name})
 
         return await self._client.request(
-            _workspaces_snapshots_create_api._get_kwargs(
-                workspace=workspace,
-                body=body,
-            ),
-            _WORKSPACES_SNAPSHOTS_CREATE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_create_api._get_kwargs(workspace=workspace, body=body),
+            _p.model(WorkspaceSnapshotInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 
@@ -1143,18 +928,9 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         """
 
         return await self._client.request(
-            _workspaces_snapshots_delete_api._get_kwargs(
-                workspace=workspace,
-                snapshot=snapshot,
-            ),
-            _WORKSPACES_SNAPSHOTS_DELETE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_delete_api._get_kwargs(workspace=workspace, snapshot=snapshot),
+            _p.none_(),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=True,
         )
 
@@ -1187,27 +963,12 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
             APIError: APIStatusError (a subclass per status) when the API answers 4xx/5xx, else APIConnectionError.
         """
 
-        body = model_from_wire(
-            WorkspacesSnapshotsRestoreBody,
-            {
-                "force": force,
-            },
-        )
+        body = model_from_wire(WorkspacesSnapshotsRestoreBody, {"force": force})
 
         return await self._client.request(
-            _workspaces_snapshots_restore_api._get_kwargs(
-                workspace=workspace,
-                snapshot=snapshot,
-                body=body,
-            ),
-            _WORKSPACES_SNAPSHOTS_RESTORE,
-            RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            _workspaces_snapshots_restore_api._get_kwargs(workspace=workspace, snapshot=snapshot, body=body),
+            _p.model(WorkspaceSnapshotInfo),
+            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
             idempotent=False,
         )
 

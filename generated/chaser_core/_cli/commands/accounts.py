@@ -105,9 +105,7 @@ def _cmd_accounts_create_organization(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "name": name,
-        },
+        {"name": name},
         body_fields=_ACCOUNTS_CREATE_ORGANIZATION_BODY,
         data=cli_data,
     )
@@ -166,13 +164,7 @@ _ACCOUNTS_MEMBERS_ADD_BODY = (
 @click.option(
     "--role",
     "role",
-    type=click.Choice(
-        (
-            "admin",
-            "member",
-            "owner",
-        )
-    ),
+    type=click.Choice(("admin", "member", "owner")),
     help="A member's role in the account: owner, admin or member.",
 )
 @click.option(
@@ -245,13 +237,7 @@ _ACCOUNTS_MEMBERS_UPDATE_BODY = (BodyField("role", "role", required=True, keywor
 @click.option(
     "--role",
     "role",
-    type=click.Choice(
-        (
-            "admin",
-            "member",
-            "owner",
-        )
-    ),
+    type=click.Choice(("admin", "member", "owner")),
     help="A member's role in the account: owner, admin or member.",
 )
 @click.option(
@@ -270,9 +256,7 @@ def _cmd_accounts_members_update(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "role": role,
-        },
+        {"role": role},
         body_fields=_ACCOUNTS_MEMBERS_UPDATE_BODY,
         data=cli_data,
     )
@@ -342,9 +326,7 @@ def _cmd_accounts_service_accounts_create(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "name": name,
-        },
+        {"name": name},
         body_fields=_ACCOUNTS_SERVICE_ACCOUNTS_CREATE_BODY,
         data=cli_data,
     )

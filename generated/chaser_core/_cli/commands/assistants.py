@@ -127,9 +127,7 @@ def _cmd_assistants_add_channel(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "channel_type": channel_type,
-        },
+        {"channel_type": channel_type},
         body_fields=_ASSISTANTS_ADD_CHANNEL_BODY,
         data=cli_data,
     )

@@ -146,9 +146,7 @@ def _cmd_commands_kill(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "signal": signal,
-        },
+        {"signal": signal},
         body_fields=_COMMANDS_KILL_BODY,
         data=cli_data,
     )

@@ -56,9 +56,7 @@ def _cmd_files_download(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "path": path,
-        },
+        {"path": path},
         body_fields=_FILES_DOWNLOAD_BODY,
         data=None,
     )

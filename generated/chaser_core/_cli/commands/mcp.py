@@ -82,7 +82,7 @@ def _cmd_mcp_call(
 def _cmd_mcp_call_bridge_request() -> dict[str, Any]:
     # The bridge relays raw JSON-RPC: the operation's request without a body. Imported when the
     # bridge starts, so `chaser-core mcp --help` stays quick.
-    from chaser_core._api.api.mcp import mcp_call
+    from ..._api.api.mcp import mcp_call
 
     return mcp_call._get_kwargs()
 
@@ -91,18 +91,8 @@ def _cmd_mcp_call_bridge_request() -> dict[str, Any]:
 MCP_BRIDGE = BridgeSpec(
     operation="mcp.call",
     path="/v1/mcp",
-    methods=(
-        "initialize",
-        "ping",
-        "notifications/initialized",
-        "tools/list",
-        "tools/call",
-    ),
-    retry_safe=(
-        "initialize",
-        "ping",
-        "tools/list",
-    ),
+    methods=("initialize", "ping", "notifications/initialized", "tools/list", "tools/call"),
+    retry_safe=("initialize", "ping", "tools/list"),
     auth_scheme="BearerAuth",
     cli_path=("mcp",),
     request=_cmd_mcp_call_bridge_request,

@@ -102,12 +102,7 @@ _SESSIONS_CREATE_BODY = (
 @click.option(
     "--session-type",
     "session_type",
-    type=click.Choice(
-        (
-            "browser",
-            "sandbox",
-        )
-    ),
+    type=click.Choice(("browser", "sandbox")),
     help="body parameter session_type",
 )
 @click.option(
@@ -320,9 +315,7 @@ def _cmd_sessions_terminate(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "force": force,
-        },
+        {"force": force},
         body_fields=_SESSIONS_TERMINATE_BODY,
         data=None,
     )

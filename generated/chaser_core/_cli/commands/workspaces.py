@@ -84,12 +84,7 @@ _WORKSPACES_CREATE_BODY = (
 @click.option(
     "--session-type",
     "session_type",
-    type=click.Choice(
-        (
-            "browser",
-            "sandbox",
-        )
-    ),
+    type=click.Choice(("browser", "sandbox")),
     help="Required for a fresh workspace; inherited from the source when cloning.",
 )
 @click.option(
@@ -246,9 +241,7 @@ def _cmd_workspaces_delete(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "force": force,
-        },
+        {"force": force},
         body_fields=_WORKSPACES_DELETE_BODY,
         data=None,
     )
@@ -285,9 +278,7 @@ def _cmd_workspaces_rename(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "name": name,
-        },
+        {"name": name},
         body_fields=_WORKSPACES_RENAME_BODY,
         data=cli_data,
     )
@@ -324,9 +315,7 @@ def _cmd_workspaces_set_template(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "template": template,
-        },
+        {"template": template},
         body_fields=_WORKSPACES_SET_TEMPLATE_BODY,
         data=cli_data,
     )
@@ -398,9 +387,7 @@ def _cmd_workspaces_snapshots_create(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "name": name,
-        },
+        {"name": name},
         body_fields=_WORKSPACES_SNAPSHOTS_CREATE_BODY,
         data=cli_data,
     )
@@ -469,9 +456,7 @@ def _cmd_workspaces_snapshots_restore(
     cli_format: str | None,
 ) -> None:
     kwargs, extra_body = build_call(
-        {
-            "force": force,
-        },
+        {"force": force},
         body_fields=_WORKSPACES_SNAPSHOTS_RESTORE_BODY,
         data=cli_data,
     )
