@@ -247,8 +247,8 @@ _SCALAR_TYPES = {"string", "integer", "number", "boolean"}
 )
 def scalar_allof_merged(node: Node, ctx: Context) -> None:
     members = node.value.get("allOf")
-    if not isinstance(members, list) or not members:
-        return
+    if not isinstance(members, list) or len(members) < 2:
+        return  # allOf of one $ref openapi-python-client reads as the $ref itself
     parts = [resolve(ctx.document, member) for member in members]
     merged = _merge_scalars(parts, dict(node.value))
     if merged is None:
