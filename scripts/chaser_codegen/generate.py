@@ -9,11 +9,14 @@ staging directory and leaves the output exactly as it was.
 
 from __future__ import annotations
 
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -136,12 +139,12 @@ def build(inputs: Inputs, staging: Path) -> Result:
     api.low_level_data = data
     package_dir = staging / inputs.package
     timer.stage("render", lambda: render.render_package(api, package_dir, version=inputs.version))
-    # The import check runs on a copy of the package in a forked child while this process writes
-    # the docs, the headers and runs ruff: none of these changes what importing the package does
-    # (ruff only sorts imports, drops unused ones and lays out code).
-    with import_check(staging, api) as check:
-        timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))
-        timer.stage("header", lambda: add_headers(staging))
+    timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))
+    sources = timer.stage("header", lambda: add_headers(staging))
+    # The import check runs on the sources as they are now, held in a forked child's memory,
+    # while this process runs ruff: ruff only sorts imports, drops unused ones and lays out code,
+    # which changes nothing importing the package does.
+    with import_check(staging, sources, api) as check:
         timer.stage("format", lambda: format_tree(staging))
         timer.stage("verify (wait)", check.finish)
     # The import check ran in parallel with the stages above, for the record (and scripts/bench).
@@ -202,16 +205,22 @@ def swap_into_place(staging: Path, out: Path) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def add_headers(tree: Path) -> None:
-    for path in sorted(tree.rglob("*")):
+def add_headers(tree: Path) -> dict[str, str]:
+    """Open every generated file with the header; returns the Python sources as written, by
+    absolute path (the import check reads them from memory rather than from a copy of the tree)."""
+    sources: dict[str, str] = {}
+    for path in sorted(tree.resolve().rglob("*")):
         if not path.is_file():
             continue
         if path.suffix == ".py" or path.name == "py.typed":
-            text = path.read_text(encoding="utf-8")
-            path.write_text(f"# {HEADER}\n{text}", encoding="utf-8")
+            text = f"# {HEADER}\n{path.read_text(encoding='utf-8')}"
+            path.write_text(text, encoding="utf-8")
+            if path.suffix == ".py":
+                sources[str(path)] = text
         elif path.suffix == ".md":
             text = path.read_text(encoding="utf-8")
             path.write_text(f"<!-- {HEADER} -->\n\n{text}", encoding="utf-8")
+    return sources
 
 
 def _ruff(command: list[str], tree: Path) -> None:
@@ -232,34 +241,75 @@ def format_tree(tree: Path) -> None:
 
 
 class _ImportCheck:
-    def __init__(self, copy: Path, tree: Path, api: Any) -> None:
-        self.copy, self.tree, self.api = copy, tree, api
-        self.handle = start_verify(copy, api)
+    def __init__(self, tree: Path, sources: dict[str, str], api: Any) -> None:
+        self.tree, self.api = tree, api
+        self.handle = start_verify(tree, sources, api)
         self.finished = False
         self.seconds = 0.0
 
     def finish(self) -> None:
         self.finished = True
-        self.seconds = finish_verify(self.copy, self.api, self.handle, docs=self.tree / "api.md")
+        self.seconds = finish_verify(self.tree, self.api, self.handle, docs=self.tree / "api.md")
 
 
 @contextmanager
-def import_check(tree: Path, api: Any) -> Iterator[_ImportCheck]:
-    with tempfile.TemporaryDirectory(prefix="chaser-verify-") as temporary:
-        copy = Path(temporary) / "tree"
-        shutil.copytree(tree, copy)
-        check = _ImportCheck(copy, tree, api)
-        try:
-            yield check
-        finally:
-            if not check.finished:
-                check.handle[0].kill()  # another stage failed first: its error is the one to report
+def import_check(tree: Path, sources: dict[str, str], api: Any) -> Iterator[_ImportCheck]:
+    check = _ImportCheck(tree, sources, api)
+    try:
+        yield check
+    finally:
+        if not check.finished:
+            check.handle[0].kill()  # another stage failed first: its error is the one to report
 
 
-def _verify_in_child(root: str, package: str, expected: list[tuple[str, str, str]], conn: Any) -> None:
+class _SourcesInMemory(importlib.abc.MetaPathFinder):
+    """Finds the modules of one tree in sources held in memory, under their real paths (so
+    `__file__` and tracebacks name the generated files), whatever happens to the files meanwhile."""
+
+    def __init__(self, sources: dict[str, str], root: str) -> None:
+        self.sources, self.root = sources, root
+        self.loader = _InMemoryLoader(sources)
+
+    def find_spec(
+        self, fullname: str, path: Any, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        base = os.path.join(self.root, *fullname.split("."))
+        for candidate, package in ((os.path.join(base, "__init__.py"), True), (f"{base}.py", False)):
+            if candidate in self.sources:
+                self.loader.paths[fullname] = candidate
+                return importlib.util.spec_from_file_location(
+                    fullname,
+                    candidate,
+                    loader=self.loader,
+                    submodule_search_locations=[base] if package else None,
+                )
+        return None
+
+    def module_names(self, package: str) -> list[str]:
+        names = []
+        for path in sorted(self.sources):
+            parts = Path(os.path.relpath(path, self.root)).with_suffix("").parts
+            if parts[0] == package:
+                names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+        return names
+
+
+class _InMemoryLoader(importlib.abc.SourceLoader):
+    def __init__(self, sources: dict[str, str]) -> None:
+        self.sources = sources
+        self.paths: dict[str, str] = {}
+
+    def get_filename(self, fullname: str) -> str:
+        return self.paths[fullname]
+
+    def get_data(self, path: str) -> bytes:
+        return self.sources[path].encode("utf-8")
+
+
+def _verify_in_child(
+    root: str, sources: dict[str, str], package: str, expected: list[tuple[str, str, str]], conn: Any
+) -> None:
     """In a forked child: import every module of the tree, then look up every surface."""
-    import importlib
-    import pkgutil
     import traceback
 
     started = time.perf_counter()
@@ -269,18 +319,19 @@ def _verify_in_child(root: str, package: str, expected: list[tuple[str, str, str
         for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
             del sys.modules[name]
         sys.dont_write_bytecode = True
-        root = os.path.abspath(root)
-        sys.path.insert(0, root)
+        root = os.path.realpath(root)
+        finder = _SourcesInMemory(sources, root)
+        sys.meta_path.insert(0, finder)
         importlib.invalidate_caches()
         problems = []
         imported = importlib.import_module(package)
         if not str(imported.__file__).startswith(root):
             problems.append(f"imported {imported.__file__} instead of the generated package")
-        for info in pkgutil.walk_packages(imported.__path__, f"{package}."):
+        for name in finder.module_names(package):
             try:
-                importlib.import_module(info.name)
+                importlib.import_module(name)
             except Exception as exc:
-                problems.append(f"import {info.name}: {type(exc).__name__}: {exc}")
+                problems.append(f"import {name}: {type(exc).__name__}: {exc}")
         for module, attribute, what in expected:
             try:
                 target: Any = importlib.import_module(module)
@@ -337,7 +388,7 @@ def verify_docs(path: Path, api: Any) -> list[str]:
 VERIFY_TIMEOUT = 300.0
 
 
-def start_verify(tree: Path, api: Any) -> tuple[Any, Any]:
+def start_verify(tree: Path, sources: dict[str, str], api: Any) -> tuple[Any, Any]:
     """Import the tree in a forked child of this process, which has httpx and attrs imported
     already: a fresh interpreter would spend most of its time getting back to that point."""
     import multiprocessing
@@ -345,7 +396,9 @@ def start_verify(tree: Path, api: Any) -> tuple[Any, Any]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_verify_in_child, args=(str(tree), api.package, surface_expectations(api), sender), daemon=True
+        target=_verify_in_child,
+        args=(str(tree), sources, api.package, surface_expectations(api), sender),
+        daemon=True,
     )
     child.start()
     sender.close()

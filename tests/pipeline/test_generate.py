@@ -86,6 +86,27 @@ def test_a_failing_late_stage_leaves_the_output_untouched(tmp_path, monkeypatch,
     assert not list(tmp_path.glob(".out.*")), "the staging directory must be cleaned up"
 
 
+def test_a_module_that_fails_at_import_is_named_by_the_verify_stage(tmp_path, monkeypatch):
+    """The import check runs on the sources held in memory, under their real paths, while ruff
+    rewrites the files: a module that raises on import is found and named all the same."""
+    from chaser_codegen import render
+
+    original = render.render_package
+
+    def render_then_break_a_model(api, package_dir, **kwargs):
+        original(api, package_dir, **kwargs)
+        model = sorted((package_dir / "_api" / "models").glob("[!_]*.py"))[0]
+        model.write_text(model.read_text() + "\nraise RuntimeError('broken at import')\n")
+
+    monkeypatch.setattr(render, "render_package", render_then_break_a_model)
+    out = tmp_path / "out"
+    with pytest.raises(PipelineError) as caught:
+        pipeline.generate(tiny_inputs(out))
+    assert caught.value.stage == "verify"
+    assert "_api.models." in str(caught.value) and "RuntimeError: broken at import" in str(caught.value)
+    assert str(tmp_path) in str(caught.value.location) and not out.exists()
+
+
 def test_an_invalid_spec_fails_in_validate_and_leaves_the_output_untouched(tmp_path):
     bad = tmp_path / "bad.yaml"
     document = yaml.safe_load(TINY.read_text())

@@ -26,7 +26,7 @@ from typing import Any
 from . import references, parameters, structure, schemas, composition, values  # noqa: F401  # isort: skip
 from .log import ABSENT, Repair, RepairLog, load_report, report_beside
 from .rule import RULES, Context, Rule, named
-from .walk import walk
+from .walk import Node, walk
 
 __all__ = [
     "ABSENT",
@@ -89,14 +89,20 @@ def repair_document(document: dict[str, Any], *, source: str = "spec") -> Repair
     openapi_version(repaired, source)
     ctx = Context(repaired, document_version(repaired), log)
     nodes = walk(repaired)
+    # The nodes each set of kinds selects, in document order: most rules look at one kind of
+    # the document's hundred thousand objects (OpenAI's spec), so select them once per walk.
+    selected: dict[frozenset[str], list[Node]] = {}
     for current in RULES:
         if ctx.version not in current.versions:
             continue
         ctx.rule = current.name
         before = len(ctx.log)
-        for node in nodes:
-            if node.kind in current.kinds:
-                current.apply(node, ctx)
+        kinds = frozenset(current.kinds)
+        if kinds not in selected:
+            selected[kinds] = [node for node in nodes if node.kind in kinds]
+        for node in selected[kinds]:
+            current.apply(node, ctx)
         if current.restructures and len(ctx.log) != before:
             nodes = walk(repaired)
+            selected.clear()
     return RepairResult(repaired, ctx.log)
