@@ -244,7 +244,7 @@ def pull_request_body(
     if repairs.new:
         lines.append("Upstream defects the pipeline now repairs (`spec/repairs.json`): check each is right.")
         lines.extend(
-            f"- `{_md(repair.rule)}` at `{repair.pointer}`: {_md(repair.describe())}"
+            f"- `{_md(repair.rule)}` at {_code(repair.pointer)}: {_code(repair.change())}"
             for repair in repairs.new
         )
     else:
@@ -252,7 +252,7 @@ def pull_request_body(
     if repairs.gone:
         lines.append("")
         lines.append(f"Repairs no longer needed ({len(repairs.gone)}), fixed upstream:")
-        lines.extend(f"- `{_md(repair.rule)}` at `{repair.pointer}`" for repair in repairs.gone)
+        lines.extend(f"- `{_md(repair.rule)}` at {_code(repair.pointer)}" for repair in repairs.gone)
     verdict = {
         "passed": "passed",
         "failed": "**failed**: this pull request needs a person before it can merge",
@@ -326,6 +326,13 @@ class _Steps:
         finally:
             self.outcome.timings[name] = time.perf_counter() - started
             self.log(f"    {name}: {self.outcome.timings[name]:.1f} s")
+
+
+def _code(text: str) -> str:
+    """Spec text as a Markdown code span that no backtick in it can close early."""
+    text = " ".join(text.split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
 @contextmanager

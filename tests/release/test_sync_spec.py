@@ -222,7 +222,7 @@ def test_the_pull_request_body_groups_changes_and_keeps_spec_text_inert():
         ],
         repairs=RepairChanges(
             new=[Repair("drop-dangling-ref", "#/components/schemas/X/properties/c", {"$ref": "#/nowhere"})],
-            gone=[Repair("fixed-upstream", "#/paths/~1y")],
+            gone=[Repair("fixed-upstream", "#/paths/~1y"), Repair("fixed-upstream", "#/paths/~1a`b``c")],
         ),
         tests="passed",
         test_summary="1261 passed in 145.86s",
@@ -240,8 +240,12 @@ def test_the_pull_request_body_groups_changes_and_keeps_spec_text_inert():
     ]
     assert "field 'a' was removed. Migration: stop reading or sending this field." in body
     assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
-    assert "`drop-dangling-ref` at `#/components/schemas/X/properties/c`" in body
-    assert "Repairs no longer needed (1), fixed upstream:\n- `fixed-upstream` at `#/paths/~1y`" in body
+    assert (
+        '`drop-dangling-ref` at `#/components/schemas/X/properties/c`: `{"$ref": "#/nowhere"} -> (removed)`'
+        in body
+    )
+    assert "Repairs no longer needed (2), fixed upstream:\n- `fixed-upstream` at `#/paths/~1y`" in body
+    assert "- `fixed-upstream` at ``` #/paths/~1a`b``c ```" in body  # no backtick ends the span early
     assert "- `scripts/test`: passed (`1261 passed in 145.86s`)" in body
     assert (
         "- golden records rewritten for the new spec (1), review their diff: `tests/cli/golden/sessions-help.txt`"

@@ -61,9 +61,13 @@ class Repair:
 
     def describe(self, limit: int = 80) -> str:
         """`rule` at `pointer`: before -> after, each value as short JSON."""
+        return f"{self.rule} at {self.pointer}: {self.change(limit)}"
+
+    def change(self, limit: int = 80) -> str:
+        """before -> after, each value as short JSON."""
         before = "(absent)" if self.before is ABSENT else _short(self.before, limit)
         after = "(removed)" if self.after is ABSENT else _short(self.after, limit)
-        return f"{self.rule} at {self.pointer}: {before} -> {after}"
+        return f"{before} -> {after}"
 
 
 def _bounded(value: Any) -> Any:
