@@ -19,6 +19,7 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
 from .errors import PipelineError
+from .lowlevel_trim import trim_package
 from .repair.log import RepairLog
 from .repair.rule import named
 
@@ -392,7 +393,8 @@ def render(
     custom_templates: Path,
     bytecode_cache: Any = None,
 ) -> None:
-    """Write the low-level package (client, models, endpoint modules) into output_dir.
+    """Write the low-level package (models, types, endpoint modules) into output_dir, its
+    endpoint modules trimmed to the `_get_kwargs` the SDK calls (lowlevel_trim).
 
     (Content-type overrides only steer parsing, so the renderer's config needs none.)
     """
@@ -404,6 +406,7 @@ def render(
         raise PipelineError(
             "low-level", "; ".join(_describe(error) for error in errors), location=str(output_dir)
         )
+    trim_package(output_dir)
 
 
 def _describe(error: GeneratorError) -> str:
