@@ -26,6 +26,7 @@ from chaser_core.testing import MockAPI, example_for
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
+from tests.conftest import BASE, KEY
 from tests.contract.helpers import (
     Call,
     build_call,
@@ -36,8 +37,6 @@ from tests.contract.helpers import (
 )
 from tests.spec_model import overlaid_spec, project_api
 
-BASE_URL = "https://api.chaser.sh"
-KEY = "sk_test_contract_7f3a"
 ACCOUNT = "acct-team/7"
 OPERATIONS = project_api().operations
 FUZZ = settings(
@@ -60,7 +59,7 @@ def op_id(op: Operation) -> str:
 @pytest.fixture(scope="module")
 def mock() -> Any:
     """One validating mock for the module; each test sets its own operation's answer."""
-    with MockAPI(base_url=BASE_URL) as api:
+    with MockAPI(base_url=BASE) as api:
         yield api
 
 
@@ -157,7 +156,7 @@ def check_stream(stream: Any) -> None:
 
 
 def call_sync(op: Operation, call: Call, http: httpx.Client) -> Any:
-    client = Chaser(api_key=KEY, base_url=BASE_URL, account=ACCOUNT, max_retries=0, http_client=http)
+    client = Chaser(api_key=KEY, base_url=BASE, account=ACCOUNT, max_retries=0, http_client=http)
     resource: Any = client
     for segment in op.resource_path:
         resource = getattr(resource, segment)
@@ -165,7 +164,7 @@ def call_sync(op: Operation, call: Call, http: httpx.Client) -> Any:
 
 
 async def call_async(op: Operation, call: Call, http: httpx.AsyncClient) -> Any:
-    client = AsyncChaser(api_key=KEY, base_url=BASE_URL, account=ACCOUNT, max_retries=0, http_client=http)
+    client = AsyncChaser(api_key=KEY, base_url=BASE, account=ACCOUNT, max_retries=0, http_client=http)
     resource: Any = client
     for segment in op.resource_path:
         resource = getattr(resource, segment)
@@ -239,7 +238,7 @@ def test_raw_response(op: Operation, tmp_path, mock, http) -> None:
     call = build_call(op, tmp_path)
     body = _default_body(op)
     answer(mock, op, body)
-    client = Chaser(api_key=KEY, base_url=BASE_URL, account=ACCOUNT, max_retries=0, http_client=http)
+    client = Chaser(api_key=KEY, base_url=BASE, account=ACCOUNT, max_retries=0, http_client=http)
     resource: Any = client
     for segment in op.resource_path:
         resource = getattr(resource, segment)
@@ -258,9 +257,7 @@ def test_raw_response(op: Operation, tmp_path, mock, http) -> None:
 
 @pytest.mark.surface("cli")
 @pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
-def test_cli(op: Operation, tmp_path, monkeypatch, mock) -> None:
-    for name in ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT"):
-        monkeypatch.delenv(name, raising=False)
+def test_cli(op: Operation, tmp_path, mock) -> None:
     call = build_call(op, tmp_path)
     body = _default_body(op)
     words = [segment.replace("_", "-") for segment in op.resource_path] + [op.cli_name]
@@ -271,7 +268,7 @@ def test_cli(op: Operation, tmp_path, monkeypatch, mock) -> None:
             "--api-key",
             KEY,
             "--base-url",
-            BASE_URL,
+            BASE,
             "--account",
             ACCOUNT,
             "--max-retries",
