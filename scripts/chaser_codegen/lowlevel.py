@@ -19,7 +19,6 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
 from .errors import PipelineError
-from .lowlevel_trim import trim_package
 from .repair.log import RepairLog
 from .repair.rule import named
 
@@ -32,6 +31,8 @@ PARAMETER_PYTHON_NAME = named(
     "name on the wire is unchanged",
 )
 LOW_LEVEL_PACKAGE = "_api"
+# Modules openapi-python-client writes for its own Client, which chaser-core does not ship.
+UNUSED_MODULES = ("client.py", "errors.py")
 
 
 def make_config(output_dir: Path, config_file: ConfigFile | None = None, **overrides: Any) -> Config:
@@ -393,8 +394,9 @@ def render(
     custom_templates: Path,
     bytecode_cache: Any = None,
 ) -> None:
-    """Write the low-level package (models, types, endpoint modules) into output_dir, its
-    endpoint modules trimmed to the `_get_kwargs` the SDK calls (lowlevel_trim).
+    """Write the low-level package (models, types, endpoint modules) into output_dir. Our
+    override of the endpoint module template renders `_get_kwargs` only: the one function the
+    resources, the CLI and the MCP bridge call (the package is internal; README).
 
     (Content-type overrides only steer parsing, so the renderer's config needs none.)
     """
@@ -406,7 +408,9 @@ def render(
         raise PipelineError(
             "low-level", "; ".join(_describe(error) for error in errors), location=str(output_dir)
         )
-    trim_package(output_dir)
+    # Only the Client that our endpoint_module override leaves out uses these.
+    for unused in UNUSED_MODULES:
+        (output_dir / unused).unlink()
 
 
 def _describe(error: GeneratorError) -> str:
