@@ -10,11 +10,12 @@ full comparison, so the fast path can never hide a difference.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import sys
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -31,24 +32,65 @@ TOOLS = (
 )
 
 
+# The most lines of unified diff `--check` prints; the rest is counted, as ruff counts what it
+# leaves out, so a large regeneration cannot bury the summary.
+DIFF_LINE_LIMIT = 200
+
+
 @dataclass(frozen=True)
 class TreeDiff:
     changed: list[str]
     added: list[str]
     removed: list[str]
+    # The contents compared: the fresh generation and the committed tree.
+    expected: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    actual: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def clean(self) -> bool:
         return not (self.changed or self.added or self.removed)
 
-    def report(self, out_name: str) -> str:
+    def report(self, out_name: str, *, limit: int = DIFF_LINE_LIMIT) -> str:
         lines = []
         for label, names in (("changed", self.changed), ("added", self.added), ("removed", self.removed)):
             for name in names:
                 lines.append(f"  {label}: {out_name}/{name}")
+        diff = self.unified(out_name, limit=limit)
+        if diff:
+            lines.append(diff)
         total = len(self.changed) + len(self.added) + len(self.removed)
         lines.append(f"{total} file(s) differ from what the pipeline generates; run scripts/generate")
         return "\n".join(lines)
+
+    def unified(self, out_name: str, *, limit: int = DIFF_LINE_LIMIT) -> str:
+        """What regenerating would change, as a unified diff (a/ committed, b/ generated), cut
+        after `limit` lines with a count of what was left out."""
+        shown: list[str] = []
+        omitted_lines = omitted_files = 0
+        for name in [*self.changed, *self.added, *self.removed]:
+            file_lines = _file_diff(out_name, name, self.actual.get(name), self.expected.get(name))
+            room = limit - len(shown)
+            if room <= 0:
+                omitted_lines += len(file_lines)
+                omitted_files += 1
+                continue
+            shown.extend(file_lines[:room])
+            omitted_lines += max(0, len(file_lines) - room)
+        if omitted_lines:
+            files = f" (and {omitted_files} more file(s))" if omitted_files else ""
+            shown.append(f"... {omitted_lines} more diff line(s) omitted{files}")
+        return "\n".join(shown)
+
+
+def _file_diff(out_name: str, name: str, committed: bytes | None, generated: bytes | None) -> list[str]:
+    before = f"a/{out_name}/{name}" if committed is not None else "/dev/null"
+    after = f"b/{out_name}/{name}" if generated is not None else "/dev/null"
+    try:
+        old = (committed or b"").decode("utf-8").splitlines()
+        new = (generated or b"").decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return [f"Binary files {before} and {after} differ"]
+    return list(difflib.unified_diff(old, new, fromfile=before, tofile=after, lineterm=""))
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
@@ -71,6 +113,8 @@ def compare_trees(expected_root: Path, actual_root: Path, *, ignore: Collection[
         changed=sorted(name for name in expected.keys() & actual.keys() if expected[name] != actual[name]),
         added=sorted(actual.keys() - expected.keys()),  # files someone added by hand
         removed=sorted(expected.keys() - actual.keys()),  # generated files missing from the tree
+        expected=expected,
+        actual=actual,
     )
 
 

@@ -29,8 +29,6 @@ def fixture_specs() -> list[Path]:
 STATIC = frozenset(
     {
         "_version.py",
-        "_api/client.py",
-        "_api/errors.py",
         "_api/types.py",
         # Package markers whose only content is the header and a fixed docstring.
         "resources/__init__.py",

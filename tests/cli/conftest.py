@@ -4,14 +4,11 @@ import pytest
 import respx
 from click.testing import CliRunner
 
-BASE = "https://api.chaser.sh"
-KEY = "sk_test_cli_0123456789abcdef"
+from tests.conftest import BASE
 
 
 @pytest.fixture
-def runner(monkeypatch) -> CliRunner:
-    for name in ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG"):
-        monkeypatch.delenv(name, raising=False)
+def runner() -> CliRunner:
     return CliRunner(env={"COLUMNS": "100"})
 
 
@@ -19,13 +16,3 @@ def runner(monkeypatch) -> CliRunner:
 def api():
     with respx.mock(base_url=BASE, assert_all_called=False) as mock:
         yield mock
-
-
-def session(session_id: str, status: str = "running") -> dict:
-    return {
-        "id": session_id,
-        "created_at": "2026-11-28T00:00:00Z",
-        "endpoints": {"control": f"wss://x/{session_id}"},
-        "session_type": "sandbox",
-        "status": status,
-    }

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from chaser_core._cli import _app, cli
 
-from tests.cli.conftest import KEY, session
+from tests.conftest import KEY, session_json
 from tests.golden import assert_golden
 from tests.spec_model import project_api
 
@@ -51,8 +51,8 @@ def test_sessions_help_matches_its_golden_record(runner):
 def test_sessions_list_all_streams_every_item_as_json_lines(runner, api):
     route = api.get("/v1/sessions").mock(
         side_effect=[
-            httpx.Response(200, json={"sessions": [session("a"), session("b")], "total": 3}),
-            httpx.Response(200, json={"sessions": [session("c")], "total": 3}),
+            httpx.Response(200, json={"sessions": [session_json("a"), session_json("b")], "total": 3}),
+            httpx.Response(200, json={"sessions": [session_json("c")], "total": 3}),
         ]
     )
     result = invoke(runner, "sessions", "list", "--all", "--limit", "2")
@@ -62,10 +62,10 @@ def test_sessions_list_all_streams_every_item_as_json_lines(runner, api):
 
 
 def test_output_is_compact_json_when_piped(runner, api):
-    api.get("/v1/sessions/s1").respond(json=session("s1"))
+    api.get("/v1/sessions/s1").respond(json=session_json("s1"))
     result = invoke(runner, "sessions", "get", "s1")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == session("s1")
+    assert json.loads(result.stdout) == session_json("s1")
     assert result.stdout.count("\n") == 1 and ", " not in result.stdout and ": " not in result.stdout
 
 
@@ -87,7 +87,7 @@ def test_output_is_pretty_json_on_a_terminal(monkeypatch, capsys):
 
 
 def test_yaml_and_table_formats(runner, api):
-    api.get("/v1/sessions").respond(json={"sessions": [session("a"), session("bb")], "total": 2})
+    api.get("/v1/sessions").respond(json={"sessions": [session_json("a"), session_json("bb")], "total": 2})
     yaml_out = invoke(runner, "--format", "yaml", "sessions", "list")
     assert yaml_out.exit_code == 0
     import yaml
@@ -100,7 +100,7 @@ def test_yaml_and_table_formats(runner, api):
 
 
 def test_body_options_data_and_data_files_combine_with_explicit_options_winning(runner, api, tmp_path):
-    route = api.post("/v1/sessions").respond(json=session("n"))
+    route = api.post("/v1/sessions").respond(json=session_json("n"))
     body = tmp_path / "body.json"
     body.write_text(json.dumps({"image": "from-file", "session_type": "browser", "not_in_spec": 1}))
     result = invoke(
@@ -127,7 +127,7 @@ def test_list_options_repeat_and_json_options_parse(runner, api):
 
 
 def test_options_from_both_open_variants_of_a_union_body_are_all_sent(runner, api):
-    route = api.post("/v1/sessions").respond(json=session("s1"))
+    route = api.post("/v1/sessions").respond(json=session_json("s1"))
     result = invoke(
         runner,
         "sessions",
@@ -196,8 +196,8 @@ def test_wait_polls_until_the_session_is_ready(runner, api, monkeypatch):
     monkeypatch.setattr("chaser_core._waiters.time.sleep", lambda seconds: None)
     api.get("/v1/sessions/s1").mock(
         side_effect=[
-            httpx.Response(200, json=session("s1", "starting")),
-            httpx.Response(200, json=session("s1", "ready")),
+            httpx.Response(200, json=session_json("s1", "starting")),
+            httpx.Response(200, json=session_json("s1", "ready")),
         ]
     )
     result = invoke(runner, "sessions", "get", "s1", "--wait", "--wait-interval", "0.01")
@@ -210,8 +210,8 @@ def test_wait_interval_zero_polls_again_at_once(runner, api, monkeypatch):
     monkeypatch.setattr("chaser_core._waiters.time.sleep", sleeps.append)
     route = api.get("/v1/sessions/s1").mock(
         side_effect=[
-            httpx.Response(200, json=session("s1", "starting")),
-            httpx.Response(200, json=session("s1", "ready")),
+            httpx.Response(200, json=session_json("s1", "starting")),
+            httpx.Response(200, json=session_json("s1", "ready")),
         ]
     )
     result = invoke(runner, "sessions", "get", "s1", "--wait", "--wait-interval", "0")
@@ -230,7 +230,7 @@ def test_a_negative_wait_interval_or_timeout_is_a_usage_error(runner, api, optio
 
 def test_a_waiter_that_gives_up_exits_4(runner, api, monkeypatch):
     monkeypatch.setattr("chaser_core._waiters.time.sleep", lambda seconds: None)
-    api.get("/v1/sessions/s1").respond(json=session("s1", "failed"))
+    api.get("/v1/sessions/s1").respond(json=session_json("s1", "failed"))
     result = invoke(runner, "sessions", "get", "s1", "--wait")
     assert result.exit_code == 4
     assert "failed" in result.stderr
@@ -291,7 +291,7 @@ def test_usage_errors_exit_2(runner):
 
 
 def test_debug_logs_requests_with_the_key_redacted(runner, api):
-    api.get("/v1/sessions/s1").respond(json=session("s1"), headers={"x-request-id": "req_9"})
+    api.get("/v1/sessions/s1").respond(json=session_json("s1"), headers={"x-request-id": "req_9"})
     result = invoke(runner, "--debug", "sessions", "get", "s1")
     assert result.exit_code == 0
     assert "GET https://api.chaser.sh/v1/sessions/s1" in result.stderr
@@ -315,7 +315,7 @@ def test_jobs_create_retries_a_503_with_one_idempotency_key_shown_in_the_debug_l
 
 
 def test_global_options_reach_the_client(runner, api):
-    route = api.get("https://other.example/v1/sessions/s1").respond(json=session("s1"))
+    route = api.get("https://other.example/v1/sessions/s1").respond(json=session_json("s1"))
     result = invoke(
         runner, "--base-url", "https://other.example", "--account", "team", "sessions", "get", "s1"
     )

@@ -1,12 +1,13 @@
 """Every operation of the spec, on every surface, against the spec's own schemas.
 
-For each operation of the overlaid spec and each surface (low-level sync and async, Chaser,
-AsyncChaser, raw responses, CLI), the call goes through chaser_core.testing.MockAPI, which
+For each operation of the overlaid spec and each supported surface (Chaser, AsyncChaser, raw
+responses, CLI), the call goes through chaser_core.testing.MockAPI, which
 validates the request against the operation's schema (path, query, auth, body) with
 jsonschema; the tests also check that the values arrived intact (percent-encoded path
 parameters, query values, the JSON or multipart body, the account header). Responses are
 synthesized from the response schema with hypothesis-jsonschema and must come back as the
-declared type and serialize back to the same JSON. The last test proves nothing escaped.
+declared type and serialize back to the same JSON. tests/contract/conftest.py checks, when the
+tests are collected, that every operation of the spec has a test on every surface.
 """
 
 from __future__ import annotations
@@ -18,32 +19,26 @@ from typing import Any
 
 import httpx
 import pytest
-from chaser_codegen.model import Operation, iter_operations
+from chaser_codegen.model import Operation
 from chaser_core import AsyncChaser, Chaser
-from chaser_core._api.client import AuthenticatedClient
 from chaser_core._cli import cli
 from chaser_core.testing import MockAPI, example_for
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
+from tests.conftest import BASE, KEY
 from tests.contract.helpers import (
     Call,
     build_call,
     expected_result,
     jsonable,
-    low_level_body,
-    low_level_module,
     response_strategy,
     success_response,
 )
 from tests.spec_model import overlaid_spec, project_api
 
-BASE_URL = "https://api.chaser.sh"
-KEY = "sk_test_contract_7f3a"
 ACCOUNT = "acct-team/7"
-SURFACES = ("low-level-sync", "low-level-async", "sync", "async", "raw", "cli")
 OPERATIONS = project_api().operations
-COVERED: set[tuple[str, str]] = set()
 FUZZ = settings(
     max_examples=6,
     deadline=None,
@@ -64,7 +59,7 @@ def op_id(op: Operation) -> str:
 @pytest.fixture(scope="module")
 def mock() -> Any:
     """One validating mock for the module; each test sets its own operation's answer."""
-    with MockAPI(base_url=BASE_URL) as api:
+    with MockAPI(base_url=BASE) as api:
         yield api
 
 
@@ -100,12 +95,11 @@ def answer(mock: MockAPI, op: Operation, body: Any) -> None:
     mock.respond_with(op.qualified_name, respond)
 
 
-def check_request(mock: MockAPI, op: Operation, call: Call, *, account: bool = True) -> None:
+def check_request(mock: MockAPI, op: Operation, call: Call) -> None:
     """Beyond the mock's schema validation: every value arrived exactly as given."""
     request = mock.calls(op.qualified_name)[-1]
     assert request.headers["authorization"] == f"Bearer {KEY}"
-    if account:
-        assert request.headers["x-chaser-account"] == ACCOUNT
+    assert request.headers["x-chaser-account"] == ACCOUNT
     raw_path = request.url.raw_path.decode("ascii").split("?")[0]
     template = re.escape(op.path)
     for name in re.findall(r"{([^}]+)}", op.path):
@@ -162,7 +156,7 @@ def check_stream(stream: Any) -> None:
 
 
 def call_sync(op: Operation, call: Call, http: httpx.Client) -> Any:
-    client = Chaser(api_key=KEY, base_url=BASE_URL, account=ACCOUNT, max_retries=0, http_client=http)
+    client = Chaser(api_key=KEY, base_url=BASE, account=ACCOUNT, max_retries=0, http_client=http)
     resource: Any = client
     for segment in op.resource_path:
         resource = getattr(resource, segment)
@@ -170,7 +164,7 @@ def call_sync(op: Operation, call: Call, http: httpx.Client) -> Any:
 
 
 async def call_async(op: Operation, call: Call, http: httpx.AsyncClient) -> Any:
-    client = AsyncChaser(api_key=KEY, base_url=BASE_URL, account=ACCOUNT, max_retries=0, http_client=http)
+    client = AsyncChaser(api_key=KEY, base_url=BASE, account=ACCOUNT, max_retries=0, http_client=http)
     resource: Any = client
     for segment in op.resource_path:
         resource = getattr(resource, segment)
@@ -189,32 +183,6 @@ async def _async_http() -> httpx.AsyncClient:
     return httpx.AsyncClient()
 
 
-def low_level_kwargs(op: Operation, call: Call, tmp_path) -> dict[str, Any]:
-    kwargs = dict(call.low_level)
-    body = low_level_body(op, call)
-    if body is not None:
-        kwargs["body"] = body
-    return kwargs
-
-
-def low_level_client() -> AuthenticatedClient:
-    return AuthenticatedClient(base_url=BASE_URL, token=KEY, headers={"X-Chaser-Account": ACCOUNT})
-
-
-def check_low_level(op: Operation, response: Any, body: Any) -> None:
-    status, media, _ = success_response(op)
-    assert response.status_code == status
-    parsed = response.parsed
-    if media is None:
-        return
-    if op.is_streaming:
-        assert "event: output" in parsed
-    elif op.is_binary:
-        assert parsed.payload.read() == b"\x00payload\xff"
-    else:
-        assert jsonable(parsed) == body
-
-
 def fuzzed(op: Operation, body_fn: Any) -> None:
     """Run body_fn(body) for hypothesis-generated response bodies of the operation."""
 
@@ -226,6 +194,7 @@ def fuzzed(op: Operation, body_fn: Any) -> None:
     run()
 
 
+@pytest.mark.surface("sync")
 @pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
 def test_sync_client(op: Operation, tmp_path, mock, http) -> None:
     call = build_call(op, tmp_path)
@@ -240,9 +209,9 @@ def test_sync_client(op: Operation, tmp_path, mock, http) -> None:
         check_request(mock, op, call)
 
     fuzzed(op, exercise)
-    COVERED.add((op.key, "sync"))
 
 
+@pytest.mark.surface("async")
 @pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
 def test_async_client(op: Operation, tmp_path, mock) -> None:
     call = build_call(op, tmp_path)
@@ -261,15 +230,15 @@ def test_async_client(op: Operation, tmp_path, mock) -> None:
     finally:
         loop.run_until_complete(http.aclose())
         loop.close()
-    COVERED.add((op.key, "async"))
 
 
+@pytest.mark.surface("raw")
 @pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
 def test_raw_response(op: Operation, tmp_path, mock, http) -> None:
     call = build_call(op, tmp_path)
     body = _default_body(op)
     answer(mock, op, body)
-    client = Chaser(api_key=KEY, base_url=BASE_URL, account=ACCOUNT, max_retries=0, http_client=http)
+    client = Chaser(api_key=KEY, base_url=BASE, account=ACCOUNT, max_retries=0, http_client=http)
     resource: Any = client
     for segment in op.resource_path:
         resource = getattr(resource, segment)
@@ -284,46 +253,11 @@ def test_raw_response(op: Operation, tmp_path, mock, http) -> None:
     else:
         check_result(op, parsed, body)
     check_request(mock, op, call)
-    COVERED.add((op.key, "raw"))
 
 
+@pytest.mark.surface("cli")
 @pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
-def test_low_level_sync(op: Operation, tmp_path, mock) -> None:
-    call = build_call(op, tmp_path)
-    module = low_level_module(op)
-    client = low_level_client()
-
-    def exercise(body: Any) -> None:
-        answer(mock, op, body)
-        response = module.sync_detailed(*call.path, client=client, **low_level_kwargs(op, call, tmp_path))
-        check_low_level(op, response, body)
-        check_request(mock, op, call, account=False)
-
-    fuzzed(op, exercise)
-    COVERED.add((op.key, "low-level-sync"))
-
-
-@pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
-def test_low_level_async(op: Operation, tmp_path, mock) -> None:
-    call = build_call(op, tmp_path)
-    module = low_level_module(op)
-    body = _default_body(op)
-    answer(mock, op, body)
-
-    async def run() -> Any:
-        return await module.asyncio_detailed(
-            *call.path, client=low_level_client(), **low_level_kwargs(op, call, tmp_path)
-        )
-
-    check_low_level(op, asyncio.run(run()), body)
-    check_request(mock, op, call)
-    COVERED.add((op.key, "low-level-async"))
-
-
-@pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
-def test_cli(op: Operation, tmp_path, monkeypatch, mock) -> None:
-    for name in ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT"):
-        monkeypatch.delenv(name, raising=False)
+def test_cli(op: Operation, tmp_path, mock) -> None:
     call = build_call(op, tmp_path)
     body = _default_body(op)
     words = [segment.replace("_", "-") for segment in op.resource_path] + [op.cli_name]
@@ -334,7 +268,7 @@ def test_cli(op: Operation, tmp_path, monkeypatch, mock) -> None:
             "--api-key",
             KEY,
             "--base-url",
-            BASE_URL,
+            BASE,
             "--account",
             ACCOUNT,
             "--max-retries",
@@ -355,7 +289,6 @@ def test_cli(op: Operation, tmp_path, monkeypatch, mock) -> None:
     else:
         expected = body if op.pagination is not None else expected_result(op, body)
         assert json.loads(result.stdout) == expected
-    COVERED.add((op.key, "cli"))
 
 
 def _default_body(op: Operation) -> Any:
@@ -363,29 +296,3 @@ def _default_body(op: Operation) -> Any:
     if media is None or schema is None:
         return None
     return example_for(schema, overlaid_spec())
-
-
-# ----------------------------------------------------------------------------------------------
-# Guards: no operation, and no surface, escaped
-# ----------------------------------------------------------------------------------------------
-
-
-def test_the_contract_covers_every_operation_of_the_spec() -> None:
-    """Enumerated independently of the model, from the spec's paths."""
-    from tests.conftest import SPEC
-    from tests.spec_model import project_api as api
-
-    raw = json.loads(SPEC.read_text())
-    excluded = {exclusion.key for exclusion in api().exclusions}
-    in_spec = {f"{method.upper()} {path}" for path, method, _ in iter_operations(raw)} - excluded
-    assert {op.key for op in OPERATIONS} == in_spec
-    assert len(in_spec) == 72
-
-
-def test_no_operation_or_surface_escaped(request) -> None:
-    """Runs last in this module: every (operation, surface) pair must have passed above."""
-    selected = {item.name for item in request.session.items if item.module is request.module}
-    if len(selected) < len(OPERATIONS) * len(SURFACES):
-        pytest.skip("only part of the contract suite was selected")
-    missing = sorted({(op.key, surface) for op in OPERATIONS for surface in SURFACES} - COVERED)
-    assert not missing, f"{len(missing)} operation/surface pairs were not exercised: {missing[:10]}"

@@ -12,7 +12,6 @@ import inspect
 import json
 import re
 import subprocess
-import tomllib
 from collections.abc import Iterator
 
 import chaser_core
@@ -52,20 +51,6 @@ def spec_text_outputs() -> Iterator[tuple[str, str]]:
 
 def notes_in(text: str) -> list[str]:
     return [match.group(0) for match in RECONSTRUCTION_NOTE.finditer(" ".join(text.split()))]
-
-
-# -- licence ----------------------------------------------------------------------------------------
-
-
-def test_the_license_file_is_the_mit_license_the_metadata_declares_and_ships() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
-
-    assert project["project"]["license"] == "MIT"
-    assert license_text.startswith("MIT License\n")
-    assert "Permission is hereby granted, free of charge" in license_text
-    assert project["project"]["license-files"] == ["LICENSE"]
-    assert "LICENSE" in project["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
 
 
 # -- documents cited --------------------------------------------------------------------------------

@@ -33,8 +33,6 @@ def browser(monkeypatch):
 @pytest.fixture
 def api(monkeypatch, tmp_path, browser):
     monkeypatch.setenv("CHASER_API_KEY", "sk_readme")
-    for name in ("CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app.py").write_text("print('hello')\n")
     monkeypatch.setattr("chaser_core._waiters.time.sleep", lambda seconds: None)

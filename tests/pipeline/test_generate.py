@@ -201,6 +201,32 @@ def test_check_lists_changed_added_and_removed_files(tiny_generated, tmp_path, c
     assert "added: out/chaser_core/stray.py" in report
     assert "removed: out/chaser_core/_retry.py" in report
     assert "3 file(s) differ" in report and "run scripts/generate" in report
+    # The diff says what regenerating would change: a/ is the committed tree, b/ the pipeline's.
+    assert "--- a/out/chaser_core/_client.py\n+++ b/out/chaser_core/_client.py\n" in report
+    assert "\n-# edited by hand\n" in report
+    assert "--- a/out/chaser_core/stray.py\n+++ /dev/null\n" in report and "\n-x = 1\n" in report
+    assert "--- /dev/null\n+++ b/out/chaser_core/_retry.py\n" in report
+
+
+def test_check_diff_is_capped_and_says_how_much_it_left_out():
+    expected = {"a.py": b"".join(b"line %d\n" % n for n in range(30)), "b.py": b"new\n", "c.bin": b"\xff"}
+    actual = {"a.py": b"", "b.py": b"old\n", "c.bin": b"\xfe"}
+    diff = tree_diff(expected, actual)
+
+    text = diff.unified("gen", limit=10)
+    assert text.split("\n")[:3] == ["--- a/gen/a.py", "+++ b/gen/a.py", "@@ -0,0 +1,30 @@"]
+    assert len(text.split("\n")) == 11
+    # a.py's 33 diff lines fill the 10 shown (23 left), then b.py's 5 and c.bin's 1 are left out.
+    assert text.split("\n")[-1] == "... 29 more diff line(s) omitted (and 2 more file(s))"
+    assert "Binary files a/gen/c.bin and b/gen/c.bin differ" in diff.unified("gen", limit=100)
+    assert not diff.unified("gen", limit=100).endswith("omitted")
+
+
+def tree_diff(expected: dict[str, bytes], actual: dict[str, bytes]):
+    from chaser_codegen.check import TreeDiff
+
+    changed = sorted(name for name in expected if expected[name] != actual.get(name))
+    return TreeDiff(changed=changed, added=[], removed=[], expected=expected, actual=actual)
 
 
 def test_check_fails_after_an_edit_of_the_spec(tmp_path, capsys):

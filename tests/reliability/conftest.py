@@ -22,19 +22,9 @@ from urllib.parse import urlsplit
 import pytest
 from chaser_core import AsyncChaser, Chaser, _base_client
 
-KEY = "sk_test_re1iab1l1ty0123456789"
+from tests.conftest import KEY, session_json
 
 Step = Callable[["Handler"], None]
-
-
-def session_json(session_id: str = "s1", status: str = "running") -> dict[str, Any]:
-    return {
-        "id": session_id,
-        "created_at": "2026-11-28T00:00:00Z",
-        "endpoints": {"control": f"wss://api.chaser.sh/control/{session_id}"},
-        "session_type": "sandbox",
-        "status": status,
-    }
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -217,17 +207,6 @@ def _echo_session(handler: Handler) -> None:
 
 
 # -- fixtures --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,9 @@ import httpx
 import pytest
 from chaser_core import AsyncChaser, Chaser
 
-from .conftest import KEY, LocalAPI, reset, respond
+from tests.conftest import KEY
+
+from .conftest import LocalAPI, reset, respond
 
 CALLS = 1000
 MAX_CONNECTIONS = 20

@@ -27,15 +27,15 @@ from chaser_core import (
     RateLimitError,
 )
 
+from tests.conftest import KEY, session_json
+
 from .conftest import (
-    KEY,
     Handler,
     LocalAPI,
     hang_up,
     reset,
     respond,
     run,
-    session_json,
     slow_body,
     slow_headers,
     transport_of,
@@ -228,13 +228,11 @@ async def test_refused_connection_is_retried_even_for_a_non_idempotent_post(
 
 async def test_slow_headers_hit_the_timeout(client: Any, server: LocalAPI) -> None:
     server.plan(*GET, slow_headers(STALL, OK))
-    started = time.monotonic()
 
     with pytest.raises(APITimeoutError):
         await run(client.sessions.get("s1", timeout=SHORT))
 
     assert server.attempts(*GET) == 3
-    assert time.monotonic() - started < 3 * STALL
 
 
 async def test_slow_body_hits_the_timeout(client: Any, server: LocalAPI) -> None:

@@ -19,23 +19,9 @@ import pytest
 import respx
 from chaser_core import AsyncChaser, Chaser, _base_client, _retry, _waiters
 
-BASE = "https://api.chaser.sh"
-KEY = "sk_test_5ecret0f4k3ab12cd34ef56"
-ENV_VARS = ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG")
+from tests.conftest import BASE, KEY
 
 AnyClient = Chaser | AsyncChaser
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test depends on the developer's own CHASER_* variables."""
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -137,17 +123,6 @@ def is_async(client: AnyClient) -> bool:
 
 
 # -- response bodies ------------------------------------------------------------------------------
-
-
-def session_json(session_id: str = "s1", status: str = "running", **extra: Any) -> dict[str, Any]:
-    return {
-        "id": session_id,
-        "created_at": "2026-11-28T00:00:00Z",
-        "endpoints": {"control": f"wss://api.chaser.sh/control/{session_id}"},
-        "session_type": "sandbox",
-        "status": status,
-        **extra,
-    }
 
 
 def account_json(account_id: str = "acc_1", name: str = "Personal") -> dict[str, Any]:

@@ -8,7 +8,9 @@ import pytest
 import respx
 from chaser_core._api.models.exec_in_session_body_env import ExecInSessionBodyEnv
 
-from .conftest import run, sent_json, session_json
+from tests.conftest import session_json
+
+from .conftest import run, sent_json
 
 pytestmark = pytest.mark.anyio
 

@@ -30,9 +30,10 @@ from chaser_core import (
 )
 from chaser_core.cdp import AsyncCdpClient, CdpClient, CDPEvent
 
+from tests.conftest import BASE, KEY
 from tests.fake_browser import FakeBrowser
 
-from .conftest import BASE, KEY, run
+from .conftest import run
 
 pytestmark = pytest.mark.anyio
 

@@ -11,7 +11,9 @@ import pytest
 import respx
 from chaser_core import AsyncChaser, Chaser, ConfigurationError, InsecureBaseURLWarning, __version__
 
-from .conftest import BASE, KEY, run, session_json
+from tests.conftest import BASE, KEY, session_json
+
+from .conftest import run
 
 pytestmark = pytest.mark.anyio
 

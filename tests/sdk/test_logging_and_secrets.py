@@ -25,7 +25,9 @@ from chaser_core import (
     RateLimitError,
 )
 
-from .conftest import KEY, run, sequence, session_json
+from tests.conftest import KEY, session_json
+
+from .conftest import run, sequence
 
 pytestmark = pytest.mark.anyio
 

@@ -11,7 +11,9 @@ from chaser_core import AsyncChaser, AsyncPage, AsyncPaginator, Chaser, NotFound
 from chaser_core._api.models.job_info import JobInfo
 from chaser_core._api.models.session_info import SessionInfo
 
-from .conftest import KEY, collect, is_async, run, session_json
+from tests.conftest import KEY, session_json
+
+from .conftest import collect, is_async, run
 
 pytestmark = pytest.mark.anyio
 

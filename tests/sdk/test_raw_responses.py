@@ -11,7 +11,9 @@ from chaser_core import APIResponse, APIResponseValidationError, AsyncPage, NotF
 from chaser_core._api.models.account_member_info import AccountMemberInfo
 from chaser_core._api.models.session_info import SessionInfo
 
-from .conftest import is_async, run, sequence, session_json
+from tests.conftest import session_json
+
+from .conftest import is_async, run, sequence
 
 pytestmark = pytest.mark.anyio
 

@@ -18,7 +18,9 @@ from chaser_core._api.models.sandbox_exec_response import SandboxExecResponse
 from chaser_core._api.models.session_info import SessionInfo
 from chaser_core._api.types import Unset
 
-from .conftest import account_json, run, session_json
+from tests.conftest import session_json
+
+from .conftest import account_json, run
 
 pytestmark = pytest.mark.anyio
 

@@ -19,7 +19,9 @@ from chaser_core import (
     RateLimitError,
 )
 
-from .conftest import run, sequence, session_json
+from tests.conftest import session_json
+
+from .conftest import run, sequence
 
 pytestmark = pytest.mark.anyio
 

@@ -20,7 +20,9 @@ from chaser_core import (
     Stream,
 )
 
-from .conftest import KEY, collect, is_async, run, sequence
+from tests.conftest import KEY
+
+from .conftest import collect, is_async, run, sequence
 
 pytestmark = pytest.mark.anyio
 

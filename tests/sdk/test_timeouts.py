@@ -9,7 +9,9 @@ import pytest
 import respx
 from chaser_core import DEFAULT_TIMEOUT, APIConnectionError, APITimeoutError, AsyncChaser, Chaser
 
-from .conftest import KEY, run, sequence, session_json
+from tests.conftest import KEY, session_json
+
+from .conftest import run, sequence
 
 pytestmark = pytest.mark.anyio
 

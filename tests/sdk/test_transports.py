@@ -9,7 +9,8 @@ from chaser_core import AsyncChaser, Chaser, ConfigurationError, _retry
 from chaser_core._aiohttp import AiohttpTransport, to_httpx_error
 from chaser_core._transport import AsyncHttpxTransport, PreparedRequest, SyncHttpxTransport
 
-KEY = "sk_test_transports"
+from tests.conftest import KEY
+
 REQUEST = PreparedRequest("POST", "http://127.0.0.1:9/v1/sessions", {}, b"{}", 5.0)
 
 

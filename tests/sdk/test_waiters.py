@@ -12,7 +12,9 @@ from chaser_core._api.models.job_info import JobInfo
 from chaser_core._api.models.session_command_info import SessionCommandInfo
 from chaser_core._api.models.session_info import SessionInfo
 
-from .conftest import FakeClock, run, sequence, session_json
+from tests.conftest import session_json
+
+from .conftest import FakeClock, run, sequence
 
 pytestmark = pytest.mark.anyio
 
