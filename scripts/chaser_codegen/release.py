@@ -86,11 +86,12 @@ def _md(text: str) -> str:
 def update_changelog(text: str | None, version: str, section: str) -> str:
     """The changelog with `version`'s section inserted, or its drafted block refreshed.
 
-    Text a maintainer wrote between the section's heading and its draft block is kept.
+    Text a maintainer wrote between the section's heading and its draft block is kept; so is an
+    `## [Unreleased]` section's (changes of the SDK itself), which becomes the version's.
     """
     text = text or HEADER
     heading = re.compile(rf"^## \[{re.escape(version)}\].*$", re.MULTILINE)
-    match = heading.search(text)
+    match = heading.search(text) or re.compile(r"^## \[Unreleased\].*$", re.MULTILINE).search(text)
     if match is None:
         first = re.search(r"^## \[", text, re.MULTILINE)
         if first is None:

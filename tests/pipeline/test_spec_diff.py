@@ -196,6 +196,28 @@ def test_redrafting_keeps_hand_written_notes_above_the_draft():
     assert "## [0.2.0] - 2026-01-02" in redrafted
 
 
+def test_the_unreleased_section_becomes_the_new_versions_with_its_draft_below():
+    text = (
+        "# Changelog\n\n## [Unreleased]\n\n### Changed\n- `chaser_core._api` ships only what the SDK uses.\n\n"
+        "## [0.1.0] - 2026-11-28\n\nFirst release.\n"
+    )
+    section = draft_section(
+        "0.1.1",
+        [Change("field-added", False, "l", "new field")],
+        previous="0.1.0",
+        date=datetime.date(2026, 12, 1),
+    )
+    updated = update_changelog(text, "0.1.1", section)
+    assert "[Unreleased]" not in updated
+    released = updated[updated.index("## [0.1.1] - 2026-12-01") : updated.index("## [0.1.0]")]
+    assert (
+        released.index("ships only what the SDK uses")
+        < released.index(BEGIN)
+        < released.index("- new field.")
+    )
+    assert updated.endswith("## [0.1.0] - 2026-11-28\n\nFirst release.\n")
+
+
 # -- documentation and unclassified changes (any change to the package needs a release) ----------
 
 
