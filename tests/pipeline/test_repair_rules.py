@@ -64,6 +64,21 @@ def generates(document: dict[str, Any]) -> RepairLog:
     return result.log
 
 
+# One operation that answers with schema A.
+RETURNS_A = {
+    "/x": {
+        "get": {
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
+                }
+            }
+        }
+    }
+}
+
+
 def rules_applied(log: RepairLog) -> set[str]:
     return {repair.rule for repair in log.repairs}
 
@@ -412,18 +427,7 @@ def test_an_allof_of_strings_is_one_string_schema_nullable_as_the_idiom_means():
     true}]` made openapi-python-client drop the response ("Cannot take allOf a non-object")."""
     slug = {"type": "string", "description": "a region", "enum": ["nyc1", "ams3"]}
     document = spec(
-        {
-            "/x": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
-                        }
-                    }
-                }
-            }
-        },
+        RETURNS_A,
         {
             "Slug": slug,
             "A": {
@@ -459,18 +463,7 @@ def test_an_allof_of_scalars_that_disagree_is_left_for_the_generator_to_report(p
 def test_an_allof_part_that_only_lists_required_properties_moves_onto_the_schema():
     """APIs.guru digitalocean.com: `meta: allOf: [{properties: {total}}, {required: [total]}]`."""
     document = spec(
-        {
-            "/x": {
-                "get": {
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
-                        }
-                    }
-                }
-            }
-        },
+        RETURNS_A,
         {
             "Meta": {"type": "object", "properties": {"total": {"type": "integer"}}},
             "A": {
