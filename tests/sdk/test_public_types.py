@@ -41,8 +41,10 @@ def test_models_the_resource_modules_import_are_all_exported() -> None:
     imported: dict[str, str] = {}
     for path in RESOURCES.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 2 and (node.module or "").startswith(
-                "_api.models."
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 2
+                and (node.module or "").startswith("_api.models.")
             ):
                 imported.update({alias.name: path.name for alias in node.names})
 
