@@ -297,6 +297,8 @@ def _verify_in_child(root: str, package: str, expected: list[tuple[str, str, str
 
 def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
     """(module, attribute, description) that must exist for every operation on every surface."""
+    from .render.cli import cli_function
+
     package = api.package
     class_names = {resource.path: resource.class_name for resource in api.all_resources()}
     expected = []
@@ -305,7 +307,7 @@ def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
         expected.append((f"{package}._api.api.{module}.{name}", "_get_kwargs", f"{op.key} low-level"))
         resource_module = f"{package}.resources.{op.resource_path[0]}"
         class_name = class_names[op.resource_path]
-        expected.append((f"{package}._cli.commands.{op.resource_path[0]}", op.cli_function, f"{op.key} CLI"))
+        expected.append((f"{package}._cli.commands.{op.resource_path[0]}", cli_function(op), f"{op.key} CLI"))
         for prefix in ("", "Async"):
             expected.append(
                 (

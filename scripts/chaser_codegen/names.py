@@ -11,6 +11,19 @@ from openapi_python_client import strings as oapc_strings
 # Methods and attributes every generated resource already has.
 RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
 
+# Argument names the generated methods use themselves (per-call options, locals, helpers called
+# in the method body); a spec parameter with one of these names gets a trailing underscore.
+RESERVED_ARGUMENT_NAMES = frozenset(
+    {
+        # per-call options and the waiter's own arguments
+        "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "destination", "interval",
+        # names the generated method bodies use (resources/*.py and _cli/commands/*.py)
+        "self", "body", "cast", "to_file", "pick_variant", "as_model", "as_optional_model", "as_variant", "wait", "async_wait",
+        "sync_paginate", "open_stream", "async_open_stream", "builtins", "os", "IO", "Any", "Mapping",
+        "cli_state", "kwargs", "client", "resource", "page", "stream", "result",
+    }
+)  # fmt: skip
+
 # Builtin types that appear in generated annotations. A resource method with one of these
 # names shadows the builtin inside the class body, so its annotations must say builtins.list.
 ANNOTATION_BUILTINS = (

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from chaser_codegen.model import Operation, iter_operations
+from chaser_codegen.render.cli import cli_name
 from chaser_core import AsyncChaser, Chaser
 from chaser_core._api.client import AuthenticatedClient
 from chaser_core._cli import cli
@@ -326,7 +327,7 @@ def test_cli(op: Operation, tmp_path, monkeypatch, mock) -> None:
         monkeypatch.delenv(name, raising=False)
     call = build_call(op, tmp_path)
     body = _default_body(op)
-    words = [segment.replace("_", "-") for segment in op.resource_path] + [op.cli_name]
+    words = [segment.replace("_", "-") for segment in op.resource_path] + [cli_name(op)]
     answer(mock, op, body)
     result = CliRunner().invoke(
         cli,

@@ -20,8 +20,8 @@ import yaml
 from chaser_codegen import generate as pipeline
 from chaser_codegen.errors import PipelineError
 from chaser_codegen.escaping import SpecText
-from chaser_codegen.idempotency import idempotency_key_of
 from chaser_codegen.model import Body, Field, FieldLocation
+from chaser_codegen.model.idempotency import idempotency_key_of
 
 from tests.conftest import ROOT
 

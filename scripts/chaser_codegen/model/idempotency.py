@@ -8,31 +8,28 @@ method fills the key with a fresh UUID4 when the caller gives none, once per cal
 attempt of that call sends the same key, so the server acts once. The field (or header) may be
 declared by the spec, and then it is also an argument of the method; a header the spec does not
 declare is added to the request by the method. A body field must be a declared property.
+
+Whether a method may be retried at all (`is_idempotent`) is decided here too: by its HTTP method,
+by x-idempotent, or by its idempotency key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from .errors import PipelineError
+from ..errors import PipelineError
+from .types import Body, Field, IdempotencyKey
 
 EXTENSION = "x-idempotency-key"
-
-
-@dataclass(frozen=True)
-class IdempotencyKey:
-    location: Literal["body", "header"]
-    wire_name: str
-    # The method's argument that carries it, or None for a header the spec does not declare.
-    arg_name: str | None
+# HTTP methods that RFC 9110 defines as idempotent: retried after any failure without a key.
+IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
 
 
 def idempotency_key_of(
     operation: dict[str, Any],
-    body: Any,  # model.Body | None
-    header_params: tuple[Any, ...],
+    body: Body | None,
+    header_params: tuple[Field, ...],
     error: Callable[..., PipelineError],
     pointer: tuple[str, ...],
 ) -> IdempotencyKey | None:
@@ -60,3 +57,8 @@ def idempotency_key_of(
     if "str" not in declared.annotation.split(" | "):
         raise error(f"{EXTENSION} names {name!r}, which is not a string field", *where)
     return IdempotencyKey("body", name, declared.arg_name)
+
+
+def is_idempotent(method: str, operation: dict[str, Any], key: IdempotencyKey | None) -> bool:
+    """Whether the SDK may resend the operation after a failure that may have reached the server."""
+    return method in IDEMPOTENT_METHODS or operation.get("x-idempotent") is True or key is not None

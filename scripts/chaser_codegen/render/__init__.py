@@ -1,4 +1,4 @@
-"""Stage 6, render: every surface, from the one model, into a staging directory.
+"""Stage 7, render: every surface, from the one model, into a staging directory.
 
 - the low-level package (openapi-python-client, with our template overrides) in <pkg>/_api/
 - the runtime modules, copied verbatim from templates/runtime/
@@ -19,12 +19,14 @@ from typing import Any
 
 import jinja2
 
-from . import escaping, lowlevel
-from .errors import PipelineError
-from .model import Api, Operation, Resource
-from .public_types import public_types
+from .. import escaping, lowlevel
+from ..errors import PipelineError
+from ..model import Api, Operation, Resource
+from ..public_types import public_types
+from . import cli, python
+from .lowlevel_names import const, ll_alias, low_level_import
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 OAPC_OVERRIDES = TEMPLATES / "openapi-python-client"
 SDK_TEMPLATES = TEMPLATES / "sdk"
 RUNTIME = TEMPLATES / "runtime"
@@ -106,6 +108,10 @@ def make_environment() -> jinja2.Environment:
     env.filters["pyset"] = _pyset
     env.filters["pyexact"] = _pyexact
     env.filters["pyjson_document"] = _pyjson_document
+    # The per-surface views of the model: `op | cli_name`, `f | value_expr`, `op | ll_alias`.
+    env.filters.update(cli.FILTERS)
+    env.filters.update(python.FILTERS)
+    env.filters.update({"const": const, "ll_alias": ll_alias})
     return env
 
 
@@ -164,7 +170,7 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
             f"resources/{top.module}.py",
             **resource_module_context(api, top),
         )
-    write("_spec.py.jinja", "_spec.py", api=api, document=api.document)
+    write("_spec.py.jinja", "_spec.py", api=api, document=api.spec_document)
     write("_cli/_registry.py.jinja", "_cli/_registry.py", api=api)
     write("_cli/commands/__init__.py.jinja", "_cli/commands/__init__.py", api=api)
     for top in api.resources:
@@ -202,14 +208,7 @@ def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
             imports |= set(op.body.imports)
         if op.pagination is not None:
             imports |= set(op.pagination.imports)
-    ll_prefix = f"{lowlevel.LOW_LEVEL_PACKAGE}.api"
-    low_level_imports = sorted(
-        (
-            f"{ll_prefix}.{op.low_level_module.rsplit('.', 1)[0]} import {op.low_level_module.rsplit('.', 1)[1]}",
-            op.ll_alias,
-        )
-        for op in operations
-    )
+    low_level_imports = sorted(low_level_import(op) for op in operations)
     helpers = sorted({name for r in resources if r.helper for name in (r.helper, f"Async{r.helper}")})
     # The low-level layer's File type (binary bodies), unless a model of the spec is named File
     # (Stripe's is): then the module's File is that model.
