@@ -8,6 +8,8 @@ import re
 
 from openapi_python_client import strings as oapc_strings
 
+from .repair.naming import pascal
+
 # Methods and attributes every generated resource already has.
 RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
 
@@ -62,8 +64,9 @@ def ascii_identifier(value: str, *, prefix: str) -> str | None:
     return name if _IDENTIFIER.match(name) else None
 
 
-def pascal(parts: list[str] | tuple[str, ...]) -> str:
-    return "".join(part[:1].upper() + part[1:] for word in parts for part in word.split("_") if part)
+def class_name(parts: list[str] | tuple[str, ...]) -> str:
+    """A PascalCase class name from snake_case parts: ("sessions", "files") -> SessionsFiles."""
+    return pascal(" ".join(parts))
 
 
 def kebab(value: str) -> str:

@@ -29,7 +29,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .errors import json_pointer
 from .model import HTTP_METHODS, iter_operations, operation_key
+from .refs import resolve
 
 MAX_SCHEMA_DEPTH = 12
 # Keywords whose string value is prose that the generated docstrings and api.md print.
@@ -99,25 +101,6 @@ class _Differ:
     def add(self, kind: str, breaking: bool, location: str, message: str) -> None:
         self.changes.append(Change(kind, breaking, location, message))
 
-    # -- $ref resolution ----------------------------------------------------------------------
-
-    @staticmethod
-    def resolve(document: dict[str, Any], value: Any) -> Any:
-        seen = 0
-        while isinstance(value, dict) and isinstance(value.get("$ref"), str) and seen < 32:
-            ref = value["$ref"]
-            if not ref.startswith("#/"):
-                return value
-            target: Any = document
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                target = target.get(part) if isinstance(target, dict) else None
-            if target is None:
-                return value
-            value = target
-            seen += 1
-        return value
-
     # -- operations ---------------------------------------------------------------------------
 
     def run(self) -> list[Change]:
@@ -161,7 +144,7 @@ class _Differ:
     def _params(self, document: dict[str, Any], op: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         params = {}
         for raw in op.get("parameters") or []:
-            param = self.resolve(document, raw)
+            param = resolve(document, raw)
             if isinstance(param, dict) and "name" in param:
                 params[(str(param.get("in")), str(param["name"]))] = param
         return params
@@ -189,8 +172,8 @@ class _Differ:
             )
 
     def request_body(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-        before = self.resolve(self.old, old.get("requestBody")) or {}
-        after = self.resolve(self.new, new.get("requestBody")) or {}
+        before = resolve(self.old, old.get("requestBody")) or {}
+        after = resolve(self.new, new.get("requestBody")) or {}
         if not before and not after:
             return
         if before and not after:
@@ -234,8 +217,8 @@ class _Differ:
                 f"{where}: success response {code} is no longer documented",
             )
         for code in sorted(old_success & new_success):
-            old_content = (self.resolve(self.old, before[code]) or {}).get("content") or {}
-            new_content = (self.resolve(self.new, after[code]) or {}).get("content") or {}
+            old_content = (resolve(self.old, before[code]) or {}).get("content") or {}
+            new_content = (resolve(self.new, after[code]) or {}).get("content") or {}
             for media in sorted(old_content.keys() - new_content.keys()):
                 self.add(
                     "response-media-removed", True, where, f"{where}: response {code} is no longer {media}"
@@ -267,8 +250,8 @@ class _Differ:
     def schema(self, label: str, old: Any, new: Any, *, request: bool, depth: int) -> None:
         if depth > MAX_SCHEMA_DEPTH:
             return
-        old = self.resolve(self.old, old) or {}
-        new = self.resolve(self.new, new) or {}
+        old = resolve(self.old, old) or {}
+        new = resolve(self.new, new) or {}
         if not isinstance(old, dict) or not isinstance(new, dict):
             return
         old_types, new_types = _types(old), _types(new)
@@ -441,7 +424,7 @@ def describe_pointer(document: dict[str, Any], pointer: tuple[str, ...]) -> str:
         return base + _describe_rest(document, operation, parts[3:])
     if len(parts) >= 3 and parts[:2] == ["components", "schemas"]:
         return f"schema {parts[2]}" + _describe_rest(document, {}, parts[3:])
-    return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
+    return json_pointer(*parts)
 
 
 def _describe_rest(document: dict[str, Any], operation: Any, parts: list[str]) -> str:
@@ -454,7 +437,7 @@ def _describe_rest(document: dict[str, Any], operation: Any, parts: list[str]) -
             param = (
                 params[int(following)] if isinstance(params, list) and int(following) < len(params) else {}
             )
-            param = _Differ.resolve(document, param)
+            param = resolve(document, param)
             name = param.get("name") if isinstance(param, dict) else None
             text += f" parameter {name!r}" if name else f" parameter {following}"
             index += 2

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from chaser_codegen import refs
 from chaser_codegen.model import Field, Operation
 from chaser_codegen.render.cli import cli_keyword, cli_options
 from chaser_core.testing import example_for
@@ -26,14 +27,7 @@ MAX_DEREF_DEPTH = 8
 
 
 def resolve(schema: Any) -> Any:
-    doc = overlaid_spec()
-    seen = 0
-    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 32:
-        target: Any = doc
-        for part in schema["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        schema, seen = target, seen + 1
-    return schema
+    return refs.resolve(overlaid_spec(), schema)
 
 
 def standalone(schema: Any, depth: int = 0) -> Any:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..escaping import SpecText
 from ..lowlevel import LOW_LEVEL_PACKAGE
-from ..names import pascal
+from ..names import class_name
 
 if TYPE_CHECKING:
     from openapi_python_client.parser import GeneratorData
@@ -256,7 +256,7 @@ class Resource:
 
     @property
     def class_name(self) -> str:
-        return pascal(list(self.path)) + self.class_suffix
+        return class_name(self.path) + self.class_suffix
 
     @property
     def module(self) -> str:
