@@ -84,3 +84,22 @@ def test_a_binary_body_is_one_upload_argument() -> None:
         True,
         "file",
     )
+
+
+def test_a_body_property_named_like_a_per_call_option_is_renamed_as_a_parameter_is() -> None:
+    timed = {
+        "type": "object",
+        "properties": {"timeout": {"type": "integer"}, "extra_body": {"type": "string"}},
+    }
+    query = {"name": "timeout", "in": "query", "schema": {"type": "integer"}}
+    as_body = only_operation(post_widgets(json_body(ref("Timed")), Timed=timed))
+    as_query = only_operation(
+        spec({"/t": {"get": {"operationId": "t", "parameters": [query], "responses": ok()}}})
+    )
+
+    assert as_body.body is not None and as_body.body.flattened
+    assert [(f.wire_name.raw, f.arg_name) for f in as_body.body_fields] == [
+        ("timeout", "timeout_"),
+        ("extra_body", "extra_body_"),
+    ]
+    assert [(f.wire_name.raw, f.arg_name) for f in as_query.query_params] == [("timeout", "timeout_")]

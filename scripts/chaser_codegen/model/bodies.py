@@ -169,13 +169,9 @@ def flatten(
             elif existing.annotation.replace(" | Unset", "") != candidate.annotation.replace(" | Unset", ""):
                 return None
         variant_fields.append(tuple(names))
-    if set(by_name) & taken or set(by_name) & {
-        "self",
-        "extra_headers",
-        "extra_query",
-        "extra_body",
-        "timeout",
-    }:
+    # A property named like a name the method uses itself (`timeout`) is renamed with the other
+    # arguments (fields.renamed), as a parameter is; one named like a parameter cannot be.
+    if set(by_name) & taken:
         return None
     return tuple(by_name.values()), tuple(variant_fields)
 

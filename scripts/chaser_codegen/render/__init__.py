@@ -22,6 +22,7 @@ import jinja2
 from .. import escaping, lowlevel
 from ..errors import PipelineError
 from ..model import Api, Operation, Resource
+from ..names import PER_CALL_OPTIONS
 from ..public_types import public_types
 from . import cli, python
 from .lowlevel_names import const, ll_alias, low_level_import
@@ -112,6 +113,7 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(cli.FILTERS)
     env.filters.update(python.FILTERS)
     env.filters.update({"const": const, "ll_alias": ll_alias})
+    env.globals["per_call_options"] = PER_CALL_OPTIONS
     return env
 
 
