@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 import respx
+from chaser_core._env import ENV_VARS
 from click.testing import CliRunner
 
 BASE = "https://api.chaser.sh"
@@ -10,7 +11,7 @@ KEY = "sk_test_cli_0123456789abcdef"
 
 @pytest.fixture
 def runner(monkeypatch) -> CliRunner:
-    for name in ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG"):
+    for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     return CliRunner(env={"COLUMNS": "100"})
 

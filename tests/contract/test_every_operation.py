@@ -23,6 +23,7 @@ from chaser_codegen.render.cli import cli_name
 from chaser_core import AsyncChaser, Chaser
 from chaser_core._api.client import AuthenticatedClient
 from chaser_core._cli import cli
+from chaser_core._env import ENV_VARS
 from chaser_core.testing import MockAPI, example_for
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -323,7 +324,7 @@ def test_low_level_async(op: Operation, tmp_path, mock) -> None:
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
 def test_cli(op: Operation, tmp_path, monkeypatch, mock) -> None:
-    for name in ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT"):
+    for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     call = build_call(op, tmp_path)
     body = _default_body(op)

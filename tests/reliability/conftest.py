@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from chaser_core import AsyncChaser, Chaser, _base_client
+from chaser_core._env import ENV_VARS
 
 KEY = "sk_test_re1iab1l1ty0123456789"
 
@@ -226,7 +227,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG"):
+    for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
 
 

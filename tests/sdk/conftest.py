@@ -18,10 +18,10 @@ import httpx
 import pytest
 import respx
 from chaser_core import AsyncChaser, Chaser, _base_client, _retry, _waiters
+from chaser_core._env import ENV_VARS
 
 BASE = "https://api.chaser.sh"
 KEY = "sk_test_5ecret0f4k3ab12cd34ef56"
-ENV_VARS = ("CHASER_API_KEY", "CHASER_BASE_URL", "CHASER_API_URL", "CHASER_ACCOUNT", "CHASER_LOG")
 
 AnyClient = Chaser | AsyncChaser
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import runtime_source
 from ..errors import PipelineError
 from .types import Body, Field, IdempotencyKey
 
 EXTENSION = "x-idempotency-key"
-# HTTP methods that RFC 9110 defines as idempotent: retried after any failure without a key.
-IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
 
 
 def idempotency_key_of(
@@ -61,4 +60,5 @@ def idempotency_key_of(
 
 def is_idempotent(method: str, operation: dict[str, Any], key: IdempotencyKey | None) -> bool:
     """Whether the SDK may resend the operation after a failure that may have reached the server."""
-    return method in IDEMPOTENT_METHODS or operation.get("x-idempotent") is True or key is not None
+    idempotent_methods = runtime_source.constant("_retry.py", "IDEMPOTENT_METHODS")  # the runtime's own list
+    return method.upper() in idempotent_methods or operation.get("x-idempotent") is True or key is not None

@@ -19,18 +19,19 @@ from typing import Any
 
 import jinja2
 
-from .. import escaping, lowlevel
+from .. import escaping, lowlevel, runtime_source
 from ..errors import PipelineError
 from ..model import Api, Operation, Resource
 from ..names import PER_CALL_OPTIONS
 from ..public_types import public_types
+from ..runtime_source import constant
 from . import cli, python
 from .lowlevel_names import const, ll_alias, low_level_import
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+RUNTIME = runtime_source.RUNTIME
+TEMPLATES = RUNTIME.parent
 OAPC_OVERRIDES = TEMPLATES / "openapi-python-client"
 SDK_TEMPLATES = TEMPLATES / "sdk"
-RUNTIME = TEMPLATES / "runtime"
 
 EXCEPTION_NAMES = (
     "APIConnectionError",
@@ -114,6 +115,11 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(python.FILTERS)
     env.filters.update({"const": const, "ll_alias": ll_alias})
     env.globals["per_call_options"] = PER_CALL_OPTIONS
+    # The CLI shows the waiters' defaults in --help; the runtime's _waiters.py holds them.
+    env.globals["wait_defaults"] = {
+        "timeout": constant("_waiters.py", "DEFAULT_WAIT_TIMEOUT"),
+        "interval": constant("_waiters.py", "DEFAULT_WAIT_INTERVAL"),
+    }
     return env
 
 
