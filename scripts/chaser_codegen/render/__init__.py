@@ -24,41 +24,14 @@ from ..errors import PipelineError
 from ..model import Api, Operation, Resource
 from ..names import PER_CALL_OPTIONS
 from ..public_types import public_types
-from ..runtime_source import constant
 from . import cli, python
 from .lowlevel_names import const, ll_alias, low_level_import
+from .public_names import public_names
 
 RUNTIME = runtime_source.RUNTIME
 TEMPLATES = RUNTIME.parent
 OAPC_OVERRIDES = TEMPLATES / "openapi-python-client"
 SDK_TEMPLATES = TEMPLATES / "sdk"
-
-EXCEPTION_NAMES = (
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "CDPCommandError",
-    "CDPConnectionError",
-    "CDPError",
-    "CDPTimeoutError",
-    "ChaserError",
-    "ConfigurationError",
-    "ConflictError",
-    "InternalServerError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "RateLimitInfo",
-    "UnprocessableEntityError",
-    "UploadTooLargeError",
-    "WaiterError",
-    "WaiterFailedError",
-    "WaiterTimeoutError",
-)
 
 
 def _pyexact(value: Any) -> str:
@@ -117,8 +90,8 @@ def make_environment() -> jinja2.Environment:
     env.globals["per_call_options"] = PER_CALL_OPTIONS
     # The CLI shows the waiters' defaults in --help; the runtime's _waiters.py holds them.
     env.globals["wait_defaults"] = {
-        "timeout": constant("_waiters.py", "DEFAULT_WAIT_TIMEOUT"),
-        "interval": constant("_waiters.py", "DEFAULT_WAIT_INTERVAL"),
+        "timeout": runtime_source.constant("_waiters.py", "DEFAULT_WAIT_TIMEOUT"),
+        "interval": runtime_source.constant("_waiters.py", "DEFAULT_WAIT_INTERVAL"),
     }
     return env
 
@@ -142,32 +115,9 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
     env = make_environment()
     write = _writer(env, package_dir)
     write("_version.py.jinja", "_version.py", version=version)
+    names = public_names()
     write(
-        "__init__.py.jinja",
-        "__init__.py",
-        api=api,
-        exception_names=EXCEPTION_NAMES,
-        all_names=sorted(
-            [
-                "APIResponse",
-                "AsyncChaser",
-                "AsyncPage",
-                "AsyncPaginator",
-                "AsyncStream",
-                "Chaser",
-                "DEFAULT_MAX_RETRIES",
-                "DEFAULT_TIMEOUT",
-                "InsecureBaseURLWarning",
-                "NOT_GIVEN",
-                "NotGiven",
-                "ServerSentEvent",
-                "Stream",
-                "SyncPage",
-                "UNSET",
-                "Unset",
-                *EXCEPTION_NAMES,
-            ]
-        ),
+        "__init__.py.jinja", "__init__.py", api=api, public_names=names, all_names=sorted(n for n, _ in names)
     )
     write("_client.py.jinja", "_client.py", api=api)
     write("types.py.jinja", "types.py", api=api, types=public_types(api.low_level_data, source=api.package))
