@@ -8,7 +8,7 @@ import re
 
 from openapi_python_client import strings as oapc_strings
 
-from .repair.naming import pascal
+from .pipeline.repair.naming import pascal
 
 # Methods and attributes every generated resource already has.
 RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})

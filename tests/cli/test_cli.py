@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from chaser_codegen.render.cli import cli_name
+from chaser_codegen.pipeline.render.cli import cli_name
 from chaser_core._cli import _app, cli
 
 from tests.cli.conftest import KEY, session

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chaser_codegen import refs
-from chaser_codegen.model import Field, Operation
-from chaser_codegen.render.cli import cli_keyword, cli_options
+from chaser_codegen.pipeline.model import Field, Operation
+from chaser_codegen.pipeline.render.cli import cli_keyword, cli_options
 from chaser_core.testing import example_for
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
-from chaser_codegen.model import Operation, iter_operations
-from chaser_codegen.render.cli import cli_name
+from chaser_codegen.pipeline.model import Operation, iter_operations
+from chaser_codegen.pipeline.render.cli import cli_name
 from chaser_core import AsyncChaser, Chaser
 from chaser_core._api.client import AuthenticatedClient
 from chaser_core._cli import cli

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from chaser_codegen.render.python import parser_expr
+from chaser_codegen.pipeline.render.python import parser_expr
 from chaser_core import APIResponseValidationError, Chaser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

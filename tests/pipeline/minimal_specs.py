@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from chaser_codegen import lowlevel, model, normalize
-from chaser_codegen.render import RUNTIME
+from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline.render import RUNTIME
 
 SOURCE = "minimal.yaml"
 

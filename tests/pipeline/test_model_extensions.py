@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.model.helpers import attach_helpers, read_helpers
-from chaser_codegen.model.types import Resource
+from chaser_codegen.pipeline.model.helpers import attach_helpers, read_helpers
+from chaser_codegen.pipeline.model.types import Resource
 
 from tests.pipeline.minimal_specs import WIDGET, build, json_body, ok, only_operation, ref, spec
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.model import Parser, ParserKind
-from chaser_codegen.render.python import parser_expr
+from chaser_codegen.pipeline.model import Parser, ParserKind
+from chaser_codegen.pipeline.render.python import parser_expr
 
 from tests.pipeline.minimal_specs import WIDGET, ok, only_operation, ref, spec
 

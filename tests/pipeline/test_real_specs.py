@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_codegen import generate as pipeline
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.model import Api, Operation
+from chaser_codegen.pipeline import generate as pipeline
+from chaser_codegen.pipeline.model import Api, Operation
 
 from tests.conftest import ROOT
 from tests.pipeline.packages import run_generate
