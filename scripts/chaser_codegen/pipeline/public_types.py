@@ -8,8 +8,8 @@ names. The names are openapi-python-client's own sanitized identifiers, checked 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.properties.model_property import ModelProperty
 
 from ..errors import PipelineError
@@ -22,7 +22,7 @@ class PublicType:
     kind: str  # "model" or "enum"
 
 
-def public_types(data: Any, *, source: str) -> list[PublicType]:
+def public_types(data: GeneratorData | None, *, source: str) -> list[PublicType]:
     """Every model and enum openapi-python-client generated from the spec, sorted by name."""
     if data is None:
         return []

@@ -8,6 +8,7 @@ from typing import Any
 
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint
+from openapi_python_client.parser.properties import Property
 from openapi_python_client.parser.properties.model_property import ModelProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 
@@ -65,7 +66,7 @@ class SpecContext:
         return prop.get_type_string(no_optional=no_optional).as_unembedded_code()
 
 
-def text(value: Any) -> str:
+def text(value: object) -> str:
     """The text of a value openapi-python-client may have wrapped as untrusted."""
     if value is None:
         return ""
@@ -74,12 +75,12 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def wire_name(prop: Any) -> str:
+def wire_name(prop: PropertyProtocol) -> str:
     """A property's or parameter's name as the spec wrote it."""
     return text(prop.name)
 
 
-def properties_by_wire_name(model: ModelProperty) -> dict[str, Any]:
+def properties_by_wire_name(model: ModelProperty) -> dict[str, Property]:
     return {wire_name(p): p for p in (model.required_properties or []) + (model.optional_properties or [])}
 
 

@@ -40,7 +40,7 @@ _SCALAR_SHAPES: dict[type, ValueShape] = {
 }
 
 
-def value_shape(prop: Any) -> tuple[ValueShape, ValueShape, tuple[str, ...]]:
+def value_shape(prop: PropertyProtocol) -> tuple[ValueShape, ValueShape, tuple[str, ...]]:
     """(kind, item kind, choices) of a value of this property, as a command line reads it."""
     if isinstance(prop, UnionProperty):
         # A nullable scalar (`string | null`) is its scalar on the command line.
@@ -67,7 +67,7 @@ def value_shape(prop: Any) -> tuple[ValueShape, ValueShape, tuple[str, ...]]:
     return ("json", "string", ())
 
 
-def holds_files(prop: Any) -> bool:
+def holds_files(prop: PropertyProtocol) -> bool:
     """A list of uploads, or a union with uploads among its members."""
     if isinstance(prop, FileProperty):
         return True

@@ -8,19 +8,21 @@ from openapi_python_client.parser.openapi import Endpoint
 from openapi_python_client.parser.properties.any import AnyProperty
 from openapi_python_client.parser.properties.file import FileProperty
 from openapi_python_client.parser.properties.model_property import ModelProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.parser.responses import HTTPStatusPattern
 
 from .context import Pointer, SpecContext, wire_name
 from .parsers import is_precise_type, parser_of
-from .types import Parser, ParserKind, Result
+from .types import Parser, ParserKind, Result, ResultKind
 
 
 def is_json(media: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
-def is_success(status_code: Any) -> bool:
-    low: int = status_code.range[0]
-    return 200 <= low <= 299
+def is_success(status_code: HTTPStatusPattern) -> bool:
+    # A pattern without a range is `default`, which is no success of its own.
+    return status_code.range is not None and 200 <= status_code.range[0] <= 299
 
 
 def success_model(endpoint: Endpoint) -> ModelProperty | None:
@@ -31,7 +33,9 @@ def success_model(endpoint: Endpoint) -> ModelProperty | None:
     return None
 
 
-def _raw_response_for(responses: dict[str, Any], status_code: Any) -> Any:
+def _raw_response_for(responses: dict[str, Any], status_code: HTTPStatusPattern) -> Any:
+    if status_code.range is None:
+        return responses.get("default")
     low, high = status_code.range
     for key, value in responses.items():
         key_text = str(key).upper()
@@ -42,7 +46,7 @@ def _raw_response_for(responses: dict[str, Any], status_code: Any) -> Any:
     return None
 
 
-def _without_body(kind: Any, annotation: str, parser: ParserKind, content_type: str | None) -> Result:
+def _without_body(kind: ResultKind, annotation: str, parser: ParserKind, content_type: str | None) -> Result:
     return Result(kind, annotation, Parser(parser), frozenset(), content_type, None)
 
 
@@ -89,7 +93,9 @@ def result_of(ctx: SpecContext, endpoint: Endpoint, operation: dict[str, Any], p
     )
 
 
-def _unwrapped(ctx: SpecContext, prop: Any, unwrap: Any, content_type: str, pointer: Pointer) -> Result:
+def _unwrapped(
+    ctx: SpecContext, prop: PropertyProtocol, unwrap: object, content_type: str, pointer: Pointer
+) -> Result:
     """x-unwrap: the method returns one required property of the response object."""
     if not isinstance(prop, ModelProperty) or not isinstance(unwrap, str):
         raise ctx.error("x-unwrap needs an object response and a property name", *pointer, "x-unwrap")

@@ -7,6 +7,7 @@ from typing import Any
 from openapi_python_client.parser.openapi import Endpoint
 from openapi_python_client.parser.properties.enum_property import EnumProperty
 from openapi_python_client.parser.properties.literal_enum_property import LiteralEnumProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.properties.union import UnionProperty
 
 from ...names import is_safe_identifier
@@ -61,7 +62,7 @@ def waiters_of(
     return tuple(waiters)
 
 
-def enum_values(prop: Any) -> set[str] | None:
+def enum_values(prop: PropertyProtocol) -> set[str] | None:
     """The values an enum (or a nullable enum) property may take; None when it is no enum."""
     if isinstance(prop, EnumProperty):
         return {str(v) for v in prop.values.values()}

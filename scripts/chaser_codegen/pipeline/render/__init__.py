@@ -15,9 +15,10 @@ import io
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
+from openapi_python_client.parser import GeneratorData
 
 from ... import escaping, runtime_source
 from ...errors import PipelineError
@@ -151,7 +152,10 @@ def render_docs(api: Api, target: Path) -> None:
     )
 
 
-def lowlevel_data(api: Api) -> Any:
+def lowlevel_data(api: Api) -> GeneratorData:
+    """openapi-python-client's parse of the spec, which the model was built from."""
+    if api.low_level_data is None:
+        raise PipelineError("render", "the model carries no low-level parse to render", location=api.package)
     return api.low_level_data
 
 
@@ -192,7 +196,13 @@ def resource_module_context(api: Api, top: Resource) -> dict[str, Any]:
     }
 
 
-def _writer(env: jinja2.Environment, package_dir: Path) -> Any:
+class Writer(Protocol):
+    """Renders a template into a file of the package."""
+
+    def __call__(self, template: str, target: str, **context: Any) -> None: ...
+
+
+def _writer(env: jinja2.Environment, package_dir: Path) -> Writer:
     def write(template: str, target: str, **context: Any) -> None:
         try:
             text = env.get_template(template).render(**context)
