@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_core import _constants
+from chaser_core._env import ENV_VARS
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "openapi.json"
@@ -18,8 +18,8 @@ FIXTURE_SPECS = ROOT / "tests" / "fixtures" / "specs"
 
 BASE = "https://api.chaser.sh"
 KEY = "sk_test_5ecret0f4k3ab12cd34ef56"
-# Every CHASER_* variable the SDK reads, from the runtime's own constants.
-CHASER_ENV = (_constants.ENV_API_KEY, *_constants.ENV_BASE_URLS, _constants.ENV_ACCOUNT, _constants.ENV_LOG)
+# Every CHASER_* variable the SDK reads, from the runtime's one list of them.
+CHASER_ENV = ENV_VARS
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from chaser_codegen import lowlevel, model, normalize
-from chaser_codegen.load import load_document
-from chaser_codegen.overlay import apply_overlay
-from chaser_codegen.render import RUNTIME
-from chaser_codegen.repair import repair_document
+from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline.load import load_document
+from chaser_codegen.pipeline.overlay import apply_overlay
+from chaser_codegen.pipeline.render import RUNTIME
+from chaser_codegen.pipeline.repair import repair_document
 
 from tests.conftest import EXCLUSIONS, OVERLAY, SPEC
 

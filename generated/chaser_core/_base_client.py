@@ -32,11 +32,9 @@ from ._constants import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    ENV_ACCOUNT,
-    ENV_API_KEY,
-    ENV_BASE_URLS,
     HTTPX_DEFAULT_TIMEOUT,
 )
+from ._env import ENV_ACCOUNT, ENV_API_KEY, ENV_BASE_URLS
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,

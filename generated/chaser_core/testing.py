@@ -66,6 +66,11 @@ class MockValidationError(AssertionError):
 # ------------------------------------------------------------------------------------------
 
 
+def _pointer_parts(pointer: str) -> list[str]:
+    """The decoded parts of a local JSON pointer (`#/paths/~1v1~1x/get` -> paths, /v1/x, get)."""
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer[2:].split("/")]
+
+
 def _resolve(
     doc: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()
 ) -> tuple[Any, frozenset[str]]:
@@ -75,10 +80,8 @@ def _resolve(
             return {}, seen
         seen = seen | {ref}
         target: Any = doc
-        for part in ref[2:].split("/"):
-            target = (
-                target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
-            )
+        for part in _pointer_parts(ref):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
         schema = target
     return schema, seen
 
@@ -219,7 +222,7 @@ class _Operation:
         self.method = method
         self.path = path
         self.pointer = pointer
-        parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer[2:].split("/")]
+        parts = _pointer_parts(pointer)
         self.spec: dict[str, Any] = doc["paths"][parts[1]][parts[2]]
         path_item = doc["paths"][parts[1]]
         self.parameters = [

@@ -12,7 +12,7 @@ from .errors import PipelineError
 
 
 def _generate_inputs(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .generate import ROOT, Inputs, project_version
+    from .pipeline.generate import ROOT, Inputs, project_version
 
     if args.spec is None:
         inputs = Inputs.default()
@@ -47,7 +47,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     inputs = _generate_inputs(args)
     if args.check:
         return _check(inputs, quiet=args.quiet)
-    from .generate import generate
+    from .pipeline.generate import generate
 
     started = time.perf_counter()
     result = generate(inputs)
@@ -69,7 +69,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _shown(path: Path) -> str:
-    from .generate import ROOT
+    from .pipeline.generate import ROOT
 
     try:
         return str(path.relative_to(ROOT))
@@ -82,8 +82,8 @@ def _update_golden() -> int:
     import os
     import subprocess
 
-    from . import golden
-    from .generate import ROOT
+    from .pipeline import golden
+    from .pipeline.generate import ROOT
 
     for line in golden.update_all():
         print(f"golden: {line}")
@@ -97,7 +97,7 @@ def _update_golden() -> int:
 
 
 def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
-    from . import check
+    from .pipeline import check
 
     started = time.perf_counter()
     inputs_hash = check.input_hash(inputs.spec, inputs.overlay, inputs.exclusions, inputs.version)
@@ -108,7 +108,7 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
                 f"{inputs.out.name}/ is up to date (inputs and outputs unchanged; {time.perf_counter() - started:.2f} s)"
             )
         return 0
-    from .generate import build
+    from .pipeline.generate import build
 
     with tempfile.TemporaryDirectory(prefix="chaser-check-") as temporary:
         expected = Path(temporary) / inputs.out.name
@@ -129,8 +129,8 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_fetch_spec(args: argparse.Namespace) -> int:
-    from .fetch import DEFAULT_URL, fetch_spec
-    from .generate import ROOT
+    from .pipeline.generate import ROOT
+    from .release.fetch import DEFAULT_URL, fetch_spec
 
     source = args.source or DEFAULT_URL
     changed, report = fetch_spec(
@@ -159,10 +159,10 @@ def cmd_fetch_spec(args: argparse.Namespace) -> int:
 def cmd_spec_diff(args: argparse.Namespace) -> int:
     import json
 
-    from . import repairdiff
-    from .generate import ROOT, project_version
-    from .load import load_document
-    from .specdiff import bump_reason, diff_documents, implied_bump, next_version, render_text
+    from .pipeline.generate import ROOT, project_version
+    from .pipeline.load import load_document
+    from .release import repairdiff
+    from .release.specdiff import bump_reason, diff_documents, implied_bump, next_version, render_text
 
     overlay = None
     if not args.no_overlay:
@@ -202,9 +202,9 @@ def cmd_spec_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_version_gate(args: argparse.Namespace) -> int:
-    from .gate import check_version
-    from .generate import ROOT, project_version
-    from .load import load_document
+    from .pipeline.generate import ROOT, project_version
+    from .pipeline.load import load_document
+    from .release.gate import check_version
 
     verdict = check_version(
         current=args.version or project_version(),
@@ -219,8 +219,8 @@ def cmd_version_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_release_notes(args: argparse.Namespace) -> int:
-    from .generate import ROOT, project_version
-    from .release import draft_release
+    from .pipeline.generate import ROOT, project_version
+    from .release.notes import draft_release
 
     drafted = draft_release(ROOT, args.version or project_version(), write=args.write)
     if drafted.recorded is None:
@@ -232,9 +232,9 @@ def cmd_release_notes(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_spec(args: argparse.Namespace) -> int:
-    from .fetch import DEFAULT_URL
-    from .generate import ROOT
-    from .sync import sync_spec
+    from .pipeline.generate import ROOT
+    from .release.fetch import DEFAULT_URL
+    from .release.sync import sync_spec
 
     outcome = sync_spec(
         ROOT,
@@ -256,14 +256,14 @@ def cmd_sync_spec(args: argparse.Namespace) -> int:
 
 
 def cmd_repairs(args: argparse.Namespace) -> int:
-    from .repair.rule import catalogue
+    from .pipeline.repair.rule import catalogue
 
     print(catalogue(), end="")
     return 0
 
 
 def cmd_check_wheel(args: argparse.Namespace) -> int:
-    from .releasecheck import check_wheel, wheel_summary
+    from .release.releasecheck import check_wheel, wheel_summary
 
     path = Path(args.wheel)
     problems = check_wheel(path)
@@ -275,7 +275,7 @@ def cmd_check_wheel(args: argparse.Namespace) -> int:
 
 
 def cmd_lowest_constraints(args: argparse.Namespace) -> int:
-    from .releasecheck import lowest_constraints
+    from .release.releasecheck import lowest_constraints
 
     print("\n".join(lowest_constraints()))
     return 0

@@ -8,8 +8,36 @@ import re
 
 from openapi_python_client import strings as oapc_strings
 
+from .pipeline.repair.naming import pascal
+
 # Methods and attributes every generated resource already has.
 RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
+
+# The per-call options every generated method takes, in RequestOptions' field order, as the
+# method's signature declares them (the templates render both from here).
+PER_CALL_OPTIONS = {
+    "extra_headers": "Headers | None = None",
+    "extra_query": "Query | None = None",
+    "extra_body": "Body | None = None",
+    "timeout": "Timeout | NotGiven = NOT_GIVEN",
+    "max_retries": "int | NotGiven = NOT_GIVEN",
+}
+# The arguments a waiter (`wait_until_ready(id, timeout=, interval=)`) and a download
+# (`download_to_file(id, destination)`) add to those of their operation.
+WAITER_ARGUMENTS = ("timeout", "interval")
+DOWNLOAD_ARGUMENTS = ("destination",)
+# Names the generated method bodies use (resources/*.py and _cli/commands/*.py).
+METHOD_BODY_NAMES = (
+    "self", "body", "cast", "to_file", "pick_variant", "as_model", "as_optional_model", "as_variant", "wait", "async_wait",
+    "sync_paginate", "open_stream", "async_open_stream", "builtins", "os", "IO", "Any", "Mapping",
+    "cli_state", "kwargs", "client", "resource", "page", "stream", "result",
+)  # fmt: skip
+# Argument names the generated methods use themselves: a parameter or a body property with one of
+# these names keeps its place in the signature under the name with a trailing underscore
+# (`timeout_`), wherever it is sent.
+RESERVED_ARGUMENT_NAMES = frozenset(
+    {*PER_CALL_OPTIONS, *WAITER_ARGUMENTS, *DOWNLOAD_ARGUMENTS, *METHOD_BODY_NAMES}
+)
 
 # Builtin types that appear in generated annotations. A resource method with one of these
 # names shadows the builtin inside the class body, so its annotations must say builtins.list.
@@ -49,8 +77,9 @@ def ascii_identifier(value: str, *, prefix: str) -> str | None:
     return name if _IDENTIFIER.match(name) else None
 
 
-def pascal(parts: list[str] | tuple[str, ...]) -> str:
-    return "".join(part[:1].upper() + part[1:] for word in parts for part in word.split("_") if part)
+def class_name(parts: list[str] | tuple[str, ...]) -> str:
+    """A PascalCase class name from snake_case parts: ("sessions", "files") -> SessionsFiles."""
+    return pascal(" ".join(parts))
 
 
 def kebab(value: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any, Final
 from urllib.parse import unquote
 
+from .errors import json_pointer
+
 
 class _Missing:
     def __repr__(self) -> str:
@@ -61,4 +63,4 @@ def resolve(document: Any, value: Any) -> Any:
 
 def component_ref(section: str, name: str) -> str:
     """The reference to a component: component_ref("schemas", "A/B") == "#/components/schemas/A~1B"."""
-    return f"#/components/{section}/{name.replace('~', '~0').replace('/', '~1')}"
+    return json_pointer("components", section, name)

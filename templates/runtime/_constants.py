@@ -11,9 +11,4 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
-ENV_API_KEY = "CHASER_API_KEY"
-ENV_BASE_URLS = ("CHASER_BASE_URL", "CHASER_API_URL")
-ENV_ACCOUNT = "CHASER_ACCOUNT"
-ENV_LOG = "CHASER_LOG"
-
 ACCOUNT_HEADER = "X-Chaser-Account"

@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Mapping
 
-from ._constants import ENV_LOG
+from ._env import ENV_LOG
 
 logger = logging.getLogger("chaser_core")
 

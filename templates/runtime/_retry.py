@@ -21,6 +21,11 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 
+# The methods RFC 9110 (section 9.2.2) defines as idempotent: a request that may have reached the
+# server is resent only with one of these (or an idempotency key). `chaser-core api` reads it, and
+# the code generator marks the generated methods from it.
+IDEMPOTENT_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE")
+
 # Failures that happen before a single byte of the request left this machine.
 NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Failures a second attempt can cure (unlike, say, httpx.UnsupportedProtocol).

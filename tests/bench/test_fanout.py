@@ -6,7 +6,7 @@ import json
 import socket
 
 import pytest
-from chaser_codegen import fanout
+from chaser_codegen.bench import fanout
 
 
 @pytest.fixture(scope="module")

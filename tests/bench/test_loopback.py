@@ -6,7 +6,7 @@ import http.client
 import json
 
 import httpx
-from chaser_codegen import bench
+from chaser_codegen.bench import bench
 
 
 def test_serves_many_requests_on_one_keep_alive_connection():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from chaser_codegen import bench
+from chaser_codegen.bench import bench
 
 
 def test_median_of_odd_and_even_counts():

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_codegen import synthetic
-from chaser_codegen.bench import main as bench_main
-from chaser_codegen.validate import validate_spec
+from chaser_codegen.bench import synthetic
+from chaser_codegen.bench.bench import main as bench_main
+from chaser_codegen.pipeline.validate import validate_spec
 
 N = 12
 
@@ -164,7 +164,7 @@ def test_make_spec_command_writes_the_document(tmp_path: Path):
 
 def test_generates_cleanly_through_our_pipeline(tmp_path: Path):
     """Every stage, the import and surface verification included, accepts the document."""
-    from chaser_codegen import generate as pipeline
+    from chaser_codegen.pipeline import generate as pipeline
 
     spec_path = tmp_path / "synthetic.json"
     spec_path.write_text(synthetic.dumps(synthetic.make_spec(N)))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from chaser_codegen.pipeline.render.cli import cli_name
 from chaser_core._cli import _app, cli
 
 from tests.conftest import KEY, session_json
@@ -26,7 +27,7 @@ def test_help_lists_every_resource_of_the_spec(runner):
     result = invoke(runner, "--help", key=False)
     assert result.exit_code == 0
     for resource in project_api().resources:
-        assert f"\n  {resource.cli_name} " in result.output
+        assert f"\n  {cli_name(resource)} " in result.output
     assert "api " in result.output and "completion " in result.output
 
 
@@ -34,7 +35,7 @@ def test_every_operation_has_a_command_with_help(runner):
     api = project_api()
     assert len(api.operations) == 72
     for op in api.operations:
-        words = [segment.replace("_", "-") for segment in op.resource_path] + [op.cli_name]
+        words = [segment.replace("_", "-") for segment in op.resource_path] + [cli_name(op)]
         result = invoke(runner, *words, "--help", key=False)
         assert result.exit_code == 0, (op.key, result.output)
         assert f"{op.method.upper()} {op.path}" in result.output, op.key

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 
 import pytest
-from chaser_codegen.model import iter_operations
+from chaser_codegen.pipeline.model import iter_operations
 
 from tests.conftest import SPEC
 

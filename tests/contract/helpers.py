@@ -11,7 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from chaser_codegen.model import Field, Operation
+from chaser_codegen import refs
+from chaser_codegen.pipeline.model import Field, Operation
+from chaser_codegen.pipeline.render.cli import cli_keyword, cli_options
 from chaser_core.testing import example_for
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
@@ -23,14 +25,7 @@ MAX_DEREF_DEPTH = 8
 
 
 def resolve(schema: Any) -> Any:
-    doc = overlaid_spec()
-    seen = 0
-    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 32:
-        target: Any = doc
-        for part in schema["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        schema, seen = target, seen + 1
-    return schema
+    return refs.resolve(overlaid_spec(), schema)
 
 
 def standalone(schema: Any, depth: int = 0) -> Any:
@@ -63,7 +58,7 @@ def standalone(schema: Any, depth: int = 0) -> Any:
 
 def success_response(op: Operation) -> tuple[int, str | None, Any]:
     """(status, media type, schema) of the first documented success response."""
-    responses = op.raw_schema.get("responses") or {}
+    responses = overlaid_spec()["paths"][op.path][op.method].get("responses") or {}
     code = next((key for key in responses if str(key).startswith("2")), None)
     response = resolve(responses.get(code) if code else responses.get("default")) or {}
     content = response.get("content") or {}
@@ -102,8 +97,8 @@ class Call:
 def field_value(field: Field, index: int) -> Any:
     if field.is_file:
         return b"file-bytes-\x00\xff"
-    value = example_for(field.schema)
-    if field.cli_kind == "string" and isinstance(value, str) and not field.schema.get("format"):
+    value = example_for(field.json_schema)
+    if field.cli_kind == "string" and isinstance(value, str) and not field.json_schema.get("format"):
         value = f"value {index} & ü"
     return value
 
@@ -117,7 +112,7 @@ def build_call(op: Operation, tmp_path) -> Call:
     cli: list[str] = list(path)
     flattened = op.body is not None and op.body.flattened
     chosen = _variant_fields(op)
-    for index, (field, option) in enumerate(op.cli_options):
+    for index, (field, option) in enumerate(cli_options(op)):
         if field.location == "body" and (not flattened or field.python_name not in chosen):
             continue
         value = field_value(field, index)
@@ -125,7 +120,7 @@ def build_call(op: Operation, tmp_path) -> Call:
             wire_body[field.wire_name.raw] = value
         else:
             low_level[field.python_name] = value
-        if field.location != "body" or field.cli_keyword:
+        if field.location != "body" or cli_keyword(field):
             keywords[field.arg_name] = value
         else:
             extra_body[field.wire_name.raw] = value

@@ -19,7 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
-from chaser_codegen.model import Operation
+from chaser_codegen.pipeline.model import Operation
+from chaser_codegen.pipeline.render.cli import cli_name
 from chaser_core import AsyncChaser, Chaser
 from chaser_core._cli import cli
 from chaser_core.testing import MockAPI, example_for
@@ -260,7 +261,7 @@ def test_raw_response(op: Operation, tmp_path, mock, http) -> None:
 def test_cli(op: Operation, tmp_path, mock) -> None:
     call = build_call(op, tmp_path)
     body = _default_body(op)
-    words = [segment.replace("_", "-") for segment in op.resource_path] + [op.cli_name]
+    words = [segment.replace("_", "-") for segment in op.resource_path] + [cli_name(op)]
     answer(mock, op, body)
     result = CliRunner().invoke(
         cli,

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from chaser_core._env import ENV_API_KEY
 from chaser_core.testing import MockAPI
 
 from tests.conftest import ROOT
@@ -32,7 +33,7 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def api(monkeypatch, tmp_path, browser):
-    monkeypatch.setenv("CHASER_API_KEY", "sk_readme")
+    monkeypatch.setenv(ENV_API_KEY, "sk_readme")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app.py").write_text("print('hello')\n")
     monkeypatch.setattr("chaser_core._waiters.time.sleep", lambda seconds: None)

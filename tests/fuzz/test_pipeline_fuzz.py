@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.model import iter_operations
 from chaser_codegen.names import ascii_identifier
-from chaser_codegen.normalize import normalize
-from chaser_codegen.overlay import apply_overlay
+from chaser_codegen.pipeline.model import iter_operations
+from chaser_codegen.pipeline.normalize import normalize
+from chaser_codegen.pipeline.overlay import apply_overlay
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_python_client.strings import ClassName

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from chaser_codegen.pipeline.render.python import parser_expr
 from chaser_core import APIResponseValidationError, Chaser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,7 +36,7 @@ def parser_of(op: Any) -> Any:
     """The parser the generated method builds: the model's expression, which the template writes
     into the method as it is, evaluated where the method runs (its resource module)."""
     module = importlib.import_module(f"chaser_core.resources.{op.resource_path[0]}")
-    return eval(op.result.parser, vars(module))
+    return eval(parser_expr(op.result.parser), vars(module))
 
 
 @pytest.mark.parametrize("op", JSON_OPERATIONS, ids=lambda op: op.qualified_name)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from chaser_core._cli import cli
+from chaser_core._env import ENV_VARS
 from click.testing import CliRunner, Result
 
 from tests.mcp.upstream import KEY, FakeChaserMCP
@@ -22,9 +23,7 @@ def run(home: Path, *args: str, **env: str | None) -> Result:
     environment: dict[str, str | None] = {
         "HOME": str(home),
         "XDG_CONFIG_HOME": None,
-        "CHASER_API_URL": None,
-        "CHASER_ACCOUNT": None,
-        "CHASER_LOG": None,
+        **dict.fromkeys(ENV_VARS),
         **env,
     }
     return CliRunner().invoke(cli, ["mcp", *args], env=environment, catch_exceptions=False)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.fetch import DEFAULT_URL, fetch_spec, pretty
+from chaser_codegen.release.fetch import DEFAULT_URL, fetch_spec, pretty
 
 from tests.conftest import SPEC
 

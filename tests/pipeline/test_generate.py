@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from chaser_codegen import generate as pipeline
-from chaser_codegen.check import compare_trees, tree_files
 from chaser_codegen.cli import main as codegen_main
 from chaser_codegen.errors import PipelineError
+from chaser_codegen.pipeline import generate as pipeline
+from chaser_codegen.pipeline.check import compare_trees, tree_files
 
 from tests.conftest import FIXTURE_SPECS, OVERLAY, ROOT, SPEC
 
@@ -73,11 +73,11 @@ def test_a_failing_late_stage_leaves_the_output_untouched(tmp_path, monkeypatch,
         raise PipelineError(stage, "injected failure")
 
     target = {
-        "render": "chaser_codegen.render.render_package",
-        "format": "chaser_codegen.generate._ruff",
-        "verify": "chaser_codegen.generate.finish_verify",
+        "render": "chaser_codegen.pipeline.render.render_package",
+        "format": "chaser_codegen.pipeline.generate._ruff",
+        "verify": "chaser_codegen.pipeline.generate.finish_verify",
         # validation runs in a forked worker: the patch is inherited by the fork
-        "validate": "chaser_codegen.validate.validate_spec",
+        "validate": "chaser_codegen.pipeline.validate.validate_spec",
     }
     monkeypatch.setattr(target[stage], explode)
     with pytest.raises(PipelineError, match="injected failure"):
@@ -89,7 +89,7 @@ def test_a_failing_late_stage_leaves_the_output_untouched(tmp_path, monkeypatch,
 def test_a_module_that_fails_at_import_is_named_by_the_verify_stage(tmp_path, monkeypatch):
     """The import check runs on the sources held in memory, under their real paths, while ruff
     rewrites the files: a module that raises on import is found and named all the same."""
-    from chaser_codegen import render
+    from chaser_codegen.pipeline import render
 
     original = render.render_package
 
@@ -223,7 +223,7 @@ def test_check_diff_is_capped_and_says_how_much_it_left_out():
 
 
 def tree_diff(expected: dict[str, bytes], actual: dict[str, bytes]):
-    from chaser_codegen.check import TreeDiff
+    from chaser_codegen.pipeline.check import TreeDiff
 
     changed = sorted(name for name in expected if expected[name] != actual.get(name))
     return TreeDiff(changed=changed, added=[], removed=[], expected=expected, actual=actual)

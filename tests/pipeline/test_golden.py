@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 
 import pytest
-from chaser_codegen import golden
+from chaser_codegen.pipeline import golden
 
 from tests.golden import UPDATE
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_codegen import generate as pipeline
 from chaser_codegen.errors import PipelineError
+from chaser_codegen.pipeline import generate as pipeline
 
 from tests.pipeline.packages import exercise, mypy_strict
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
-from chaser_codegen import generate as pipeline
 from chaser_codegen.errors import PipelineError
 from chaser_codegen.escaping import SpecText
-from chaser_codegen.idempotency import idempotency_key_of
-from chaser_codegen.model import Body, Field, FieldLocation
+from chaser_codegen.pipeline import generate as pipeline
+from chaser_codegen.pipeline.model import Body, Field, FieldLocation
+from chaser_codegen.pipeline.model.idempotency import idempotency_key_of
 
 from tests.conftest import ROOT
 

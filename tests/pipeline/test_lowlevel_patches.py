@@ -1,4 +1,4 @@
-"""The patches to openapi-python-client 0.29.1 (scripts/chaser_codegen/lowlevel.py), each on the
+"""The patches to openapi-python-client 0.29.1 (scripts/chaser_codegen/pipeline/lowlevel.py), each on the
 construct it is for: that it does its job, and that the parse stays linear.
 
 The slope is measured in Python function calls (cProfile's count), not in seconds: a count is
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chaser_codegen import lowlevel
+from chaser_codegen.pipeline import lowlevel
 
 from tests.conftest import ROOT
 
@@ -23,8 +23,8 @@ import cProfile, json, pstats, sys
 sys.path.insert(0, "scripts")
 from pathlib import Path
 from openapi_python_client.parser import GeneratorData
-from chaser_codegen import lowlevel, normalize
-from chaser_codegen.synthetic import make_spec
+from chaser_codegen.pipeline import lowlevel, normalize
+from chaser_codegen.bench.synthetic import make_spec
 
 patched = sys.argv[1] == "patched"
 counts = []

@@ -7,8 +7,8 @@ import json
 import shutil
 
 import pytest
-from chaser_codegen.check import tree_files
-from chaser_codegen.load import MAX_DEPTH
+from chaser_codegen.pipeline.check import tree_files
+from chaser_codegen.pipeline.load import MAX_DEPTH
 
 from tests.conftest import ROOT
 from tests.pipeline.packages import run_generate

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from chaser_codegen import lowlevel, model, normalize
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.overlay import apply_overlay
-from chaser_codegen.render import RUNTIME
+from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline.overlay import apply_overlay
+from chaser_codegen.pipeline.render import RUNTIME
 
 from tests.pipeline.test_mutations import BASE, OVERLAY_DOC
 

@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_codegen import generate as pipeline
-from chaser_codegen import lowlevel, model, normalize
-from chaser_codegen.check import compare_trees
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.gate import check_version
-from chaser_codegen.load import load_document
-from chaser_codegen.overlay import apply_overlay
-from chaser_codegen.render import RUNTIME
-from chaser_codegen.specdiff import diff_documents, implied_bump
+from chaser_codegen.pipeline import generate as pipeline
+from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline.check import compare_trees
+from chaser_codegen.pipeline.load import load_document
+from chaser_codegen.pipeline.overlay import apply_overlay
+from chaser_codegen.pipeline.render import RUNTIME
+from chaser_codegen.release.gate import check_version
+from chaser_codegen.release.specdiff import diff_documents, implied_bump
 
 from tests.conftest import OVERLAY, ROOT, SPEC
 

@@ -6,10 +6,10 @@ import copy
 
 import pytest
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.load import load_document
-from chaser_codegen.model import iter_operations
-from chaser_codegen.overlay import apply_overlay
-from chaser_codegen.repair import repair_document
+from chaser_codegen.pipeline.load import load_document
+from chaser_codegen.pipeline.model import iter_operations
+from chaser_codegen.pipeline.overlay import apply_overlay
+from chaser_codegen.pipeline.repair import repair_document
 
 from tests.conftest import OVERLAY, SPEC
 

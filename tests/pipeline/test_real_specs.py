@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_codegen import generate as pipeline
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.model import Api, Operation
+from chaser_codegen.pipeline import generate as pipeline
+from chaser_codegen.pipeline.model import Api, Operation
 
 from tests.conftest import ROOT
 from tests.pipeline.packages import run_generate
@@ -77,7 +77,7 @@ def plan_for(api: Api) -> dict[str, Any]:
     plan = {}
     for op in api.operations:
         entry: dict[str, Any] = {
-            "positional": [f.schema for f in op.path_params],
+            "positional": [f.json_schema for f in op.path_params],
             "keywords": {},
             "files": [],
         }
@@ -89,16 +89,17 @@ def plan_for(api: Api) -> dict[str, Any]:
             if field.is_file:
                 entry["files"].append(field.arg_name)
             elif field.python_name == "body" and op.body is not None and not op.body.flattened:
-                entry["keywords"][field.arg_name] = body_schema(op)
+                entry["keywords"][field.arg_name] = body_schema(api, op)
             else:
-                entry["keywords"][field.arg_name] = field.schema
+                entry["keywords"][field.arg_name] = field.json_schema
         plan[op.qualified_name] = entry
     return plan
 
 
-def body_schema(op: Operation) -> Any:
+def body_schema(api: Api, op: Operation) -> Any:
     """The schema of the body a caller passes as a dict: the JSON one, when there is one."""
-    content = (op.raw_schema.get("requestBody") or {}).get("content") or {}
+    operation = api.spec_document["paths"][op.path][op.method]
+    content = (operation.get("requestBody") or {}).get("content") or {}
     json_media = [media for media in content if media.split(";")[0].strip().endswith(("/json", "+json"))]
     media = json_media[0] if json_media else op.body.content_type if op.body else next(iter(content), "")
     return (content.get(media) or {}).get("schema") or {}

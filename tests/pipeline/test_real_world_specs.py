@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from chaser_codegen import generate as pipeline
-from chaser_codegen.model import iter_operations
+from chaser_codegen.pipeline import generate as pipeline
+from chaser_codegen.pipeline.model import iter_operations
 
 from tests.fixtures.realworld.builder import build
 from tests.pipeline.packages import exercise, mypy_strict

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.repairdiff import ABSENT, compare, load_report, render_text, report_beside
+from chaser_codegen.release.repairdiff import ABSENT, compare, load_report, render_text, report_beside
 
 OLD = {
     "repairs": [

@@ -12,11 +12,11 @@ import json
 from typing import Any
 
 import pytest
-from chaser_codegen import lowlevel, normalize, validate
-from chaser_codegen.repair import RULES, repair_document
-from chaser_codegen.repair.log import ABSENT, RepairLog
-from chaser_codegen.repair.lowlevel import content_type_overrides
-from chaser_codegen.repair.rule import REASONS
+from chaser_codegen.pipeline import lowlevel, normalize, validate
+from chaser_codegen.pipeline.repair import RULES, repair_document
+from chaser_codegen.pipeline.repair.log import ABSENT, RepairLog
+from chaser_codegen.pipeline.repair.lowlevel import content_type_overrides
+from chaser_codegen.pipeline.repair.rule import REASONS
 
 OK = {"200": {"description": "ok"}}
 
@@ -144,7 +144,7 @@ def test_duplicate_enum_values_are_listed_once():
 
 
 def test_values_are_compared_as_json_where_python_says_1_equals_true():
-    from chaser_codegen.repair.schemas import _dedupe
+    from chaser_codegen.pipeline.repair.schemas import _dedupe
 
     assert _dedupe([1, True, 1.0, 1, "1", False, 0]) == [1, True, "1", False, 0]
 
@@ -1015,7 +1015,7 @@ def test_a_repeated_operation_id_is_made_unique():
 def test_the_catalogue_of_repairs_in_docs_is_the_registry():
     """docs/repairs.md lists every repair with its reason; rewrite it with
     `PYTHONPATH=scripts python -m chaser_codegen repairs > docs/repairs.md`."""
-    from chaser_codegen.repair.rule import catalogue
+    from chaser_codegen.pipeline.repair.rule import catalogue
 
     from tests.conftest import ROOT
 
@@ -1036,8 +1036,8 @@ def test_every_rule_name_a_report_can_hold_is_registered_with_a_reason():
 
 
 def test_strict_refuses_a_spec_that_needs_a_repair_naming_each_one(tmp_path):
-    from chaser_codegen import generate as pipeline
     from chaser_codegen.errors import PipelineError
+    from chaser_codegen.pipeline import generate as pipeline
 
     document = spec(
         {

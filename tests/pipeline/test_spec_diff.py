@@ -7,8 +7,8 @@ import json
 
 import pytest
 from chaser_codegen.cli import main as codegen_main
-from chaser_codegen.release import BEGIN, END, draft_section, update_changelog
-from chaser_codegen.specdiff import Change, diff_documents, implied_bump, next_version, render_text
+from chaser_codegen.release.notes import BEGIN, END, draft_section, update_changelog
+from chaser_codegen.release.specdiff import Change, diff_documents, implied_bump, next_version, render_text
 
 
 def spec(**operation) -> dict:
@@ -300,7 +300,7 @@ def test_many_unclassified_differences_are_capped_with_a_count():
 
 
 def test_the_version_gate_refuses_a_documentation_change_under_the_released_version(tmp_path):
-    from chaser_codegen.gate import check_version
+    from chaser_codegen.release.gate import check_version
 
     released = tmp_path / "released"
     released.mkdir()

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 import pytest
-from chaser_codegen import generate as pipeline
+from chaser_codegen.pipeline import generate as pipeline
 
 from tests.conftest import ROOT
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_codegen import sync
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.gate import check_version
-from chaser_codegen.load import load_document
-from chaser_codegen.repairdiff import Repair, RepairChanges
-from chaser_codegen.specdiff import Change
+from chaser_codegen.pipeline.load import load_document
+from chaser_codegen.release import sync
+from chaser_codegen.release.gate import check_version
+from chaser_codegen.release.repairdiff import Repair, RepairChanges
+from chaser_codegen.release.specdiff import Change
 
 from tests.conftest import ROOT
 from tests.release.project import copy_project, snapshot, upstream_v1
@@ -98,7 +98,7 @@ def test_a_change_spec_diff_cannot_name_still_gets_a_patch_release_when_generate
 ):
     """The last guard of "a package that differs never ships under a published version": were
     spec-diff blind to a change, the regenerated tree still tells."""
-    from chaser_codegen import gate, specdiff
+    from chaser_codegen.release import gate, specdiff
 
     monkeypatch.setattr(specdiff, "diff_documents", lambda old, new, overlay=None: [])
     monkeypatch.setattr(gate, "diff_documents", lambda old, new, overlay=None: [])

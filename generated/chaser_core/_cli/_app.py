@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from .._env import ENV_ACCOUNT, ENV_API_KEY, ENV_BASE_URLS
 from .._version import __version__
 from ._registry import RESOURCES
 
@@ -54,8 +55,8 @@ class CliState:
         if self._client is None:
             from .._client import Chaser
 
-            if not (self.api_key or os.environ.get("CHASER_API_KEY")):
-                fail("no API key: pass --api-key or set CHASER_API_KEY", EXIT_USAGE)
+            if not (self.api_key or os.environ.get(ENV_API_KEY)):
+                fail(f"no API key: pass --api-key or set {ENV_API_KEY}", EXIT_USAGE)
             options: dict[str, Any] = {
                 "api_key": self.api_key,
                 "base_url": self.base_url,
@@ -111,17 +112,12 @@ def _configure_debug() -> None:
     lazy={name: (module, "group") for name, (module, _) in RESOURCES.items()},
     context_settings=CONTEXT_SETTINGS,
 )
-@click.option("--api-key", envvar="CHASER_API_KEY", show_envvar=True, help="API key (sk_...). Never printed.")
+@click.option("--api-key", envvar=ENV_API_KEY, show_envvar=True, help="API key (sk_...). Never printed.")
 @click.option(
-    "--base-url",
-    envvar=["CHASER_BASE_URL", "CHASER_API_URL"],
-    help="API base URL. [env: CHASER_BASE_URL, CHASER_API_URL]",
+    "--base-url", envvar=list(ENV_BASE_URLS), help=f"API base URL. [env: {', '.join(ENV_BASE_URLS)}]"
 )
 @click.option(
-    "--account",
-    envvar="CHASER_ACCOUNT",
-    show_envvar=True,
-    help="Act in this account (id, name or 'personal').",
+    "--account", envvar=ENV_ACCOUNT, show_envvar=True, help="Act in this account (id, name or 'personal')."
 )
 @click.option("--timeout", type=float, help="Per-request timeout in seconds.")
 @click.option("--max-retries", type=click.IntRange(min=0), help="Retries for failed requests (default 2).")
@@ -414,7 +410,9 @@ def api_command(
     kwargs: dict[str, Any] = {"method": method.lower(), "url": path, "params": params}
     if data is not None:
         kwargs["json"] = read_json_value(data, option="--data")
-    idempotent = method.upper() in ("GET", "PUT", "DELETE")
+    from .._retry import IDEMPOTENT_METHODS  # here: it imports httpx, which --help never needs
+
+    idempotent = method.upper() in IDEMPOTENT_METHODS
     client = run(state.client)
     response, _ = run(lambda: client.send_request(kwargs, idempotent=idempotent))
     if not response.content:

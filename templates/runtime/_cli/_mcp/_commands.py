@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..._env import ENV_API_KEY
 from .._app import CONTEXT_SETTINGS, EXIT_USAGE, CliState, fail
 from ._agents import AGENTS
 from ._spec import BridgeSpec
@@ -52,12 +53,12 @@ def _serve_command(spec: BridgeSpec) -> click.Command:
         source = click.get_current_context().find_root().get_parameter_source("api_key")
         if source is click.core.ParameterSource.COMMANDLINE:
             click.echo(
-                "warning: --api-key shows the key to anyone who can list processes; use CHASER_API_KEY",
+                f"warning: --api-key shows the key to anyone who can list processes; use {ENV_API_KEY}",
                 err=True,
             )
         upstream, problem = None, None
         if not state.api_key:
-            problem = "no API key: set CHASER_API_KEY in the environment the agent starts chaser-core with"
+            problem = f"no API key: set {ENV_API_KEY} in the environment the agent starts chaser-core with"
         else:
             try:
                 upstream = Upstream(_async_client(state), spec)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..._env import ENV_ACCOUNT, ENV_API_KEY
 from ._agents import Agent, ConfigError, Platform, Scope, read_config
 from ._relay import HANDSHAKE_PROTOCOL_VERSION, BridgeError, Upstream
 from ._spec import BridgeSpec
@@ -34,16 +35,16 @@ class Check:
 
 def environment_checks(api_key: str | None, base_url: str | None, account: str | None) -> list[Check]:
     checks = [
-        Check("CHASER_API_KEY", "ok", "set (never printed)")
+        Check(ENV_API_KEY, "ok", "set (never printed)")
         if api_key
-        else Check("CHASER_API_KEY", "fail", "not set: export CHASER_API_KEY=sk_... where the agent starts")
+        else Check(ENV_API_KEY, "fail", f"not set: export {ENV_API_KEY}=sk_... where the agent starts")
     ]
     url = base_url or "https://api.chaser.sh"
     if url.startswith("https://") or any(url.startswith(f"http://{host}") for host in _LOCAL_HOSTS):
         checks.append(Check("base-url", "ok", url))
     else:
         checks.append(Check("base-url", "warn", f"{url} is not HTTPS: the key would travel unencrypted"))
-    checks.append(Check("account", "ok", account or "personal (CHASER_ACCOUNT not set)"))
+    checks.append(Check("account", "ok", account or f"personal ({ENV_ACCOUNT} not set)"))
     return checks
 
 
@@ -99,7 +100,7 @@ def _agent_check(
         return Check(
             agent.name, "warn", f"the {name!r} server in {path} runs `{command} {' '.join(map(str, args))}`"
         )
-    key = _object(entry.get("env")).get("CHASER_API_KEY")
+    key = _object(entry.get("env")).get(ENV_API_KEY)
     if isinstance(key, str) and key and not key.startswith("${"):
         return Check(agent.name, "warn", f"{path} holds the API key in plain text: prefer the environment")
     if agent.env_note and not key:

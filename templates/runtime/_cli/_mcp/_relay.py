@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ..._env import ENV_API_KEY
 from ..._exceptions import APIConnectionError, APIError, APIStatusError, APITimeoutError
 from ..._parsing import none_
 from ..._streaming import AsyncStream
@@ -157,7 +158,7 @@ def _status_error(exc: APIStatusError) -> BridgeError:
         # The API refused the message with a JSON-RPC error (its id may be null): pass it on.
         return BridgeError(error["code"], error["message"], error.get("data", data))
     if exc.status_code == 401:
-        message = "the Chaser API refused the API key (HTTP 401): check CHASER_API_KEY"
+        message = f"the Chaser API refused the API key (HTTP 401): check {ENV_API_KEY}"
     else:
         message = f"the Chaser API answered HTTP {exc.status_code}: {exc.message}"
     return BridgeError(UPSTREAM_STATUS, message, data)

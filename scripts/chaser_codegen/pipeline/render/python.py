@@ -1,0 +1,163 @@
+"""How the Python surface spells the model: arguments, signatures, docstrings, examples and
+the parsers a method reads its response with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...escaping import SpecText
+from ...names import qualify_builtins, shadowed_builtins
+from ..model import Field, Operation, Parser, ParserKind, Resource, Waiter
+
+
+def _tuple_display(names: tuple[str, ...]) -> str:
+    """A tuple of names without a trailing comma (ruff would split it one per line), except the
+    one a one-element tuple needs."""
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"  # () when empty
+
+
+def value_expr(f: Field) -> str:
+    """The expression that passes this argument on to the low-level layer."""
+    if f.model_class is not None:
+        convert = "as_model" if f.required else "as_optional_model"
+        return f"{convert}({f.model_class}, {f.arg_name})"
+    if f.has_files:
+        return f"uploads({f.arg_name}, field={f.arg_name!r}, limit={f.max_bytes!r})"
+    if f.binary_variant or (f.variant_classes and f.location == "body" and f.python_name == "body"):
+        return f"as_body({_tuple_display(f.variant_classes)}, {f.arg_name}, binary={f.binary_variant})"
+    if f.variant_classes:
+        return f"as_variant({_tuple_display(f.variant_classes)}, {f.arg_name})"
+    if not f.is_file:
+        return f.arg_name
+    convert = f"to_file({f.arg_name}, field={f.arg_name!r}, limit={f.max_bytes!r})"
+    if f.required:
+        return convert
+    return f"UNSET if isinstance({f.arg_name}, Unset) else {convert}"
+
+
+def signature_default(f: Field) -> str | None:
+    if f.default is not None:
+        return f.default
+    return None if f.required else "UNSET"
+
+
+def parser_expr(parser: Parser) -> str:
+    """The expression that builds the runtime parser (chaser_core._parsing imported as `_p`)."""
+    function = f"_p.{parser.kind.value}"
+    if parser.kind is ParserKind.FIELD:
+        return f"{function}({parser_expr(parser.inner[0])}, lambda body: body.{parser.attr})"
+    arguments = [parser.type_name] if parser.type_name is not None else []
+    arguments += [parser_expr(inner) for inner in parser.inner]
+    return f"{function}({', '.join(arguments)})"
+
+
+def in_class(annotation: str, resource: Resource) -> str:
+    """An annotation as written inside this resource's class body, where members may shadow builtins."""
+    return qualify_builtins(annotation, shadowed_builtins(resource.member_names))
+
+
+def returns_text(op: Operation) -> str:
+    kind = op.result.kind
+    if kind == "none":
+        return "None."
+    if kind == "bytes":
+        return "The body as bytes (see also " + op.name + "_to_file)."
+    if kind == "text":
+        return "The body as text."
+    return f"{op.result.annotation}."
+
+
+def doc_return(op: Operation) -> str:
+    if op.pagination:
+        return f"SyncPage[{op.pagination.item_annotation}, {op.pagination.page_annotation}]"
+    if op.is_streaming:
+        return "Stream[ServerSentEvent]"
+    return op.result.annotation
+
+
+def waiter_subject(op: Operation) -> str:
+    """The f-string fields that name what a waiter polls, for its error messages."""
+    return ", ".join("{" + f.arg_name + "!r}" for f in op.path_params)
+
+
+def _identifier_text(value: str) -> str:
+    """Overlay state names shown in docstrings: keep only characters that are inert there."""
+    return "".join(c for c in value if c.isalnum() or c in "_-") or "?"
+
+
+def describe(w: Waiter) -> str:
+    """The states a waiter waits for, in words."""
+    if w.success:
+        return " or ".join(_identifier_text(s) for s in w.success)
+    return "no longer " + " or ".join(_identifier_text(s) for s in w.pending)
+
+
+def describe_failure(w: Waiter) -> str:
+    return " or ".join(_identifier_text(s) for s in w.failure) or "a failure state"
+
+
+def resource_docstring(resource: Resource) -> str:
+    names = ", ".join(op.name for op in resource.operations) or "no operations of its own"
+    return f"client.{'.'.join(resource.path)}: {names}."
+
+
+def anchor(resource: Resource) -> str:
+    """The resource's heading anchor in api.md."""
+    return "client" + "".join(resource.path)
+
+
+def example_value(f: Field) -> Any:
+    """A value of the field's type for the examples of the docs."""
+    if f.choices:
+        return f.choices[0]
+    if "const" in f.json_schema:
+        return f.json_schema["const"]
+    return {
+        "string": "text",
+        "integer": 1,
+        "number": 1.5,
+        "boolean": True,
+        "list": ["text"] if f.cli_item == "string" else [1],
+        "file": b"...",
+        "choice": "text",
+    }.get(f.cli_kind, {})
+
+
+def _example_literal(f: Field) -> str:
+    if f.is_file:
+        return 'Path("local-file")'
+    return repr(example_value(f))
+
+
+def python_example(op: Operation) -> SpecText:
+    """A call as a user writes it: path arguments, then the required keyword arguments."""
+    args = [f'"{f.arg_name}_value"' for f in op.path_params]
+    args += [
+        f"{f.arg_name}={_example_literal(f)}" for f in op.keyword_fields if f.required and f.default is None
+    ]
+    call = f"client.{'.'.join(op.resource_path)}.{op.name}({', '.join(args)})"
+    if op.pagination:
+        return SpecText(f"for item in {call}:\n    print(item)")
+    if op.is_streaming:
+        return SpecText(
+            f"with {call} as events:\n    for event in events:\n        print(event.event, event.data)"
+        )
+    if op.result.kind == "none":
+        return SpecText(call)
+    return SpecText(f"result = {call}")
+
+
+FILTERS = {
+    "value_expr": value_expr,
+    "signature_default": signature_default,
+    "parser_expr": parser_expr,
+    "in_class": in_class,
+    "returns_text": returns_text,
+    "doc_return": doc_return,
+    "waiter_subject": waiter_subject,
+    "describe": describe,
+    "describe_failure": describe_failure,
+    "resource_docstring": resource_docstring,
+    "anchor": anchor,
+    "python_example": python_example,
+}

@@ -1,0 +1,153 @@
+"""scripts/fetch-spec: take a new upstream spec, but only a valid one.
+
+The document is downloaded (or read from a file), parsed, validated as OpenAPI, checked
+against the vendored one for a sudden loss of operations, and only then written to
+spec/openapi.json (atomically, pretty-printed the way it is vendored) with its provenance in
+spec/source.json. Any failure keeps the vendored spec exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..errors import PipelineError
+from ..pipeline.load import MAX_DOCUMENT_BYTES, parse_document
+from ..pipeline.model import iter_operations
+from ..pipeline.validate import validate_spec
+
+DEFAULT_URL = "https://api.chaser.sh/api-docs/openapi.json"
+FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# A new spec with fewer than this share of the vendored operations is suspicious: more likely a
+# broken deployment or a partial document than a real API change. --accept-shrink takes it.
+SHRINK_THRESHOLD = 0.5
+
+
+@dataclass
+class Fetched:
+    document: dict[str, Any]
+    source: str
+    raw_size: int
+
+
+def pretty(document: dict[str, Any]) -> str:
+    """The vendored form: stable, human-diffable JSON, key order as upstream sent it."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def download(source: str, *, client: httpx.Client | None = None) -> Fetched:
+    if not source.startswith(("http://", "https://")):
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise PipelineError("fetch", f"cannot read {source}: {exc.strerror}") from exc
+        return Fetched(parse_document(raw, source=source, stage="fetch"), source, len(raw))
+    owned = client is None
+    http = client or httpx.Client(timeout=FETCH_TIMEOUT, follow_redirects=True)
+    try:
+        with http.stream(
+            "GET", source, headers={"Accept": "application/json, application/yaml;q=0.9"}
+        ) as response:
+            if response.status_code != 200:
+                raise PipelineError("fetch", f"HTTP {response.status_code} from {source}", location=source)
+            chunks = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_DOCUMENT_BYTES:
+                    raise PipelineError(
+                        "fetch", f"the document is larger than {MAX_DOCUMENT_BYTES} bytes", location=source
+                    )
+                chunks.append(chunk)
+            raw = b"".join(chunks)
+    except httpx.TimeoutException as exc:
+        raise PipelineError("fetch", f"timed out fetching {source}", location=source) from exc
+    except httpx.HTTPError as exc:
+        raise PipelineError(
+            "fetch", f"cannot fetch {source}: {type(exc).__name__}: {exc}", location=source
+        ) from exc
+    finally:
+        if owned:
+            http.close()
+    name = source if source.endswith((".json", ".yaml", ".yml")) else source + ".json"
+    return Fetched(parse_document(raw, source=name, stage="fetch"), source, len(raw))
+
+
+# Repairs listed one by one in the fetch report, per rule; the summary counts all of them.
+EXAMPLES_PER_RULE = 3
+
+
+def check_not_shrunk(old: dict[str, Any], new: dict[str, Any], *, accept_shrink: bool) -> None:
+    before, after = len(iter_operations(old)), len(iter_operations(new))
+    if before and after < before * SHRINK_THRESHOLD and not accept_shrink:
+        raise PipelineError(
+            "fetch",
+            f"the new spec has {after} operations where the vendored one has {before}",
+            hint="if upstream really removed them, run again with --accept-shrink",
+        )
+
+
+def write_vendored(document: dict[str, Any], *, spec_path: Path, source_path: Path, url: str) -> None:
+    text = pretty(document)
+    _atomic_write(spec_path, text)
+    record = {
+        "url": url,
+        "fetched_from": url,
+        "fetched_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+    _atomic_write(source_path, json.dumps(record, indent=2) + "\n")
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def fetch_spec(
+    source: str,
+    *,
+    spec_path: Path,
+    source_path: Path,
+    check: bool = False,
+    accept_shrink: bool = False,
+    client: httpx.Client | None = None,
+) -> tuple[bool, list[str]]:
+    """Returns (changed, report lines). Raises PipelineError, keeping the vendored spec, on failure."""
+    from ..pipeline.repair import repair_document
+    from .specdiff import diff_documents, render_text
+
+    fetched = download(source, client=client)
+    # A spec that needs only known repairs is taken (and vendored as upstream wrote it: the
+    # pipeline repairs it on every generation); what no rule repairs is refused, as before.
+    repaired = repair_document(fetched.document, source=source)
+    validate_spec(repaired.document, source)
+    repairs = [repaired.log.summary_line(), *repaired.log.examples(EXAMPLES_PER_RULE)]
+    vendored = (
+        parse_document(spec_path.read_bytes(), source=str(spec_path), stage="fetch")
+        if spec_path.exists()
+        else {"openapi": fetched.document.get("openapi"), "info": {"title": "", "version": ""}, "paths": {}}
+    )
+    check_not_shrunk(vendored, fetched.document, accept_shrink=accept_shrink)
+    changed = pretty(fetched.document) != (
+        spec_path.read_text(encoding="utf-8") if spec_path.exists() else ""
+    )
+    report = (render_text(diff_documents(vendored, fetched.document)) if changed else ["no change"]) + repairs
+    if changed and not check:
+        write_vendored(fetched.document, spec_path=spec_path, source_path=source_path, url=source)
+    return changed, report

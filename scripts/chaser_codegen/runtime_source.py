@@ -1,0 +1,32 @@
+"""The hand-written runtime (templates/runtime/), and the facts whose one home is its source.
+
+A constant the generated package uses at run time and the pipeline needs at generation time
+(which methods are idempotent, the waiters' defaults, the exception names) is written once, in
+the runtime module that uses it; the pipeline reads it from the source with `ast`, because the
+pipeline never imports or runs runtime code.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from pathlib import Path
+from typing import Any
+
+RUNTIME = Path(__file__).resolve().parents[2] / "templates" / "runtime"
+
+
+@functools.cache
+def constant(module: str, name: str) -> Any:
+    """The literal value of a module-level constant of a runtime module: constant("_retry.py", ...)."""
+    tree = ast.parse((RUNTIME / module).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            return ast.literal_eval(value)
+    raise LookupError(f"templates/runtime/{module} has no literal constant {name}")
