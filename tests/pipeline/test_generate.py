@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,31 @@ def test_two_runs_produce_byte_identical_trees(tiny_generated, tmp_path):
     again = tmp_path / "again"
     pipeline.generate(tiny_inputs(again))
     assert tree_files(again) == tree_files(tiny_generated)
+
+
+def test_models_rendered_in_two_processes_are_the_models_rendered_in_one(
+    tiny_generated, tmp_path, monkeypatch
+):
+    """A large spec's models are rendered half in a forked child; the tree is the same bytes."""
+    from chaser_codegen.pipeline import lowlevel
+
+    monkeypatch.setattr(lowlevel, "PARALLEL_MODELS", 2)
+    children: list[int] = []
+    real_fork = lowlevel.os.fork
+
+    def fork() -> int:
+        caller = sys._getframe(1).f_code.co_name  # the import check and validation fork too
+        pid = real_fork()
+        if pid and caller == "_build_models":
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(lowlevel.os, "fork", fork)
+    parallel = tmp_path / "parallel"
+    pipeline.generate(tiny_inputs(parallel))
+    assert len(children) == 1
+    assert len(list((parallel / "chaser_core" / "_api" / "models").glob("[!_]*.py"))) >= 2
+    assert tree_files(parallel) == tree_files(tiny_generated)
 
 
 def test_names_come_from_tags_and_operation_ids_when_no_overlay_is_given(tiny_generated):
@@ -95,7 +122,10 @@ def test_a_module_that_fails_at_import_is_named_by_the_verify_stage(tmp_path, mo
 
     def render_then_break_a_model(api, package_dir, **kwargs):
         original(api, package_dir, **kwargs)
-        model = sorted((package_dir / "_api" / "models").glob("[!_]*.py"))[0]
+        # a model a resource module imports (the check imports models as the surfaces reach them)
+        resource = sorted((package_dir / "resources").glob("[!_]*.py"))[0].read_text()
+        module = re.search(r"from \.\._api\.models\.(\w+) import", resource).group(1)
+        model = package_dir / "_api" / "models" / f"{module}.py"
         model.write_text(model.read_text() + "\nraise RuntimeError('broken at import')\n")
 
     monkeypatch.setattr(render, "render_package", render_then_break_a_model)
@@ -103,7 +133,8 @@ def test_a_module_that_fails_at_import_is_named_by_the_verify_stage(tmp_path, mo
     with pytest.raises(PipelineError) as caught:
         pipeline.generate(tiny_inputs(out))
     assert caught.value.stage == "verify"
-    assert "_api.models." in str(caught.value) and "RuntimeError: broken at import" in str(caught.value)
+    assert "import chaser_core.resources." in str(caught.value)
+    assert "RuntimeError: broken at import" in str(caught.value)
     assert str(tmp_path) in str(caught.value.location) and not out.exists()
 
 

@@ -18,6 +18,7 @@ OVERRIDE_MARKERS = {
     "property_templates/union_property.py.jinja": "pass  # an optional body left unset: nothing to send",
     "package_init.py.jinja": "Internal. Not a supported interface: use chaser_core.Chaser",
     "endpoint_module.py.jinja": "Internal: the request of one operation",
+    "models_init.py.jinja": "Contains all the data models used in inputs/outputs, each imported when first used.",
 }
 
 

@@ -57,6 +57,32 @@ def test_every_operation_of_a_real_spec_is_generated_on_every_surface(real):
     assert (out / "chaser_core" / "types.py").exists()
 
 
+IMPORT_EVERY_MODULE = """
+import importlib, pkgutil, sys
+sys.path.insert(0, sys.argv[1])
+import chaser_core
+names = [info.name for info in pkgutil.walk_packages(chaser_core.__path__, "chaser_core.")]
+for name in names:
+    importlib.import_module(name)
+models = importlib.import_module("chaser_core._api.models")
+missing = [name for name in models.__all__ if not hasattr(models, name)]
+print(len(names), len(models.__all__), missing)
+"""
+
+
+def test_every_module_of_a_real_spec_package_imports(real):
+    """The verify stage imports the models its surfaces reach; this imports all of them (OpenAI's
+    3,400), and the lazy `_api.models` package gives each of them by name."""
+    _, _, out = real
+    completed = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_MODULE, str(out)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    modules = len(list((out / "chaser_core" / "_api" / "models").glob("[!_]*.py")))
+    imported, exported, missing = completed.stdout.split(" ", 2)
+    assert int(imported) > modules > 100 and int(exported) >= modules and missing.strip() == "[]"
+
+
 def test_every_repair_of_a_real_spec_is_in_its_report(real):
     _, result, out = real
     report = json.loads((out / "repairs.json").read_text())

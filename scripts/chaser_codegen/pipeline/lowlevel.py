@@ -9,7 +9,10 @@ every parser warning (an endpoint or schema it would skip) is an error.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.parser.openapi import import_string_from_class
 
 from ..errors import PipelineError
 from .repair.log import RepairLog
@@ -400,7 +404,7 @@ def render(
 
     (Content-type overrides only steer parsing, so the renderer's config needs none.)
     """
-    project = Project(openapi=data, config=make_config(output_dir), custom_template_path=custom_templates)
+    project = _Project(openapi=data, config=make_config(output_dir), custom_template_path=custom_templates)
     project.env.bytecode_cache = bytecode_cache
     # Project.build prints "Generating <dir>"; that is its only output and harmless.
     errors = project.build()
@@ -411,6 +415,62 @@ def render(
     # Only the Client that our endpoint_module override leaves out uses these.
     for unused in UNUSED_MODULES:
         (output_dir / unused).unlink()
+
+
+# Below this many models, a second process costs more than it saves.
+PARALLEL_MODELS = 400
+
+
+class _Project(Project):
+    """openapi-python-client's Project, rendering the models of a large spec in two processes.
+
+    Rendering models is most of its time, and it is one template call per model with no shared
+    state: a forked child renders the second half into a directory of its own, and its files join
+    the parent's before the models' `__init__` (which names them all) is rendered.
+    """
+
+    def _build_models(self) -> None:
+        models = list(self.openapi.models)
+        if len(models) < PARALLEL_MODELS or not hasattr(os, "fork"):
+            super()._build_models()
+            return
+        mine, theirs = models[: len(models) // 2], models[len(models) // 2 :]
+        with tempfile.TemporaryDirectory(prefix="chaser-models-") as spare:
+            child = os.fork()
+            if child == 0:
+                os._exit(self._render_models_into(theirs, Path(spare)))
+            self.openapi.models = mine
+            try:
+                super()._build_models()
+            finally:
+                self.openapi.models = models
+                _, status = os.waitpid(child, 0)
+            if status != 0:
+                raise PipelineError("low-level", "rendering the models in a second process failed")
+            models_dir = self.package_dir / "models"
+            for path in Path(spare).iterdir():
+                path.replace(models_dir / path.name)
+        classes = [model.class_info for model in models] + [enum.class_info for enum in self.openapi.enums]
+        (models_dir / "__init__.py").write_text(
+            self.env.get_template("models_init.py.jinja").render(
+                imports=[import_string_from_class(info) for info in classes],
+                alls=[info.name for info in classes],
+            ),
+            encoding=self.config.file_encoding,
+        )
+
+    def _render_models_into(self, models: list[Any], folder: Path) -> int:
+        """In the forked child: the exit status (what failed is printed to stderr)."""
+        try:
+            template = self.env.get_template("model.py.jinja")
+            for model in models:
+                (folder / f"{model.class_info.module_name}.py").write_text(
+                    template.render(model=model), encoding=self.config.file_encoding
+                )
+            return 0
+        except BaseException:
+            traceback.print_exc()
+            return 1
 
 
 def _describe(error: GeneratorError) -> str:
