@@ -1,4 +1,5 @@
-"""The loopback server of the per-call benchmark, and the paginated mock of the memory one."""
+"""The loopback server (the per-call benchmark's, and tests/reliability's), and the paginated mock
+of the memory benchmark."""
 
 from __future__ import annotations
 
@@ -21,15 +22,15 @@ def test_serves_many_requests_on_one_keep_alive_connection():
             assert json.loads(response.read()) == loopback.SESSION_INFO
             assert not response.will_close
         connection.close()
-        assert server.requests == 5
-        assert server.connections == 1
+        assert server.total_requests == 5
+        assert len(server.connections) == 1
 
 
 def test_httpx_clients_reuse_their_connection():
     with loopback.LoopbackServer() as server, httpx.Client() as client:
         for _ in range(10):
-            assert client.get(f"{server.url}/v1/sessions/s1").json()["id"] == "s1"
-        assert (server.requests, server.connections) == (10, 1)
+            assert client.get(f"{server.base_url}/v1/sessions/s1").json()["id"] == "s1"
+        assert (server.total_requests, len(server.connections)) == (10, 1)
 
 
 def test_the_sdk_reads_the_served_session():
@@ -37,17 +38,33 @@ def test_the_sdk_reads_the_served_session():
 
     with (
         loopback.LoopbackServer() as server,
-        Chaser(api_key=loopback.BENCH_API_KEY, base_url=server.url) as client,
+        Chaser(api_key=loopback.BENCH_API_KEY, base_url=server.base_url) as client,
     ):
         for _ in range(3):
             session = client.sessions.get("s1")
             assert (session.id, session.status) == ("s1", "ready")
-        assert server.connections == 1
+        assert len(server.connections) == 1
 
 
 def test_serves_a_custom_body():
-    with loopback.LoopbackServer(b'{"ok":true}') as server:
-        assert httpx.get(server.url + "/anything").json() == {"ok": True}
+    with loopback.LoopbackServer(loopback.answer_json(b'{"ok":true}')) as server:
+        assert httpx.get(server.base_url + "/anything").json() == {"ok": True}
+
+
+def test_a_planned_endpoint_takes_its_steps_in_turn_and_the_rest_get_the_default():
+    def not_found(handler: loopback.Handler) -> None:
+        handler.send_response(404)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with loopback.LoopbackServer() as server, httpx.Client(base_url=server.base_url) as client:
+        server.plan("GET", "/v1/sessions/s2", not_found, loopback.answer_json(b'{"second":true}'))
+        answers = [client.get("/v1/sessions/s2") for _ in range(3)]
+        assert [answer.status_code for answer in answers] == [404, 200, 200]
+        assert answers[2].json() == {"second": True}
+        assert client.get("/v1/sessions/s1").json() == loopback.SESSION_INFO
+        assert server.attempts("GET", "/v1/sessions/s2") == 3
+        assert server.total_requests == 4
 
 
 def test_paginated_mock_serves_pages_until_the_total():

@@ -110,13 +110,13 @@ def bench_per_call(ctx: Context) -> list[Row]:
         result = run_worker(
             "per-call",
             {
-                "url": server.url,
+                "url": server.base_url,
                 "calls": ctx.plan.per_call_calls,
                 "rounds": ctx.plan.per_call_rounds,
                 "warmup": 1,
             },
         )
-        connections, requests = server.connections, server.requests
+        connections, requests = len(server.connections), server.total_requests
     rows = []
     # (mode, client, raw client, target): the raw client of the transport in use is the baseline.
     modes = (
