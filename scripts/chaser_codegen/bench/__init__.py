@@ -2,4 +2,4 @@
 (`regen`: generation, scaling and the no-op check; `client`: import, per-call, pagination,
 fan-out; `bench_mcp`: the MCP bridge); what they share (`plan`, `process`, `stats`, `report`);
 what runs in a fresh interpreter (`workers`); the servers they drive (`loopback`, `fanout`);
-and the synthetic specs of any size they generate from (`synthetic`)."""
+and the synthetic specs of any size they generate from (`synthetic`, `synthetic_schemas`)."""
