@@ -1,9 +1,10 @@
 """A real HTTP server on 127.0.0.1 that misbehaves on request, and clients pointed at it.
 
-`server.plan(method, path, step, step, ...)` scripts the answers to one endpoint: each request
-takes the next step, and the last step repeats. A step writes to the socket itself, so it can
-answer normally, stall, send half a body, or drop the connection without answering. Unplanned
-`GET /v1/sessions/{id}` requests echo the id back in a valid session, for the concurrency tests.
+The server is the benchmarks' loopback server (`chaser_codegen.bench.loopback`): `server.plan(method,
+path, step, step, ...)` scripts the answers to one endpoint, each request taking the next step (the
+last repeats). The steps below answer normally, stall, send half a body, or drop the connection
+without answering. Unplanned `GET /v1/sessions/{id}` requests echo the id back in a valid session,
+for the concurrency tests.
 """
 
 from __future__ import annotations
@@ -11,113 +12,23 @@ from __future__ import annotations
 import json
 import socket
 import struct
-import threading
 import types
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from chaser_codegen.bench.loopback import Handler, LoopbackServer, Step
 from chaser_core import AsyncChaser, Chaser, _base_client
 
 from tests.conftest import KEY, session_json
 
-Step = Callable[["Handler"], None]
 
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, so connection pooling is real
-    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.owner.connection_opened(self.client_address)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.body = self.rfile.read(length) if length else b""
-        path = urlsplit(self.path).path
-        step = self.server.owner.record(self.command, path)
-        try:
-            step(self)
-        except OSError:  # the client gave up (timeout) and closed its end first
-            self.close_connection = True
-
-    do_GET = do_POST = do_DELETE = _handle
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    owner: LocalAPI
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        self.owner.errors += 1  # a broken connection is the point of many tests: no traceback
-
-
-class LocalAPI:
-    """The scripted server, its address, and what it saw."""
+class LocalAPI(LoopbackServer):
+    """The shared loopback server; unplanned `GET /v1/sessions/{id}` echo the id back."""
 
     def __init__(self) -> None:
-        self.httpd = _Server(("127.0.0.1", 0), Handler)
-        self.httpd.owner = self
-        self.stopping = threading.Event()
-        self.errors = 0
-        self._lock = threading.Lock()
-        self._plans: dict[tuple[str, str], list[Step]] = {}
-        self._seen: Counter[tuple[str, str]] = Counter()
-        self.connections: set[tuple[str, int]] = set()
-        self._thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def plan(self, method: str, path: str, *steps: Step) -> None:
-        with self._lock:
-            self._plans[(method, path)] = list(steps)
-
-    def attempts(self, method: str, path: str) -> int:
-        with self._lock:
-            return self._seen[(method, path)]
-
-    @property
-    def total_requests(self) -> int:
-        with self._lock:
-            return sum(self._seen.values())
-
-    def record(self, method: str, path: str) -> Step:
-        with self._lock:
-            self._seen[(method, path)] += 1
-            steps = self._plans.get((method, path))
-            if steps:
-                return steps.pop(0) if len(steps) > 1 else steps[0]
-        return _echo_session
-
-    def connection_opened(self, address: tuple[str, int]) -> None:
-        with self._lock:
-            self.connections.add(address)
-
-    def wait(self, seconds: float) -> None:
-        """Stall a handler, but let it go at once when the test ends."""
-        self.stopping.wait(seconds)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(default=_echo_session)
 
 
 # -- steps ----------------------------------------------------------------------------------------

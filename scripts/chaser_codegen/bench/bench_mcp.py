@@ -22,7 +22,11 @@ from typing import IO, Any
 
 import httpx
 
-from .bench import BENCH_API_KEY, Context, Row, _ratio_row, base_env, interleave, median
+from .loopback import BENCH_API_KEY
+from .plan import Context
+from .process import base_env
+from .report import Row, ratio_row
+from .stats import interleave, median
 
 PROTOCOL = "2025-11-25"
 SESSION = "bench-session"
@@ -135,7 +139,7 @@ def _versus_sdk(
     finally:
         loop.run_until_complete(client.close())
         loop.close()
-    return _ratio_row(
+    return ratio_row(
         "mcp-bridge-vs-sdk",
         "one tools/call (small answer) through `chaser-core mcp serve` vs AsyncChaser.stream_response",
         base,
@@ -198,7 +202,7 @@ def bench_mcp_bridge(ctx: Context) -> list[Row]:
                     base, cand = interleave(direct, bridged, rounds=rounds, warmup=1)
                     overhead = (median(cand) - median(base)) * 1e6
                     rows.append(
-                        _ratio_row(
+                        ratio_row(
                             f"mcp-bridge-{label}",
                             f"one tools/call ({label} answer) through `chaser-core mcp serve` vs POSTed with httpx",
                             base,

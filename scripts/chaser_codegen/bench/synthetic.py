@@ -28,12 +28,13 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from .synthetic_schemas import action_schemas, delete_schemas, ref, resource_schemas, shared_schemas
+
 DEFAULT_SEED = 20240607
 OPERATIONS_PER_TAG = 6
 # The order in which a resource gets its operations: every resource with at least six has
 # all the constructs the benchmark promises (pagination, union bodies, multipart, SSE).
 BASE_KINDS = ("list", "get", "create", "update", "upload", "events", "delete")
-SHARED_SCHEMAS = ("User", "Role", "Error", "ErrorDetail", "ValidationError")
 
 _PREFIXES = (
     "audit", "backup", "billing", "build", "cache", "cloud", "cluster", "compute", "data", "deploy",
@@ -49,14 +50,6 @@ _NOUNS = (
     "replica", "rule", "run", "schedule", "script", "snapshot", "template", "token", "trigger",
     "volume", "worker", "zone",
 )  # fmt: skip
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable_ref(name: str) -> dict[str, Any]:
-    return {"anyOf": [_ref(name), {"type": "null"}]}
 
 
 def tag_names(count: int, seed: int = DEFAULT_SEED) -> list[tuple[str, str]]:
@@ -85,299 +78,7 @@ def kinds_for(count: int) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------
-# Schemas
-# ----------------------------------------------------------------------------------------------
-
-
-def shared_schemas() -> dict[str, Any]:
-    return {
-        "Role": {"type": "string", "enum": ["owner", "admin", "member", "viewer"]},
-        "User": {
-            "type": "object",
-            "required": ["id", "email"],
-            "properties": {
-                "id": {"type": "string"},
-                "email": {"type": "string", "format": "email"},
-                "name": {"type": ["string", "null"]},
-                "role": _ref("Role"),
-            },
-        },
-        "ErrorDetail": {
-            "type": "object",
-            "required": ["field", "issue"],
-            "properties": {"field": {"type": "string"}, "issue": {"type": "string"}},
-        },
-        "Error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "request_id": {"type": ["string", "null"]},
-                "details": {"type": "array", "items": _ref("ErrorDetail")},
-            },
-        },
-        "ValidationError": {
-            "allOf": [
-                _ref("Error"),
-                {
-                    "type": "object",
-                    "properties": {"errors": {"type": "array", "items": _ref("ErrorDetail")}},
-                },
-            ]
-        },
-    }
-
-
-def resource_schemas(
-    p: str, previous: str | None, rng: random.Random, *, chained: bool = False
-) -> dict[str, Any]:
-    """The ~22 component schemas of one resource whose schema names start with `p`."""
-    statuses = ["pending", "ready", "failed", "archived"]
-    extra_status = rng.choice(["paused", "draining", "degraded", "scheduled"])
-    main_properties: dict[str, Any] = {
-        "id": {"type": "string", "description": f"Unique {p} identifier."},
-        "name": {"type": "string", "maxLength": 128},
-        "status": _ref(f"{p}Status"),
-        "created_at": {"type": "string", "format": "date-time"},
-        "updated_at": {"type": ["string", "null"], "format": "date-time"},
-        "description": {"type": ["string", "null"], "description": "Free text; null when unset."},
-        "owner": _ref("User"),
-        "labels": {"type": "array", "items": {"type": "string"}},
-        "metadata": _ref(f"{p}Metadata"),
-        "spec": _ref(f"{p}Spec"),
-        "attachments": {"type": "array", "items": _ref(f"{p}Attachment")},
-        "source": {
-            "oneOf": [_ref(f"{p}SourceGit"), _ref(f"{p}SourceUpload"), _ref(f"{p}SourceUrl")],
-            "description": "Where the content came from.",
-        },
-        "settings": _ref(f"{p}SettingsExtended"),
-        "tree": _ref(f"{p}Node"),
-        "last_event": _nullable_ref(f"{p}Event"),
-        "priority": {"type": ["integer", "null"], "minimum": 0},
-    }
-    if previous is not None:
-        # A link to another resource, through its summary: real APIs cross-reference a lot,
-        # but see `chained` in make_spec for what a chain of full objects costs.
-        main_properties["related"] = _nullable_ref(previous if chained else f"{previous}Summary")
-    return {
-        p: {
-            "type": "object",
-            "description": f"A {p} resource.",
-            "required": ["id", "name", "status", "created_at", "owner", "spec"],
-            "properties": main_properties,
-        },
-        f"{p}Status": {"type": "string", "enum": [*statuses, extra_status]},
-        f"{p}Summary": {
-            "type": "object",
-            "required": ["id", "status"],
-            "properties": {
-                "id": {"type": "string"},
-                "name": {"type": "string"},
-                "status": _ref(f"{p}Status"),
-            },
-        },
-        f"{p}Metadata": {
-            "type": "object",
-            "properties": {
-                "version": {"type": "integer"},
-                "annotations": {"type": "object", "additionalProperties": {"type": "string"}},
-                "etag": {"type": ["string", "null"]},
-            },
-        },
-        f"{p}Spec": {
-            "type": "object",
-            "required": ["resources"],
-            "properties": {
-                "resources": _ref(f"{p}Resources"),
-                "limits": _nullable_ref(f"{p}Limits"),
-                "replicas": {"type": "integer", "minimum": 1, "default": 1},
-            },
-        },
-        f"{p}Resources": {
-            "type": "object",
-            "properties": {
-                "cpu": {"type": "number"},
-                "memory_mb": {"type": "integer"},
-                "gpu": {"type": "boolean", "default": False},
-            },
-        },
-        f"{p}Limits": {
-            "type": "object",
-            "properties": {
-                "max_items": {"type": ["integer", "null"]},
-                "timeout_seconds": {"type": "number"},
-            },
-        },
-        f"{p}Attachment": {
-            "type": "object",
-            "required": ["id", "kind", "size_bytes"],
-            "properties": {
-                "id": {"type": "string"},
-                "kind": _ref(f"{p}AttachmentKind"),
-                "size_bytes": {"type": "integer"},
-                "url": {"type": ["string", "null"], "format": "uri"},
-            },
-        },
-        f"{p}AttachmentKind": {"type": "string", "enum": ["file", "image", "log"]},
-        f"{p}SourceGit": {
-            "type": "object",
-            "required": ["type", "repository"],
-            "properties": {
-                "type": {"type": "string", "enum": ["git"]},
-                "repository": {"type": "string"},
-                "ref": {"type": "string", "default": "main"},
-            },
-        },
-        f"{p}SourceUpload": {
-            "type": "object",
-            "required": ["type", "upload_id"],
-            "properties": {
-                "type": {"type": "string", "enum": ["upload"]},
-                "upload_id": {"type": "string"},
-            },
-        },
-        f"{p}SourceUrl": {
-            "type": "object",
-            "required": ["type", "url"],
-            "properties": {
-                "type": {"type": "string", "enum": ["url"]},
-                "url": {"type": "string", "format": "uri"},
-                "checksum": {"type": ["string", "null"]},
-            },
-        },
-        f"{p}Settings": {
-            "type": "object",
-            "properties": {
-                "retention_days": {"type": "integer", "default": 30},
-                "notify": {"type": "boolean"},
-                "mode": _ref(f"{p}Mode"),
-            },
-        },
-        f"{p}Mode": {"type": "string", "enum": ["fast", "balanced", "thorough"]},
-        f"{p}SettingsExtended": {
-            "allOf": [
-                _ref(f"{p}Settings"),
-                {
-                    "type": "object",
-                    "properties": {
-                        "schedule": {"type": ["string", "null"]},
-                        "window": _ref(f"{p}Window"),
-                    },
-                },
-            ]
-        },
-        f"{p}Window": {
-            "type": "object",
-            "required": ["start"],
-            "properties": {
-                "start": {"type": "string", "format": "date-time"},
-                "end": {"type": ["string", "null"], "format": "date-time"},
-            },
-        },
-        f"{p}Node": {
-            "type": "object",
-            "required": ["name"],
-            "properties": {
-                "name": {"type": "string"},
-                "children": {"type": "array", "items": _ref(f"{p}Node")},
-            },
-        },
-        f"{p}Event": {
-            "type": "object",
-            "required": ["id", "kind", "at"],
-            "properties": {
-                "id": {"type": "string"},
-                "kind": _ref(f"{p}EventKind"),
-                "at": {"type": "string", "format": "date-time"},
-                "subject": _ref(f"{p}Summary"),
-                "data": {"type": "object", "additionalProperties": True},
-            },
-        },
-        f"{p}EventKind": {"type": "string", "enum": ["created", "updated", "deleted", "progress"]},
-        f"{p}List": {
-            "type": "object",
-            "description": f"One page of {p} objects.",
-            "required": ["items", "total"],
-            "properties": {
-                "items": {"type": "array", "items": _ref(p)},
-                "total": {"type": "integer", "description": "How many there are in all."},
-                "has_more": {"type": "boolean"},
-            },
-        },
-        f"{p}CreateRequest": {
-            "type": "object",
-            "required": ["name", "spec"],
-            "properties": {
-                "name": {"type": "string", "maxLength": 128},
-                "description": {"type": ["string", "null"]},
-                "labels": {"type": "array", "items": {"type": "string"}},
-                "spec": _ref(f"{p}Spec"),
-                "source": {"anyOf": [_ref(f"{p}SourceGit"), _ref(f"{p}SourceUpload"), _ref(f"{p}SourceUrl")]},
-                "settings": _ref(f"{p}Settings"),
-            },
-        },
-        f"{p}UpdateRequest": {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string", "maxLength": 128},
-                "description": {"type": ["string", "null"]},
-                "status": _ref(f"{p}Status"),
-                "labels": {"type": ["array", "null"], "items": {"type": "string"}},
-                "settings": _ref(f"{p}SettingsExtended"),
-            },
-        },
-        f"{p}UploadRequest": {
-            "type": "object",
-            "required": ["file"],
-            "properties": {
-                "file": {
-                    "type": "string",
-                    "format": "binary",
-                    "description": "The file contents.",
-                    "x-max-bytes": 16 * 1024 * 1024,
-                },
-                "filename": {"type": "string"},
-                "kind": _ref(f"{p}AttachmentKind"),
-            },
-        },
-    }
-
-
-def delete_schemas(p: str) -> dict[str, Any]:
-    return {
-        f"{p}DeleteResult": {
-            "type": "object",
-            "required": ["id", "deleted"],
-            "properties": {
-                "id": {"type": "string"},
-                "deleted": {"type": "boolean"},
-                "reason": _ref(f"{p}DeleteReason"),
-            },
-        },
-        f"{p}DeleteReason": {"type": "string", "enum": ["requested", "expired", "policy"]},
-    }
-
-
-def action_schemas(p: str, action: str) -> dict[str, Any]:
-    a = f"{p}{action.capitalize()}"
-    return {
-        f"{a}Request": {
-            "type": "object",
-            "required": ["mode"],
-            "properties": {"mode": _ref(f"{a}Mode"), "dry_run": {"type": "boolean", "default": False}},
-        },
-        f"{a}Mode": {"type": "string", "enum": ["now", "later"]},
-        f"{a}Result": {
-            "type": "object",
-            "required": ["accepted"],
-            "properties": {"accepted": {"type": "boolean"}, "job_id": {"type": ["string", "null"]}},
-        },
-    }
-
-
-# ----------------------------------------------------------------------------------------------
-# Operations
+# Operations (the schemas are in synthetic_schemas.py)
 # ----------------------------------------------------------------------------------------------
 
 
@@ -416,11 +117,11 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                 "parameters": [
                     {"$ref": "#/components/parameters/Limit"},
                     {"$ref": "#/components/parameters/Offset"},
-                    {"name": "status", "in": "query", "schema": _ref(f"{p}Status")},
+                    {"name": "status", "in": "query", "schema": ref(f"{p}Status")},
                     {"name": "q", "in": "query", "description": "Search text.", "schema": {"type": "string"}},
                     {"name": "X-Request-Source", "in": "header", "schema": {"type": "string"}},
                 ],
-                "responses": {"200": _json(_ref(f"{p}List"), "One page"), **_errors("400")},
+                "responses": {"200": _json(ref(f"{p}List"), "One page"), **_errors("400")},
             },
         )
     if kind == "get":
@@ -446,7 +147,7 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                         "schema": {"type": "boolean", "default": False},
                     }
                 ],
-                "responses": {"200": _json(_ref(p), "The object"), **_errors("404")},
+                "responses": {"200": _json(ref(p), "The object"), **_errors("404")},
             },
         )
     if kind == "create":
@@ -460,9 +161,9 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                 "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref(f"{p}CreateRequest")}},
+                    "content": {"application/json": {"schema": ref(f"{p}CreateRequest")}},
                 },
-                "responses": {"201": _json(_ref(p), "Created"), **_errors("400", "422")},
+                "responses": {"201": _json(ref(p), "Created"), **_errors("400", "422")},
             },
         )
     if kind == "update":
@@ -475,9 +176,9 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                 "x-sdk-name": "update",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref(f"{p}UpdateRequest")}},
+                    "content": {"application/json": {"schema": ref(f"{p}UpdateRequest")}},
                 },
-                "responses": {"200": _json(_ref(p), "Updated"), **_errors("404", "422")},
+                "responses": {"200": _json(ref(p), "Updated"), **_errors("404", "422")},
             },
         )
     if kind == "upload":
@@ -490,9 +191,9 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                 "x-sdk-name": "upload_attachment",
                 "requestBody": {
                     "required": True,
-                    "content": {"multipart/form-data": {"schema": _ref(f"{p}UploadRequest")}},
+                    "content": {"multipart/form-data": {"schema": ref(f"{p}UploadRequest")}},
                 },
-                "responses": {"201": _json(_ref(f"{p}Attachment"), "Stored"), **_errors("400", "404")},
+                "responses": {"201": _json(ref(f"{p}Attachment"), "Stored"), **_errors("400", "404")},
             },
         )
     if kind == "events":
@@ -525,7 +226,7 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                 **base,
                 "summary": f"Delete one of the {human}",
                 "x-sdk-name": "delete",
-                "responses": {"200": _json(_ref(f"{p}DeleteResult"), "Deleted"), **_errors("404")},
+                "responses": {"200": _json(ref(f"{p}DeleteResult"), "Deleted"), **_errors("404")},
             },
         )
     action = kind
@@ -539,10 +240,10 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
             "x-idempotent": True,
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref(f"{p}{action.capitalize()}Request")}},
+                "content": {"application/json": {"schema": ref(f"{p}{action.capitalize()}Request")}},
             },
             "responses": {
-                "202": _json(_ref(f"{p}{action.capitalize()}Result"), "Accepted"),
+                "202": _json(ref(f"{p}{action.capitalize()}Result"), "Accepted"),
                 **_errors("404", "422"),
             },
         },
@@ -625,9 +326,9 @@ def make_spec(n: int, seed: int = DEFAULT_SEED, *, chained: bool = False) -> dic
                 },
             },
             "responses": {
-                "BadRequest": _json(_ref("Error"), "Bad request"),
-                "NotFound": _json(_ref("Error"), "Not found"),
-                "Unprocessable": _json(_ref("ValidationError"), "Validation failed"),
+                "BadRequest": _json(ref("Error"), "Bad request"),
+                "NotFound": _json(ref("Error"), "Not found"),
+                "Unprocessable": _json(ref("ValidationError"), "Validation failed"),
             },
             "schemas": schemas,
         },
