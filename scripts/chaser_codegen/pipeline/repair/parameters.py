@@ -206,16 +206,9 @@ def path_template_name(node: Node, ctx: Context) -> None:
 
 
 def _declared_path_parameters(node: Node, ctx: Context) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for _, owner in _owners(node):
-        for parameter in owner.get("parameters") or []:
-            resolved = resolve(ctx.document, parameter)
-            if (
-                isinstance(resolved, dict)
-                and resolved.get("in") == "path"
-                and isinstance(resolved.get("name"), str)
-            ):
-                names.add(resolved["name"])
+        names |= _path_parameter_names(ctx, owner.get("parameters"))
     return names
 
 
