@@ -197,6 +197,17 @@ class _Client:
         if self._close is not None:
             await self._close()
 
+    def _posting(self, client: Any) -> Call:
+        """The call for a client with httpx's API (httpx, httpx2, httpx-aiohttp), closed with the run."""
+        self._close = client.aclose
+        url, headers = self.url, _headers()
+
+        async def call() -> Any:
+            response = await client.post(url, json=EXEC_BODY, headers=headers)
+            return json.loads(response.content)
+
+        return call
+
     async def _open_httpx(self, limit: bool = False) -> Call:
         import httpx
 
@@ -204,13 +215,8 @@ class _Client:
             limits=httpx.Limits(max_connections=self.pool, max_keepalive_connections=self.pool),
             timeout=_sdk_timeout(),
         )
-        self._close = client.aclose
-        url, headers = self.url, _headers()
+        call = self._posting(client)
         semaphore = asyncio.Semaphore(self.pool)
-
-        async def call() -> Any:
-            response = await client.post(url, json=EXEC_BODY, headers=headers)
-            return json.loads(response.content)
 
         async def limited() -> Any:
             async with semaphore:
@@ -228,14 +234,7 @@ class _Client:
             limits=httpx2.Limits(max_connections=self.pool, max_keepalive_connections=self.pool),
             timeout=httpx2.Timeout(60.0, connect=5.0),
         )
-        self._close = client.aclose
-        url, headers = self.url, _headers()
-
-        async def call() -> Any:
-            response = await client.post(url, json=EXEC_BODY, headers=headers)
-            return json.loads(response.content)
-
-        return call
+        return self._posting(client)
 
     async def _open_httpx_aiohttp(self) -> Call:
         import httpx
@@ -245,14 +244,7 @@ class _Client:
             limits=httpx.Limits(max_connections=self.pool, max_keepalive_connections=self.pool),
             timeout=_sdk_timeout(),
         )
-        self._close = client.aclose
-        url, headers = self.url, _headers()
-
-        async def call() -> Any:
-            response = await client.post(url, json=EXEC_BODY, headers=headers)
-            return json.loads(response.content)
-
-        return call
+        return self._posting(client)
 
     async def _open_aiohttp(self) -> Call:
         import aiohttp

@@ -13,7 +13,7 @@ from typing import Any
 from ...refs import component_ref, resolve
 from .log import RepairLog
 from .merge import ANNOTATIONS, merge_all_of, redefined_properties
-from .naming import hoist_name, taken_names
+from .naming import extension_key, hoist_name, taken_names
 from .rule import Context, named, rule
 from .walk import Node
 
@@ -177,9 +177,9 @@ def _is_object(schema: Any, document: dict[str, Any]) -> bool:
 def object_default(node: Node, ctx: Context) -> None:
     if "default" not in node.value or not _is_object(node.value, ctx.document):
         return
-    value = node.value.pop("default")
-    node.value["x-default"] = value
-    ctx.record(node.path, before={"default": value}, after={"x-default": value})
+    target = extension_key(node.value, "default")
+    value = node.value[target] = node.value.pop("default")
+    ctx.record(node.path, before={"default": value}, after={target: value})
 
 
 @rule(

@@ -78,3 +78,12 @@ def hoist_name(schema: dict[str, Any], where: Path, taken: set[str]) -> str:
     usable = isinstance(title, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9 _.-]{0,59}", title)
     base = pascal(str(title)) if usable else context_name(where)
     return unique_name(base or "Inline", taken)
+
+
+def extension_key(mapping: dict[Any, Any], key: str) -> str:
+    """The x- key a field the spec may not carry is kept under: `x-<key>`, or with more `x-` in
+    front while that is taken (the document's own extensions are never overwritten)."""
+    target = f"x-{key}"
+    while target in mapping:
+        target = f"x-{target}"
+    return target

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...refs import resolve
 from .log import ABSENT
+from .naming import extension_key
 from .rule import Context, rule
 from .walk import HTTP_METHODS, Node
 
@@ -412,6 +413,6 @@ def required_parameter_default(node: Node, ctx: Context) -> None:
     schema = node.value.get("schema")
     required = node.value.get("required") is True or node.value.get("in") == "path"
     if required and isinstance(schema, dict) and "default" in schema:
-        value = schema.pop("default")
-        schema["x-default"] = value
-        ctx.record((*node.path, "schema"), before={"default": value}, after={"x-default": value})
+        target = extension_key(schema, "default")
+        value = schema[target] = schema.pop("default")
+        ctx.record((*node.path, "schema"), before={"default": value}, after={target: value})

@@ -9,6 +9,7 @@ from ...errors import json_pointer
 from ...refs import lookup, pointer_parts
 from .log import ABSENT
 from .metaschema import allowed_fields
+from .naming import extension_key
 from .rule import Context, rule
 from .walk import Node
 
@@ -51,9 +52,7 @@ def response_key_invalid(node: Node, ctx: Context) -> None:
     for key in list(responses):
         if not isinstance(key, str) or _STATUS_KEY.match(key) or key.startswith("x-"):
             continue
-        target = f"x-{key}"
-        while target in responses:
-            target = f"x-{target}"
+        target = extension_key(responses, key)
         responses[target] = responses.pop(key)
         ctx.record((*node.path, key), before=key, after=target)
 
@@ -101,9 +100,7 @@ def move_unknown_fields(node: Node, ctx: Context) -> None:
     for key in list(node.value):
         if not isinstance(key, str) or key in allowed or key.startswith("x-"):
             continue
-        target = f"x-{key}"
-        while target in node.value:
-            target = f"x-{target}"
+        target = extension_key(node.value, key)
         value = node.value.pop(key)
         node.value[target] = value
         ctx.record(node.path, before={key: value}, after={target: value})
@@ -118,9 +115,9 @@ def move_unknown_fields(node: Node, ctx: Context) -> None:
 )
 def license_url_and_identifier(node: Node, ctx: Context) -> None:
     if "url" in node.value and "identifier" in node.value:
-        identifier = node.value.pop("identifier")
-        node.value["x-identifier"] = identifier
-        ctx.record(node.path, before={"identifier": identifier}, after={"x-identifier": identifier})
+        target = extension_key(node.value, "identifier")
+        identifier = node.value[target] = node.value.pop("identifier")
+        ctx.record(node.path, before={"identifier": identifier}, after={target: identifier})
 
 
 @rule(
