@@ -16,8 +16,8 @@ from chaser_codegen.pipeline.model import iter_operations
 
 from tests.conftest import SPEC
 
-# The surfaces a user is supported on (README, "What is supported").
-SURFACES = ("sync", "async", "raw", "cli")
+# The surfaces every operation is on: the clients, raw responses, the low-level layer, the CLI.
+SURFACES = ("sync", "async", "raw", "low-level-sync", "low-level-async", "cli")
 
 
 def spec_operation_keys(excluded: Iterable[str] = ()) -> set[str]:

@@ -7,6 +7,8 @@ is exercised the moment it is generated.
 
 from __future__ import annotations
 
+import copy
+import importlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -170,3 +172,16 @@ def expected_result(op: Operation, body: Any) -> Any:
         )
         return body[wire]
     return body
+
+
+def low_level_body(op: Operation, call: Call) -> Any:
+    """The low-level body model, built the way its own from_dict reads JSON."""
+    if op.body is None or not op.body.flattened:
+        return None
+    models = importlib.import_module("chaser_core._api.models")
+    cls = getattr(models, op.body.variants[0])
+    return cls.from_dict(copy.deepcopy(call.wire_body))
+
+
+def low_level_module(op: Operation) -> Any:
+    return importlib.import_module(f"chaser_core._api.api.{op.low_level_module}")

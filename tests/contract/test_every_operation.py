@@ -22,6 +22,7 @@ import pytest
 from chaser_codegen.pipeline.model import Operation
 from chaser_codegen.pipeline.render.cli import cli_name
 from chaser_core import AsyncChaser, Chaser
+from chaser_core._api.client import AuthenticatedClient
 from chaser_core._cli import cli
 from chaser_core.testing import MockAPI, example_for
 from click.testing import CliRunner
@@ -33,6 +34,8 @@ from tests.contract.helpers import (
     build_call,
     expected_result,
     jsonable,
+    low_level_body,
+    low_level_module,
     response_strategy,
     success_response,
 )
@@ -96,11 +99,12 @@ def answer(mock: MockAPI, op: Operation, body: Any) -> None:
     mock.respond_with(op.qualified_name, respond)
 
 
-def check_request(mock: MockAPI, op: Operation, call: Call) -> None:
+def check_request(mock: MockAPI, op: Operation, call: Call, *, account: bool = True) -> None:
     """Beyond the mock's schema validation: every value arrived exactly as given."""
     request = mock.calls(op.qualified_name)[-1]
     assert request.headers["authorization"] == f"Bearer {KEY}"
-    assert request.headers["x-chaser-account"] == ACCOUNT
+    if account:
+        assert request.headers["x-chaser-account"] == ACCOUNT
     raw_path = request.url.raw_path.decode("ascii").split("?")[0]
     template = re.escape(op.path)
     for name in re.findall(r"{([^}]+)}", op.path):
@@ -253,6 +257,65 @@ def test_raw_response(op: Operation, tmp_path, mock, http) -> None:
         check_stream(parsed)
     else:
         check_result(op, parsed, body)
+    check_request(mock, op, call)
+
+
+def low_level_kwargs(op: Operation, call: Call) -> dict[str, Any]:
+    kwargs = dict(call.low_level)
+    body = low_level_body(op, call)
+    if body is not None:
+        kwargs["body"] = body
+    return kwargs
+
+
+def low_level_client() -> AuthenticatedClient:
+    return AuthenticatedClient(base_url=BASE, token=KEY, headers={"X-Chaser-Account": ACCOUNT})
+
+
+def check_low_level(op: Operation, response: Any, body: Any) -> None:
+    status, media, _ = success_response(op)
+    assert response.status_code == status
+    parsed = response.parsed
+    if media is None:
+        return
+    if op.is_streaming:
+        assert "event: output" in parsed
+    elif op.is_binary:
+        assert parsed.payload.read() == b"\x00payload\xff"
+    else:
+        assert jsonable(parsed) == body
+
+
+@pytest.mark.surface("low-level-sync")
+@pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
+def test_low_level_sync(op: Operation, tmp_path, mock) -> None:
+    call = build_call(op, tmp_path)
+    module = low_level_module(op)
+    client = low_level_client()
+
+    def exercise(body: Any) -> None:
+        answer(mock, op, body)
+        response = module.sync_detailed(*call.path, client=client, **low_level_kwargs(op, call))
+        check_low_level(op, response, body)
+        check_request(mock, op, call, account=False)
+
+    fuzzed(op, exercise)
+
+
+@pytest.mark.surface("low-level-async")
+@pytest.mark.parametrize("op", OPERATIONS, ids=op_id)
+def test_low_level_async(op: Operation, tmp_path, mock) -> None:
+    call = build_call(op, tmp_path)
+    module = low_level_module(op)
+    body = _default_body(op)
+    answer(mock, op, body)
+
+    async def run() -> Any:
+        return await module.asyncio_detailed(
+            *call.path, client=low_level_client(), **low_level_kwargs(op, call)
+        )
+
+    check_low_level(op, asyncio.run(run()), body)
     check_request(mock, op, call)
 
 

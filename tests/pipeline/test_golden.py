@@ -16,8 +16,6 @@ OVERRIDES = Path(__file__).resolve().parents[2] / "templates" / "openapi-python-
 OVERRIDE_MARKERS = {
     "literal_enum.py.jinja": "# A value this version of the spec does not list: keep it rather than fail.",
     "property_templates/union_property.py.jinja": "pass  # an optional body left unset: nothing to send",
-    "package_init.py.jinja": "Internal. Not a supported interface: use chaser_core.Chaser",
-    "endpoint_module.py.jinja": "Internal: the request of one operation",
     "models_init.py.jinja": "Contains all the data models used in inputs/outputs, each imported when first used.",
 }
 

@@ -367,7 +367,8 @@ def surface_expectations(api: Any) -> list[tuple[str, str, str]]:
     expected = []
     for op in api.operations:
         module, name = op.low_level_module.rsplit(".", 1)
-        expected.append((f"{package}._api.api.{module}.{name}", "_get_kwargs", f"{op.key} low-level"))
+        for function in ("_get_kwargs", "sync_detailed", "asyncio_detailed"):
+            expected.append((f"{package}._api.api.{module}.{name}", function, f"{op.key} low-level"))
         resource_module = f"{package}.resources.{op.resource_path[0]}"
         class_name = class_names[op.resource_path]
         expected.append((f"{package}._cli.commands.{op.resource_path[0]}", cli_function(op), f"{op.key} CLI"))

@@ -35,8 +35,6 @@ PARAMETER_PYTHON_NAME = named(
     "name on the wire is unchanged",
 )
 LOW_LEVEL_PACKAGE = "_api"
-# Modules openapi-python-client writes for its own Client, which chaser-core does not ship.
-UNUSED_MODULES = ("client.py", "errors.py")
 
 
 def make_config(output_dir: Path, config_file: ConfigFile | None = None, **overrides: Any) -> Config:
@@ -398,9 +396,9 @@ def render(
     custom_templates: Path,
     bytecode_cache: Any = None,
 ) -> None:
-    """Write the low-level package (models, types, endpoint modules) into output_dir. Our
-    override of the endpoint module template renders `_get_kwargs` only: the one function the
-    resources, the CLI and the MCP bridge call (the package is internal; README).
+    """Write the low-level package into output_dir: openapi-python-client's client, models and
+    one module per operation (`sync`, `sync_detailed`, `asyncio`, `asyncio_detailed`, and the
+    `_get_kwargs` the resources, the CLI and the MCP bridge build their requests with).
 
     (Content-type overrides only steer parsing, so the renderer's config needs none.)
     """
@@ -412,9 +410,6 @@ def render(
         raise PipelineError(
             "low-level", "; ".join(_describe(error) for error in errors), location=str(output_dir)
         )
-    # Only the Client that our endpoint_module override leaves out uses these.
-    for unused in UNUSED_MODULES:
-        (output_dir / unused).unlink()
 
 
 # Below this many models, a second process costs more than it saves.
