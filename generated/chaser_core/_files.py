@@ -2,7 +2,7 @@
 """Uploads from bytes, text, paths or file objects; downloads streamed to a path or file object.
 
 An upload is read into memory once, after its size is checked against the documented limit
-(x-max-bytes in the overlay): a retry must send the same bytes again, which a half-consumed
+(x-chaser-max-bytes in the overlay): a retry must send the same bytes again, which a half-consumed
 file object cannot do, and no upload exceeds 16 MB. A download is never held in memory: it is
 written chunk by chunk, to a temporary file that replaces the destination only when complete.
 """

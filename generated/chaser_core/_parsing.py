@@ -140,7 +140,7 @@ class _Any(Parser[Any]):
 
 
 class _Field(Parser[T]):
-    """Parse an envelope, then return one of its fields (x-unwrap)."""
+    """Parse an envelope, then return one of its fields (x-chaser-unwrap)."""
 
     def __init__(self, envelope: Parser[Any], get: Callable[[Any], T]) -> None:
         self.envelope = envelope

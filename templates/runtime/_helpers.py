@@ -1,6 +1,6 @@
 """Hand-written conveniences kept from the official chaser-sdk 0.2.1, on top of generated methods.
 
-The overlay binds each class to its resource (x-sdk-helpers), and the pipeline reads this file
+The overlay binds each class to its resource (x-chaser-sdk-helpers), and the pipeline reads this file
 with `ast` to check that every method a helper calls (`__requires__`) still exists in the spec;
 generation fails, naming the helper, when one disappears. Helpers for URLs that the spec does
 not describe (the session gateway, port forwards and the PTY WebSocket) live here too.

@@ -1,6 +1,6 @@
 """Idempotency keys: what makes a create safe to retry (docs/policies.md, "Retries").
 
-The overlay marks the body field or header that carries an operation's key (x-idempotency-key).
+The overlay marks the body field or header that carries an operation's key (x-chaser-idempotency-key).
 The generated method fills it once per call, with a fresh UUID4 when the caller gives none, and
 every attempt of that call sends the same key, so the server acts on it once; that is why the
 client may retry such an operation after a 5xx or a timeout, like a GET. The key travels with the

@@ -1,4 +1,4 @@
-"""Auto-pagination for the list endpoints the overlay marks with x-pagination.
+"""Auto-pagination for the list endpoints the overlay marks with x-chaser-pagination.
 
 `client.sessions.list()` fetches the first page and returns a `SyncPage`. Iterating over it
 yields every item of every page, fetching the next page only when the current one is used up,
@@ -27,7 +27,7 @@ P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class PaginationSpec:
-    """How one endpoint pages, from its x-pagination overlay entry."""
+    """How one endpoint pages, from its x-chaser-pagination overlay entry."""
 
     style: Literal["offset", "cursor"]
     items: str

@@ -1,4 +1,4 @@
-"""Polling helpers such as `sessions.wait_until_ready`, described by x-waiters in the overlay.
+"""Polling helpers such as `sessions.wait_until_ready`, described by x-chaser-waiters in the overlay.
 
 A waiter calls the read operation every `interval` seconds (0 polls again at once, as tight
 test loops want) and looks at one field (`status`).

@@ -509,7 +509,7 @@ class MockAPI:
 
     def _last_page(self, operation: _Operation, request: httpx.Request | None, body: Any) -> Any:
         """A paginated list's second page is empty, so iterating a mocked list ends."""
-        pagination = operation.spec.get("x-pagination")
+        pagination = operation.spec.get("x-chaser-pagination")
         if not isinstance(pagination, dict) or not isinstance(body, dict) or request is None:
             return body
         params = request.url.params

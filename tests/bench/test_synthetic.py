@@ -79,9 +79,9 @@ def test_every_tag_has_pagination_multipart_and_sse(spec):
     assert len(by_tag) == N // 6
     schemas = spec["components"]["schemas"]
     for tag, operations in by_tag.items():
-        paginated = [op for _, _, op in operations if "x-pagination" in op]
+        paginated = [op for _, _, op in operations if "x-chaser-pagination" in op]
         assert len(paginated) == 1, tag
-        marker = paginated[0]["x-pagination"]
+        marker = paginated[0]["x-chaser-pagination"]
         assert marker["style"] == "offset"
         page_ref = paginated[0]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         page = schemas[page_ref.split("/")[-1]]

@@ -1,4 +1,4 @@
-"""x-idempotency-key on any operation: the overlay names the field or header, and the generated
+"""x-chaser-idempotency-key on any operation: the overlay names the field or header, and the generated
 method fills the key once per call (UUID4 unless the caller gives one) and may retry.
 
 A package is generated from tests/fixtures/idempotency (a key in a declared header, in a header the
@@ -95,7 +95,7 @@ def write_overlay(tmp_path: Path, key: dict[str, Any]) -> Path:
             {
                 "target": "$.paths['/charges'].post",
                 "description": "test",
-                "update": {"x-idempotency-key": key},
+                "update": {"x-chaser-idempotency-key": key},
             }
         ],
     }
@@ -110,7 +110,7 @@ def test_a_key_field_the_body_lacks_fails_generation_naming_the_operation(tmp_pa
     ) as caught:
         generate(tmp_path / "out", write_overlay(tmp_path, {"in": "body", "name": "nonce"}))
 
-    assert "#/paths/~1charges/post/x-idempotency-key" in str(caught.value)
+    assert "#/paths/~1charges/post/x-chaser-idempotency-key" in str(caught.value)
     assert not (tmp_path / "out").exists()
 
 
@@ -137,14 +137,14 @@ def test_a_key_the_operation_cannot_carry_is_refused(key: dict[str, Any], messag
         return PipelineError("model", text, location="/".join(map(str, pointer)))
 
     with pytest.raises(PipelineError, match=message):
-        idempotency_key_of({"x-idempotency-key": key}, body, (), error, ("paths", "/charges", "post"))
+        idempotency_key_of({"x-chaser-idempotency-key": key}, body, (), error, ("paths", "/charges", "post"))
 
 
 def test_a_declared_header_is_matched_case_insensitively() -> None:
     header = _field("Idempotency-Key", "str | Unset", "header")
 
     key = idempotency_key_of(
-        {"x-idempotency-key": {"in": "header", "name": "idempotency-key"}}, None, (header,), PipelineError, ()
+        {"x-chaser-idempotency-key": {"in": "header", "name": "idempotency-key"}}, None, (header,), PipelineError, ()
     )
 
     assert key is not None and (key.wire_name, key.arg_name) == ("idempotency-key", "idempotency_key")

@@ -1,4 +1,4 @@
-"""x-mcp-bridge: the MCP bridge's endpoint, methods and auth come from the spec and the overlay,
+"""x-chaser-mcp-bridge: the MCP bridge's endpoint, methods and auth come from the spec and the overlay,
 and generation fails when upstream drifts from what the overlay says about them."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def test_the_bridge_takes_its_endpoint_methods_and_auth_from_the_spec() -> None:
 def test_a_retry_safe_method_upstream_stops_documenting_fails_generation() -> None:
     with pytest.raises(PipelineError) as caught:
         build(lambda document: documented_methods(document).remove("ping"))
-    assert "x-mcp-bridge resends ping, which the operation no longer documents" in str(caught.value)
+    assert "x-chaser-mcp-bridge resends ping, which the operation no longer documents" in str(caught.value)
     assert "update retry-safe in spec/overlay.yaml" in str(caught.value)
 
 
@@ -91,4 +91,4 @@ def test_an_mcp_endpoint_whose_body_has_no_method_fails_generation() -> None:
 
 def test_the_bridge_commands_may_not_shadow_an_operation_of_their_group() -> None:
     with pytest.raises(PipelineError, match="`mcp serve` would shadow a command of the same name"):
-        build(lambda document: mcp_post(document).__setitem__("x-sdk-name", "serve"))
+        build(lambda document: mcp_post(document).__setitem__("x-chaser-sdk-name", "serve"))

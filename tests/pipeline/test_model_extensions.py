@@ -1,5 +1,5 @@
-"""The model's extensions on minimal specs: x-pagination, x-waiters, idempotency,
-x-sdk-helpers, and the grouping of operations into resources."""
+"""The model's extensions on minimal specs: x-chaser-pagination, x-chaser-waiters, idempotency,
+x-chaser-sdk-helpers, and the grouping of operations into resources."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_cursor_pagination_names_the_page_items_and_the_cursor_attribute() -> No
         "limit_param": "limit",
         "has_more": "has_more",
     }
-    op = only_operation(widgets(parameters=[CURSOR, LIMIT], **{"x-pagination": paging}))
+    op = only_operation(widgets(parameters=[CURSOR, LIMIT], **{"x-chaser-pagination": paging}))
 
     assert op.pagination is not None
     assert (op.pagination.items_attr, op.pagination.cursor_param, op.pagination.cursor_attr) == (
@@ -60,7 +60,7 @@ def test_cursor_pagination_names_the_page_items_and_the_cursor_attribute() -> No
 def test_pagination_by_a_parameter_the_operation_lacks_is_refused() -> None:
     paging = {"style": "cursor", "items": "data", "cursor_param": "page_token", "cursor_field": "id"}
     with pytest.raises(PipelineError, match="cursor_param 'page_token' is not a query parameter"):
-        build(widgets(parameters=[CURSOR], **{"x-pagination": paging}))
+        build(widgets(parameters=[CURSOR], **{"x-chaser-pagination": paging}))
 
 
 def get_widget(**operation: Any) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def get_widget(**operation: Any) -> dict[str, Any]:
 
 def test_a_waiter_polls_the_status_attribute_until_its_states() -> None:
     waiter = {"name": "wait_until_ready", "field": "status", "success": ["ready"], "failure": ["failed"]}
-    op = only_operation(get_widget(**{"x-waiters": [waiter]}))
+    op = only_operation(get_widget(**{"x-chaser-waiters": [waiter]}))
 
     (w,) = op.waiters
     assert (w.name, w.field_attr, w.success, w.failure, w.pending) == (
@@ -102,7 +102,7 @@ def test_a_waiter_polls_the_status_attribute_until_its_states() -> None:
 def test_a_waiter_on_a_state_the_enum_no_longer_has_is_refused() -> None:
     waiter = {"name": "wait_until_ready", "field": "status", "success": ["running"]}
     with pytest.raises(PipelineError, match="enum no longer has: running"):
-        build(get_widget(**{"x-waiters": [waiter]}))
+        build(get_widget(**{"x-chaser-waiters": [waiter]}))
 
 
 @pytest.mark.parametrize(
@@ -111,8 +111,8 @@ def test_a_waiter_on_a_state_the_enum_no_longer_has_is_refused() -> None:
         ("get", {}, True),
         ("delete", {}, True),
         ("post", {}, False),
-        ("post", {"x-idempotent": True}, True),
-        ("post", {"x-idempotency-key": {"in": "header", "name": "Idempotency-Key"}}, True),
+        ("post", {"x-chaser-idempotent": True}, True),
+        ("post", {"x-chaser-idempotency-key": {"in": "header", "name": "Idempotency-Key"}}, True),
     ],
 )
 def test_a_method_is_retried_when_http_the_overlay_or_a_key_makes_it_idempotent(
@@ -143,8 +143,8 @@ def test_dotted_tags_make_sub_resources_and_a_model_named_like_a_resource_class_
 def test_two_operations_with_one_qualified_name_are_refused() -> None:
     document = spec(
         {
-            "/a": {"get": {"operationId": "a", "tags": ["things"], "x-sdk-name": "get", "responses": ok()}},
-            "/b": {"get": {"operationId": "b", "tags": ["things"], "x-sdk-name": "get", "responses": ok()}},
+            "/a": {"get": {"operationId": "a", "tags": ["things"], "x-chaser-sdk-name": "get", "responses": ok()}},
+            "/b": {"get": {"operationId": "b", "tags": ["things"], "x-chaser-sdk-name": "get", "responses": ok()}},
         }
     )
     with pytest.raises(PipelineError, match=r"GET /a and GET /b are both named things\.get"):

@@ -66,7 +66,7 @@ def test_a_union_response_is_parsed_by_one_of_and_needs_a_cast() -> None:
 
 
 def test_x_unwrap_returns_one_required_property_through_a_field_parser() -> None:
-    result = only_operation(get_with(ok(ref("WidgetList")), **{"x-unwrap": "data"})).result
+    result = only_operation(get_with(ok(ref("WidgetList")), **{"x-chaser-unwrap": "data"})).result
 
     assert (result.annotation, result.unwrap, result.model_class) == ("list[Widget]", "data", None)
     assert parser_expr(result.parser) == "_p.field(_p.model(WidgetList), lambda body: body.data)"
@@ -74,7 +74,7 @@ def test_x_unwrap_returns_one_required_property_through_a_field_parser() -> None
 
 
 def test_x_unwrap_of_a_property_the_response_lacks_is_refused_with_a_hint() -> None:
-    with pytest.raises(PipelineError, match="x-unwrap names 'items'") as caught:
-        only_operation(get_with(ok(ref("WidgetList")), **{"x-unwrap": "items"}))
+    with pytest.raises(PipelineError, match="x-chaser-unwrap names 'items'") as caught:
+        only_operation(get_with(ok(ref("WidgetList")), **{"x-chaser-unwrap": "items"}))
 
     assert caught.value.hint is not None and "spec/overlay.yaml" in caught.value.hint

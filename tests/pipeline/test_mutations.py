@@ -189,7 +189,7 @@ def test_an_unwrapped_field_that_disappears_fails_generation():
         schema["properties"] = {"items": schema["properties"]["accounts"]}
         schema["required"] = ["items"]
 
-    with pytest.raises(PipelineError, match="x-unwrap names 'accounts'"):
+    with pytest.raises(PipelineError, match="x-chaser-unwrap names 'accounts'"):
         build_model(mutated(drop_envelope_field))
 
 

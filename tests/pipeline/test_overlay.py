@@ -43,12 +43,12 @@ def test_update_merges_into_the_selected_object_without_touching_the_input():
             {
                 "target": "$.paths['/a'].get",
                 "description": "name it",
-                "update": {"operationId": "a_get", "x-sdk-name": "get"},
+                "update": {"operationId": "a_get", "x-chaser-sdk-name": "get"},
             }
         ),
     )
     assert result["paths"]["/a"]["get"]["operationId"] == "a_get"
-    assert result["paths"]["/a"]["get"]["x-sdk-name"] == "get"
+    assert result["paths"]["/a"]["get"]["x-chaser-sdk-name"] == "get"
     assert result["paths"]["/a"]["get"]["responses"] == {"200": {"description": "ok"}}
     assert original == SPEC_DOC
     assert applied[0].matched == 1
@@ -141,7 +141,7 @@ def test_the_repaired_and_overlaid_spec_names_every_operation_and_has_no_authori
     operations = iter_operations(result)
     assert len(operations) == 72
     for path, method, op in operations:
-        assert op.get("x-sdk-name"), f"{method} {path} has no SDK name"
+        assert op.get("x-chaser-sdk-name"), f"{method} {path} has no SDK name"
         assert len(op.get("tags") or []) == 1, f"{method} {path} needs exactly one resource tag"
         for parameter in op.get("parameters") or []:
             assert parameter.get("name") != "Authorization"

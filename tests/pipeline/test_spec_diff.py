@@ -15,7 +15,7 @@ def spec(**operation) -> dict:
     op = {
         "operationId": "things_get",
         "tags": ["things"],
-        "x-sdk-name": "get",
+        "x-chaser-sdk-name": "get",
         "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
         "responses": {
             "200": {

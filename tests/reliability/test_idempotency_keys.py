@@ -1,7 +1,7 @@
 """Idempotency keys against a real local server: a create that may have reached the server is
 retried with the same key, and the server, which acts once per key, creates one job.
 
-jobs.create carries its key in the body (x-idempotency-key in spec/overlay.yaml). The server here
+jobs.create carries its key in the body (x-chaser-idempotency-key in spec/overlay.yaml). The server here
 does what the API's idempotency promises: it creates a job the first time it sees a key and
 answers with that same job for every later request with the key.
 """

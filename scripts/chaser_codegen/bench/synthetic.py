@@ -3,8 +3,8 @@
 `make_spec(n)` builds a valid document with exactly `n` operations, spread over about n/6
 resources (tags), each shaped like a real REST resource of the Chaser API:
 
-    list    GET    /v1/<resource>                    offset pagination (x-pagination), filters
-    get     GET    /v1/<resource>/{id}               path-item parameter, a waiter (x-waiters)
+    list    GET    /v1/<resource>                    offset pagination (x-chaser-pagination), filters
+    get     GET    /v1/<resource>/{id}               path-item parameter, a waiter (x-chaser-waiters)
     create  POST   /v1/<resource>                    JSON body with an anyOf union, header param
     update  PATCH  /v1/<resource>/{id}               JSON body with allOf and nullable fields
     upload  POST   /v1/<resource>/{id}/attachments   multipart/form-data with a binary file
@@ -106,8 +106,8 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                 **base,
                 "summary": f"List {human}",
                 "description": f"Lists the {human} of the account, newest first, one page at a time.",
-                "x-sdk-name": "list",
-                "x-pagination": {
+                "x-chaser-sdk-name": "list",
+                "x-chaser-pagination": {
                     "style": "offset",
                     "items": "items",
                     "limit_param": "limit",
@@ -131,8 +131,8 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
             {
                 **base,
                 "summary": f"Get one of the {human}",
-                "x-sdk-name": "get",
-                "x-waiters": [
+                "x-chaser-sdk-name": "get",
+                "x-chaser-waiters": [
                     {
                         "name": "wait_until_ready",
                         "field": "status",
@@ -157,7 +157,7 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
             {
                 **base,
                 "summary": f"Create one of the {human}",
-                "x-sdk-name": "create",
+                "x-chaser-sdk-name": "create",
                 "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
                 "requestBody": {
                     "required": True,
@@ -173,7 +173,7 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
             {
                 **base,
                 "summary": f"Update one of the {human}",
-                "x-sdk-name": "update",
+                "x-chaser-sdk-name": "update",
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": ref(f"{p}UpdateRequest")}},
@@ -188,7 +188,7 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
             {
                 **base,
                 "summary": "Upload an attachment",
-                "x-sdk-name": "upload_attachment",
+                "x-chaser-sdk-name": "upload_attachment",
                 "requestBody": {
                     "required": True,
                     "content": {"multipart/form-data": {"schema": ref(f"{p}UploadRequest")}},
@@ -204,7 +204,7 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
                 **base,
                 "summary": "Stream events",
                 "description": f"Server-sent events: one `{p}Event` JSON object per `data:` line.",
-                "x-sdk-name": "stream_events",
+                "x-chaser-sdk-name": "stream_events",
                 "parameters": [
                     {"name": "since", "in": "query", "schema": {"type": "integer"}},
                     {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string"}},
@@ -225,7 +225,7 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
             {
                 **base,
                 "summary": f"Delete one of the {human}",
-                "x-sdk-name": "delete",
+                "x-chaser-sdk-name": "delete",
                 "responses": {"200": _json(ref(f"{p}DeleteResult"), "Deleted"), **_errors("404")},
             },
         )
@@ -236,8 +236,8 @@ def _operation(tag: str, kind: str, p: str, human: str) -> tuple[str, str, dict[
         {
             **base,
             "summary": f"Run {action}",
-            "x-sdk-name": action,
-            "x-idempotent": True,
+            "x-chaser-sdk-name": action,
+            "x-chaser-idempotent": True,
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": ref(f"{p}{action.capitalize()}Request")}},

@@ -264,7 +264,7 @@ def resource_schemas(
                     "type": "string",
                     "format": "binary",
                     "description": "The file contents.",
-                    "x-max-bytes": 16 * 1024 * 1024,
+                    "x-chaser-max-bytes": 16 * 1024 * 1024,
                 },
                 "filename": {"type": "string"},
                 "kind": ref(f"{p}AttachmentKind"),

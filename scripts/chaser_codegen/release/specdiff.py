@@ -24,6 +24,8 @@ version that is already published.
 
 from __future__ import annotations
 
+from .. import directives
+
 import copy
 import json
 from dataclasses import asdict, dataclass
@@ -349,7 +351,7 @@ def _types(schema: dict[str, Any]) -> frozenset[str]:
 
 def _sdk_name(op: dict[str, Any]) -> str | None:
     tags = op.get("tags") or []
-    name = op.get("x-sdk-name")
+    name = op.get(directives.SDK_NAME)
     if name and tags:
         return f"{tags[0]}.{name}"
     return op.get("operationId") if isinstance(op.get("operationId"), str) else None

@@ -87,7 +87,7 @@ def _cmd_mcp_call_bridge_request() -> dict[str, Any]:
     return mcp_call._get_kwargs()
 
 
-# x-mcp-bridge: `chaser-core mcp serve|install|doctor` relay stdio MCP to POST /v1/mcp.
+# x-chaser-mcp-bridge: `chaser-core mcp serve|install|doctor` relay stdio MCP to POST /v1/mcp.
 MCP_BRIDGE = BridgeSpec(
     operation="mcp.call",
     path="/v1/mcp",

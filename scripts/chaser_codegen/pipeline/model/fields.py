@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ... import directives
+
 import builtins
 import keyword
 import re
@@ -108,7 +110,7 @@ def field_from(
         model_class = prop.class_info.name
         annotation = f"{model_class} | Mapping[str, Any]" + ("" if prop.required else " | Unset")
         imports = imports | {"from collections.abc import Mapping", "from typing import Any"}
-    max_bytes = schema.get("x-max-bytes") if isinstance(schema, dict) else None
+    max_bytes = schema.get(directives.MAX_BYTES) if isinstance(schema, dict) else None
     cli_kind, cli_item, choices = value_shape(prop)
     return Field(
         wire_name=SpecText(wire_name(prop)),

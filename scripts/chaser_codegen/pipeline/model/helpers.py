@@ -1,6 +1,8 @@
-"""x-sdk-helpers: hand-written mixins (templates/runtime/_helpers.py) bound to resources."""
+"""x-chaser-sdk-helpers: hand-written mixins (templates/runtime/_helpers.py) bound to resources."""
 
 from __future__ import annotations
+
+from ... import directives
 
 import ast
 from dataclasses import dataclass
@@ -10,7 +12,7 @@ from typing import Any
 from ...errors import PipelineError, json_pointer
 from .types import Resource
 
-EXTENSION = "x-sdk-helpers"
+EXTENSION = directives.SDK_HELPERS
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ def attach_helpers(declared: Any, resources: list[Resource], helpers: dict[str, 
     if not isinstance(declared, dict):
         raise PipelineError(
             "model",
-            "x-sdk-helpers must map resources to helper classes",
-            location=f"{source} #/x-sdk-helpers",
+            "x-chaser-sdk-helpers must map resources to helper classes",
+            location=f"{source} #/x-chaser-sdk-helpers",
         )
     by_path = {".".join(r.path): r for top in resources for r in top.walk()}
     for resource_name, class_name in declared.items():

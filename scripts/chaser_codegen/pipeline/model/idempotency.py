@@ -1,7 +1,7 @@
-"""x-idempotency-key: the body field or header that carries an operation's idempotency key.
+"""x-chaser-idempotency-key: the body field or header that carries an operation's idempotency key.
 
-    x-idempotency-key: {in: body, name: idempotency_key}
-    x-idempotency-key: {in: header, name: Idempotency-Key}
+    x-chaser-idempotency-key: {in: body, name: idempotency_key}
+    x-chaser-idempotency-key: {in: header, name: Idempotency-Key}
 
 An operation with one is safe to retry even after it may have reached the server: the generated
 method fills the key with a fresh UUID4 when the caller gives none, once per call, and every
@@ -10,10 +10,12 @@ declared by the spec, and then it is also an argument of the method; a header th
 declare is added to the request by the method. A body field must be a declared property.
 
 Whether a method may be retried at all (`is_idempotent`) is decided here too: by its HTTP method,
-by x-idempotent, or by its idempotency key.
+by x-chaser-idempotent, or by its idempotency key.
 """
 
 from __future__ import annotations
+
+from ... import directives
 
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +24,7 @@ from ... import runtime_source
 from ...errors import PipelineError
 from .types import Body, Field, IdempotencyKey
 
-EXTENSION = "x-idempotency-key"
+EXTENSION = directives.IDEMPOTENCY_KEY
 
 
 def idempotency_key_of(
@@ -51,7 +53,7 @@ def idempotency_key_of(
         raise error(
             f"{EXTENSION} names the body field {name!r}, which is not a property of the operation's JSON body",
             *where,
-            hint="the body changed upstream: update or remove the x-idempotency-key action in spec/overlay.yaml",
+            hint="the body changed upstream: update or remove the x-chaser-idempotency-key action in spec/overlay.yaml",
         )
     if "str" not in declared.annotation.split(" | "):
         raise error(f"{EXTENSION} names {name!r}, which is not a string field", *where)
@@ -61,4 +63,4 @@ def idempotency_key_of(
 def is_idempotent(method: str, operation: dict[str, Any], key: IdempotencyKey | None) -> bool:
     """Whether the SDK may resend the operation after a failure that may have reached the server."""
     idempotent_methods = runtime_source.constant("_retry.py", "IDEMPOTENT_METHODS")  # the runtime's own list
-    return method.upper() in idempotent_methods or operation.get("x-idempotent") is True or key is not None
+    return method.upper() in idempotent_methods or operation.get(directives.IDEMPOTENT) is True or key is not None

@@ -1,6 +1,8 @@
-"""x-mcp-bridge: the JSON-RPC endpoint that `chaser-core mcp serve` relays agents to."""
+"""x-chaser-mcp-bridge: the JSON-RPC endpoint that `chaser-core mcp serve` relays agents to."""
 
 from __future__ import annotations
+
+from ... import directives
 
 from typing import Any
 
@@ -8,8 +10,8 @@ from ...escaping import SpecText
 from .context import Pointer, SpecContext
 from .types import McpBridge
 
-EXTENSION = "x-mcp-bridge"
-# The commands x-mcp-bridge adds to the operation's command group (`chaser-core mcp serve`).
+EXTENSION = directives.MCP_BRIDGE
+# The commands x-chaser-mcp-bridge adds to the operation's command group (`chaser-core mcp serve`).
 MCP_BRIDGE_COMMANDS = ("serve", "install", "doctor")
 
 
@@ -22,7 +24,7 @@ def mcp_bridge_of(
     where = (*pointer, EXTENSION)
     retry_safe = spec.get("retry-safe", []) if isinstance(spec, dict) else None
     if not isinstance(retry_safe, list) or not all(isinstance(m, str) for m in retry_safe):
-        raise ctx.error("x-mcp-bridge needs retry-safe: a list of JSON-RPC method names", *where)
+        raise ctx.error("x-chaser-mcp-bridge needs retry-safe: a list of JSON-RPC method names", *where)
     if method != "post":
         raise ctx.error("an MCP endpoint takes JSON-RPC messages by POST (Streamable HTTP)", *where)
     body = ctx.resolve(operation.get("requestBody") or {})
@@ -30,16 +32,16 @@ def mcp_bridge_of(
     method_schema = ctx.resolve((schema.get("properties") or {}).get("method"))
     if not isinstance(method_schema, dict):
         raise ctx.error(
-            "x-mcp-bridge marks an operation whose JSON body has no `method`: not a JSON-RPC endpoint",
+            "x-chaser-mcp-bridge marks an operation whose JSON body has no `method`: not a JSON-RPC endpoint",
             *where,
-            hint="the request body changed upstream: update or remove the x-mcp-bridge action in spec/overlay.yaml",
+            hint="the request body changed upstream: update or remove the x-chaser-mcp-bridge action in spec/overlay.yaml",
         )
     documented = method_schema.get("x-documented-values") or method_schema.get("enum") or []
     methods = [str(m) for m in documented if isinstance(m, str)]
     unknown = [m for m in retry_safe if m not in methods]
     if unknown:
         raise ctx.error(
-            f"x-mcp-bridge resends {', '.join(unknown)}, which the operation no longer documents",
+            f"x-chaser-mcp-bridge resends {', '.join(unknown)}, which the operation no longer documents",
             *where,
             hint="upstream dropped a JSON-RPC method: update retry-safe in spec/overlay.yaml",
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ... import directives
+
 from dataclasses import replace
 from typing import Any
 
@@ -63,10 +65,10 @@ def build_operation(ctx: SpecContext, path: str, method: str, operation: dict[st
         )
     tag, endpoint = found
     resource_path = resource_path_of(ctx, operation, pointer)
-    raw_name = operation.get("x-sdk-name") or str(endpoint.name)
+    raw_name = operation.get(directives.SDK_NAME) or str(endpoint.name)
     name = ascii_identifier(str(raw_name), prefix="op")
     if name is None or name.startswith("_") or name in RESERVED_MEMBER_NAMES:
-        raise ctx.error(f"{raw_name!r} is not usable as a method name", *pointer, "x-sdk-name")
+        raise ctx.error(f"{raw_name!r} is not usable as a method name", *pointer, directives.SDK_NAME)
     path_item = ctx.document["paths"][path]
     path_params = parameter_fields(ctx, endpoint.path_parameters, "path", operation, path_item)
     query_params = parameter_fields(ctx, endpoint.query_parameters, "query", operation, path_item)

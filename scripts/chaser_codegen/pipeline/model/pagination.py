@@ -1,6 +1,8 @@
-"""x-pagination: which query parameters and page properties drive a list operation's paging."""
+"""x-chaser-pagination: which query parameters and page properties drive a list operation's paging."""
 
 from __future__ import annotations
+
+from ... import directives
 
 from typing import Any
 
@@ -12,7 +14,7 @@ from .context import Pointer, SpecContext, properties_by_wire_name
 from .results import success_model
 from .types import Field, Pagination, Result
 
-EXTENSION = "x-pagination"
+EXTENSION = directives.PAGINATION
 
 
 def pagination_of(
@@ -28,7 +30,7 @@ def pagination_of(
         return None
     where = (*pointer, EXTENSION)
     if not isinstance(spec, dict) or spec.get("style") not in ("offset", "cursor"):
-        raise ctx.error("x-pagination needs style: offset or cursor", *where)
+        raise ctx.error("x-chaser-pagination needs style: offset or cursor", *where)
     if result.model_class is None or result.unwrap:
         raise ctx.error("a paginated operation must return an object (its page)", *where)
     found = success_model(endpoint)
@@ -40,9 +42,9 @@ def pagination_of(
     items = props.get(items_name)
     if not isinstance(items, ListProperty):
         raise ctx.error(
-            f"x-pagination items {items_name!r} is not an array property of {page.class_info.name}",
+            f"x-chaser-pagination items {items_name!r} is not an array property of {page.class_info.name}",
             *where,
-            hint="the page shape changed upstream: update the x-pagination action in spec/overlay.yaml",
+            hint="the page shape changed upstream: update the x-chaser-pagination action in spec/overlay.yaml",
         )
     query_wire = {f.wire_name.raw: f for f in query}
 
@@ -51,7 +53,7 @@ def pagination_of(
         if name is None:
             return None
         if name not in query_wire:
-            raise ctx.error(f"x-pagination {key} {name!r} is not a query parameter of the operation", *where)
+            raise ctx.error(f"x-chaser-pagination {key} {name!r} is not a query parameter of the operation", *where)
         return str(name)
 
     def attr(key: str) -> str | None:
@@ -60,7 +62,7 @@ def pagination_of(
             return None
         if name not in props:
             raise ctx.error(
-                f"x-pagination {key} {name!r} is not a property of {page.class_info.name}", *where
+                f"x-chaser-pagination {key} {name!r} is not a property of {page.class_info.name}", *where
             )
         return str(props[name].python_name)
 
@@ -73,7 +75,7 @@ def pagination_of(
         inner_props = properties_by_wire_name(inner) if isinstance(inner, ModelProperty) else {}
         if cursor_field not in inner_props:
             raise ctx.error(
-                f"x-pagination cursor_field {cursor_field!r} is not a property of the items", *where
+                f"x-chaser-pagination cursor_field {cursor_field!r} is not a property of the items", *where
             )
         cursor_attr = str(inner_props[cursor_field].python_name)
     return Pagination(

@@ -37,7 +37,7 @@ def group(operations: list[Operation], source: str) -> list[Resource]:
                 "model",
                 f"{seen[qualified].key} and {op.key} are both named {qualified}",
                 location=f"{source} {op.pointer}",
-                hint="give one of them another x-sdk-name in spec/overlay.yaml",
+                hint="give one of them another x-chaser-sdk-name in spec/overlay.yaml",
             )
         seen[qualified] = op
         resource(op.resource_path).operations.append(op)
@@ -74,7 +74,7 @@ def check_member_collisions(resources: list[Resource], source: str) -> None:
                         "model",
                         f"{'.'.join(res.path)}.{name} would be both {names[name]} and {what}",
                         location=source,
-                        hint="rename one of them with x-sdk-name in spec/overlay.yaml",
+                        hint="rename one of them with x-chaser-sdk-name in spec/overlay.yaml",
                     )
                 names[name] = what
 
@@ -85,7 +85,7 @@ def check_mcp_bridges(operations: list[Operation], resources: list[Resource], so
     if len(bridged) > 1:
         raise PipelineError(
             "model",
-            f"x-mcp-bridge marks {bridged[0].key} and {bridged[1].key}; one bridge serves one endpoint",
+            f"x-chaser-mcp-bridge marks {bridged[0].key} and {bridged[1].key}; one bridge serves one endpoint",
             location=f"{source} {bridged[1].pointer}",
         )
     by_path = {r.path: r for top in resources for r in top.walk()}
@@ -100,5 +100,5 @@ def check_mcp_bridges(operations: list[Operation], resources: list[Resource], so
                 "model",
                 f"the bridge's `{command} {clash[0]}` would shadow a command of the same name",
                 location=f"{source} {op.pointer}",
-                hint="rename that operation with x-sdk-name in spec/overlay.yaml",
+                hint="rename that operation with x-chaser-sdk-name in spec/overlay.yaml",
             )

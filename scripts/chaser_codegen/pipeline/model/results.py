@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ... import directives
+
 from typing import Any
 
 from openapi_python_client.parser.openapi import Endpoint
@@ -75,7 +77,7 @@ def result_of(ctx: SpecContext, endpoint: Endpoint, operation: dict[str, Any], p
     if not is_json(media):
         return _without_body("text", "str", ParserKind.TEXT, content_type)
 
-    unwrap = operation.get("x-unwrap")
+    unwrap = operation.get(directives.UNWRAP)
     if unwrap is not None:
         return _unwrapped(ctx, prop, unwrap, content_type, pointer)
     annotation = ctx.annotation_of(prop, no_optional=True)
@@ -96,9 +98,9 @@ def result_of(ctx: SpecContext, endpoint: Endpoint, operation: dict[str, Any], p
 def _unwrapped(
     ctx: SpecContext, prop: PropertyProtocol, unwrap: object, content_type: str, pointer: Pointer
 ) -> Result:
-    """x-unwrap: the method returns one required property of the response object."""
+    """x-chaser-unwrap: the method returns one required property of the response object."""
     if not isinstance(prop, ModelProperty) or not isinstance(unwrap, str):
-        raise ctx.error("x-unwrap needs an object response and a property name", *pointer, "x-unwrap")
+        raise ctx.error("x-chaser-unwrap needs an object response and a property name", *pointer, "x-chaser-unwrap")
     prop = ctx.model(prop)
     for inner in prop.required_properties or []:
         if wire_name(inner) == unwrap:
@@ -114,8 +116,8 @@ def _unwrapped(
                 precise=model_parser.precise and is_precise_type(inner),
             )
     raise ctx.error(
-        f"x-unwrap names {unwrap!r}, which is not a required property of the response",
+        f"x-chaser-unwrap names {unwrap!r}, which is not a required property of the response",
         *pointer,
-        "x-unwrap",
-        hint="the response shape changed upstream: update or remove the x-unwrap action in spec/overlay.yaml",
+        directives.UNWRAP,
+        hint="the response shape changed upstream: update or remove the x-chaser-unwrap action in spec/overlay.yaml",
     )

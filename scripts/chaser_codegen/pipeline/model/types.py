@@ -88,7 +88,7 @@ class ParserKind(enum.Enum):
     ENUM = "enum"
     LIST_OF = "list_of"
     ONE_OF = "one_of"
-    FIELD = "field"  # an attribute of a parsed model (x-unwrap)
+    FIELD = "field"  # an attribute of a parsed model (x-chaser-unwrap)
     SCALAR = "scalar"
     DATETIME = "datetime_"
     DATE = "date_"
@@ -158,7 +158,7 @@ class Waiter:
 
 @dataclass(frozen=True)
 class McpBridge:
-    """x-mcp-bridge: a JSON-RPC MCP endpoint that a local stdio bridge relays agents to."""
+    """x-chaser-mcp-bridge: a JSON-RPC MCP endpoint that a local stdio bridge relays agents to."""
 
     methods: tuple[SpecText, ...]  # the JSON-RPC methods the spec documents for `method`
     # Those the bridge may resend after a failure that may have reached the API.
@@ -168,7 +168,7 @@ class McpBridge:
 
 @dataclass(frozen=True)
 class IdempotencyKey:
-    """x-idempotency-key: where the operation's idempotency key travels."""
+    """x-chaser-idempotency-key: where the operation's idempotency key travels."""
 
     location: Literal["body", "header"]
     wire_name: str
@@ -199,7 +199,7 @@ class Operation:
     pagination: Pagination | None = None
     waiters: tuple[Waiter, ...] = ()
     mcp_bridge: McpBridge | None = None
-    idempotency_key: IdempotencyKey | None = None  # x-idempotency-key: filled per call, makes retries safe
+    idempotency_key: IdempotencyKey | None = None  # x-chaser-idempotency-key: filled per call, makes retries safe
 
     @property
     def parameters(self) -> tuple[Field, ...]:

@@ -1,6 +1,8 @@
-"""x-waiters: poll an operation until a status field reaches one of the named states."""
+"""x-chaser-waiters: poll an operation until a status field reaches one of the named states."""
 
 from __future__ import annotations
+
+from ... import directives
 
 from typing import Any
 
@@ -15,7 +17,7 @@ from .context import Pointer, SpecContext, properties_by_wire_name
 from .results import success_model
 from .types import Waiter
 
-EXTENSION = "x-waiters"
+EXTENSION = directives.WAITERS
 
 
 def waiters_of(

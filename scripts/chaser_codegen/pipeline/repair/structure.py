@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ... import directives
 from ...errors import json_pointer
 from ...refs import lookup, pointer_parts
 from .log import ABSENT
@@ -226,3 +227,17 @@ def response_schema_reference(node: Node, ctx: Context) -> None:
     replacement = {"description": "", "content": {"application/json": {"schema": {"$ref": ref}}}}
     parent[node.path[-1]] = replacement
     ctx.record(node.path, before=node.value, after=replacement)
+
+
+@rule(
+    "vendor-extension-not-a-directive",
+    "a vendor's extension with the plain name of one of our directives (`x-pagination`, `x-waiters`, "
+    "`x-sdk-name`...) is the vendor's, with the vendor's meaning: it is reported, left as it is, and "
+    "never read as ours (ours are `x-chaser-*`)",
+    kinds={"document", "path-item", "operation", "parameter", "schema"},
+)
+def vendor_extension_not_a_directive(node: Node, ctx: Context) -> None:
+    for key in node.value:
+        if key in directives.LOOKALIKES:
+            # Reported only: the value stays where the vendor put it, and nothing reads it.
+            ctx.record((*node.path, key), before=node.value[key], after=node.value[key])

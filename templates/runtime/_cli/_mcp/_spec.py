@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class BridgeSpec:
-    """The MCP endpoint of the spec (an operation marked x-mcp-bridge in the overlay)."""
+    """The MCP endpoint of the spec (an operation marked x-chaser-mcp-bridge in the overlay)."""
 
     operation: str  # the SDK method of the endpoint, such as "mcp.call"
     path: str  # its path, such as "/v1/mcp"
