@@ -38,6 +38,24 @@ def _generate_inputs(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         version=project_version(),
         report=Path(args.report).resolve() if args.report else None,
         strict=args.strict,
+        refs=_ref_policy(args),
+    )
+
+
+def _ref_policy(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .pipeline.bundle import RefPolicy
+
+    return RefPolicy(outside_folder=args.allow_refs_outside, urls=args.allow_url_refs)
+
+
+def _add_ref_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-refs-outside",
+        action="store_true",
+        help="let a multi-file spec's $refs read files outside the spec's own folder",
+    )
+    parser.add_argument(
+        "--allow-url-refs", action="store_true", help="let a multi-file spec's $refs fetch http(s) URLs"
     )
 
 
@@ -52,6 +70,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = generate(inputs)
     api = result.api
+    if result.bundle is not None and len(result.bundle.files) > 1:
+        print(result.bundle.summary(), file=sys.stderr)
     # The repair summary goes to stderr even with --quiet: a repair is never silent.
     print(
         f"{result.repairs.summary_line()}; the full list is in {_shown(inputs.report_path)}", file=sys.stderr
@@ -302,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument(
         "--update-golden", action="store_true", help="rewrite the golden records of tests/fixtures/"
     )
+    _add_ref_flags(gen)
     gen.set_defaults(func=cmd_generate)
 
     fetch = commands.add_parser("fetch-spec", help="download the upstream spec and vendor it if it is valid")

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import PipelineError
+from .bundle import Bundle, RefPolicy
 from .repair import RepairLog, report_beside
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,6 +49,8 @@ class Inputs:
     # Where the repair report goes: spec/repairs.json for the vendored spec, else OUT/repairs.json.
     report: Path | None = None
     strict: bool = False  # any repair is an error
+    # What the spec's $refs may reach besides files in its own folder (multi-file specs).
+    refs: RefPolicy = field(default_factory=RefPolicy)
 
     @classmethod
     def default(cls) -> Inputs:
@@ -75,6 +78,7 @@ class Result:
     applied: list[Any]
     repairs: RepairLog
     timings: dict[str, float] = field(default_factory=dict)
+    bundle: Bundle | None = None  # the files a multi-file spec was bundled from
 
 
 def project_version() -> str:
@@ -97,6 +101,7 @@ class Timer:
 def build(inputs: Inputs, staging: Path) -> Result:
     """Run every stage, writing the output tree into `staging` (which must not exist)."""
     from . import lowlevel, model, normalize, render, validate
+    from .bundle import load_spec
     from .load import load_document
     from .overlay import apply_overlay
     from .repair import repair_document
@@ -104,7 +109,8 @@ def build(inputs: Inputs, staging: Path) -> Result:
 
     timer = Timer()
     source = _display(inputs.spec)
-    document = timer.stage("load", lambda: load_document(inputs.spec))
+    bundle = timer.stage("load", lambda: load_spec(inputs.spec, inputs.refs))
+    document = bundle.document
     repaired = timer.stage("repair", lambda: repair_document(document, source=source))
     document, repairs = repaired.document, repaired.log
     repairs.refuse_if_strict(inputs.strict, source)
@@ -151,7 +157,9 @@ def build(inputs: Inputs, staging: Path) -> Result:
         timer.stage("verify (wait)", check.finish)
     # The import check ran in parallel with the stages above, for the record (and scripts/bench).
     timer.timings["verify"] = check.seconds
-    return Result(api=api, notes=notes, applied=applied, repairs=repairs, timings=timer.timings)
+    return Result(
+        api=api, notes=notes, applied=applied, repairs=repairs, timings=timer.timings, bundle=bundle
+    )
 
 
 def generate(inputs: Inputs) -> Result:

@@ -34,11 +34,14 @@ def load_document(path: Path, *, stage: str = "load") -> dict[str, Any]:
             hint="an OpenAPI description this large is almost certainly not one; check the source",
         )
     raw = path.read_bytes()
-    return parse_document(raw, source=str(path), stage=stage)
+    document: dict[str, Any] = parse_document(raw, source=str(path), stage=stage)
+    return document
 
 
-def parse_document(raw: bytes, *, source: str, stage: str = "load") -> dict[str, Any]:
-    """Parse bytes already in memory (fetch-spec uses this for downloaded documents)."""
+def parse_document(raw: bytes, *, source: str, stage: str = "load", top_level_object: bool = True) -> Any:
+    """Parse bytes already in memory (fetch-spec uses this for downloaded documents). A file a
+    multi-file spec refers to may hold any JSON value (`top_level_object=False`): a schema, or
+    the text of a description."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise PipelineError(stage, f"the document is larger than {MAX_DOCUMENT_BYTES} bytes", location=source)
     try:
@@ -54,7 +57,7 @@ def parse_document(raw: bytes, *, source: str, stage: str = "load") -> dict[str,
         raise PipelineError(
             stage, f"nesting deeper than the parser can follow (limit {MAX_DEPTH})", location=source
         ) from exc
-    if not isinstance(document, dict):
+    if top_level_object and not isinstance(document, dict):
         kind = type(document).__name__
         raise PipelineError(stage, f"the top level is a {kind}, not an object", location=source)
     _check_shape(document, source, stage)

@@ -56,6 +56,8 @@ class Node:
     kind: str
     path: Path
     value: dict[str, Any]
+    # For a "reference": the kind of object it stands for ("parameter", "response"...).
+    refers_to: str = ""
 
 
 def walk(document: dict[str, Any]) -> list[Node]:
@@ -116,7 +118,7 @@ def _by_kind(kind: str, value: Any, path: Path) -> Iterator[Node]:
 def _leaf(kind: str) -> Any:
     def walker(value: Any, path: Path) -> Iterator[Node]:
         if is_reference(value):
-            yield Node("reference", path, value)
+            yield Node("reference", path, value, kind)
         elif isinstance(value, dict):
             yield Node(kind, path, value)
 
@@ -158,7 +160,7 @@ def _operation(operation: dict[str, Any], path: Path) -> Iterator[Node]:
 
 def _callback(callback: Any, path: Path) -> Iterator[Node]:
     if is_reference(callback):
-        yield Node("reference", path, callback)
+        yield Node("reference", path, callback, "callback")
         return
     if not isinstance(callback, dict):
         return
@@ -170,7 +172,7 @@ def _callback(callback: Any, path: Path) -> Iterator[Node]:
 
 def _parameter(parameter: Any, path: Path) -> Iterator[Node]:
     if is_reference(parameter):
-        yield Node("reference", path, parameter)
+        yield Node("reference", path, parameter, "parameter")
         return
     if not isinstance(parameter, dict):
         return
@@ -182,7 +184,7 @@ def _parameter(parameter: Any, path: Path) -> Iterator[Node]:
 
 def _header(header: Any, path: Path) -> Iterator[Node]:
     if is_reference(header):
-        yield Node("reference", path, header)
+        yield Node("reference", path, header, "header")
         return
     if isinstance(header, dict):
         yield Node("header", path, header)
@@ -197,7 +199,7 @@ def _schema_and_content(owner: dict[str, Any], path: Path) -> Iterator[Node]:
 
 def _request_body(body: Any, path: Path) -> Iterator[Node]:
     if is_reference(body):
-        yield Node("reference", path, body)
+        yield Node("reference", path, body, "request-body")
         return
     if isinstance(body, dict):
         yield Node("request-body", path, body)
@@ -206,7 +208,7 @@ def _request_body(body: Any, path: Path) -> Iterator[Node]:
 
 def _response(response: Any, path: Path) -> Iterator[Node]:
     if is_reference(response):
-        yield Node("reference", path, response)
+        yield Node("reference", path, response, "response")
         return
     if not isinstance(response, dict):
         return

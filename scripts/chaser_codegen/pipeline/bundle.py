@@ -1,0 +1,394 @@
+"""Multi-file specs: a root document whose `$ref`s point into other files, bundled into one.
+
+Split specs refer to other files everywhere: a path item, an operation, a schema, a response or
+a tag's description can each be `$ref: resources/droplets/list.yml`. The rest of the pipeline
+reads one document, so this stage makes one, as a bundler does:
+
+- a reference where OpenAPI allows a reusable component (a schema, parameter, response, request
+  body, header, example, link or security scheme) becomes a local reference to an entry of
+  `components`, added once per referenced target and named after it (`models/droplet.yml` ->
+  `droplet`; `common.yml#/components/schemas/Error` -> `Error`); a target the root's own
+  components already name (`schemas: {Droplet: {$ref: models/droplet.yml}}`) keeps that name;
+- a reference anywhere else (a path item, an operation, a callback, a description) is replaced
+  by what it points at, with the sibling fields the reference had;
+- references inside a file are relative to that file, including `#/...` ones, which point into
+  the file itself and not into the root.
+
+Resolving a reference (joining it to the URI of the file it is in, reading that file once, and
+following the JSON pointer in its fragment) is `referencing`'s job, the library jsonschema
+resolves with. The bundle stage decides only where each target goes.
+
+The spec is untrusted input, and so are the files it names: files are read only from the root's
+own folder (or below) unless the caller allows more, URLs are never fetched unless the caller
+allows it, each file goes through the load stage's defensive parser, and the number of files and
+the nesting of inlined references are bounded, with cycles reported by their chain.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from ..errors import PipelineError, json_pointer
+from .load import MAX_DOCUMENT_BYTES, load_document, parse_document
+from .repair.walk import walk
+
+MAX_FILES = 20_000
+MAX_TOTAL_BYTES = 8 * MAX_DOCUMENT_BYTES
+# How many references deep inlining may go (a path item file that names an operation file that
+# names a description file is three); deeper than this is a cycle or a document nobody can read.
+MAX_NESTING = 64
+
+# Where a reference may stand for a reusable component: the section of `components` it goes to.
+# Path items and callbacks are inlined (OpenAPI 3.0 has no components/pathItems).
+COMPONENT_SECTIONS = {
+    "schema": "schemas",
+    "parameter": "parameters",
+    "response": "responses",
+    "request-body": "requestBodies",
+    "header": "headers",
+    "example": "examples",
+    "link": "links",
+    "security-scheme": "securitySchemes",
+}
+# Values that are only ever data, not OpenAPI objects: a "$ref" key inside them is not a
+# reference. (`default`, `enum` and `const` would be too, in a schema, but `default` is also a
+# response key; data shaped like a reference is rare enough there to read as one.)
+_DATA_KEYWORDS = frozenset({"example"})
+_COMPONENT_KEY = re.compile(r"[^A-Za-z0-9._-]")
+_STRUCTURED_SUFFIXES = (".json", ".yaml", ".yml")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class RefPolicy:
+    """What a spec's references may reach beyond its own folder."""
+
+    outside_folder: bool = False  # files outside the root's folder (`../shared/common.yml`)
+    urls: bool = False  # http(s) URLs, fetched
+
+
+@dataclass
+class Bundle:
+    document: dict[str, Any]
+    files: list[str] = field(default_factory=list)  # every file read, relative to the root's folder
+    to_components: int = 0  # references that became local references to a component
+    inlined: int = 0  # references replaced by what they point at
+
+    def summary(self) -> str:
+        return (
+            f"Bundled {len(self.files)} files: {self.to_components} references to components, "
+            f"{self.inlined} inlined"
+        )
+
+
+def load_spec(path: Path, policy: RefPolicy = RefPolicy()) -> Bundle:
+    """Load the spec at `path`, and bundle the files its references point into (if any)."""
+    document = load_document(path)
+    root = path.resolve()
+    if not _external_refs(document):
+        return Bundle(document, files=[root.name])
+    return _Bundler(root, policy).run(document)
+
+
+class _RefusedReference(Exception):
+    """A reference the policy does not allow, or a file that cannot be read (with why)."""
+
+
+class _Bundler:
+    def __init__(self, root: Path, policy: RefPolicy) -> None:
+        import referencing
+
+        self.root = root
+        self.folder = root.parent
+        self.root_uri = root.as_uri()
+        self.policy = policy
+        self.files: dict[str, Any] = {}  # URI of each file read -> its parsed content
+        self.bytes_read = 0
+        self.registry: Any = referencing.Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
+        # Target URI -> the local reference it became (its components entry).
+        self.components: dict[str, str] = {}
+        # The chain of inlined targets each reference object was inlined through, by identity.
+        self.chains: dict[int, tuple[str, ...]] = {}
+        self.where: dict[int, str] = {}  # reference object -> the file it was written in
+        self.bundle: Bundle | None = None
+
+    # -- the stage ----------------------------------------------------------------------------
+
+    def run(self, document: dict[str, Any]) -> Bundle:
+        self.bundle = Bundle(document, files=[self.root.name])
+        self._absolutize(document, self.root_uri, ())
+        self._name_root_components(document)
+        for _ in range(MAX_NESTING):
+            sites = _external_refs(document)
+            if not sites:
+                return self.bundle
+            kinds = _kinds_by_path(document)
+            for path, reference in sites:
+                self._bundle_site(document, path, reference, kinds.get(path))
+        raise PipelineError(
+            "bundle",
+            f"references nest more than {MAX_NESTING} files deep",
+            location=str(self.root),
+            hint="a chain of files that inline each other this deep is most likely a cycle",
+        )
+
+    def _name_root_components(self, document: dict[str, Any]) -> None:
+        """`components: {schemas: {Droplet: {$ref: models/droplet.yml}}}`: the root names that
+        file `Droplet`; every other reference to it becomes `#/components/schemas/Droplet`."""
+        components = document.get("components")
+        if not isinstance(components, dict):
+            return
+        for section, entries in components.items():
+            if section not in COMPONENT_SECTIONS.values() or not isinstance(entries, dict):
+                continue
+            for name, entry in list(entries.items()):
+                if _is_external(entry) and len(entry) == 1:
+                    target = entry["$ref"]
+                    self.components.setdefault(target, f"#/components/{section}/{name}")
+                    entries[name] = self._content(target, entry, ("components", section, name))
+                    self._count(inlined=True)
+
+    def _bundle_site(
+        self, document: dict[str, Any], path: Path_, reference: dict[str, Any], kind: str | None
+    ) -> None:
+        target = reference["$ref"]
+        section = COMPONENT_SECTIONS.get(kind or "")
+        if section is not None:
+            local = self.components.get(target)
+            if local is None:
+                content = self._content(target, reference, path)
+                if isinstance(content, dict) and set(content) == {"$ref"}:
+                    # A reference to a reference: point at the end of the chain instead.
+                    reference["$ref"] = content["$ref"]
+                    return
+                local = self._add_component(document, section, target, content)
+            reference["$ref"] = local
+            self._count(inlined=False)
+            return
+        chain = self.chains.get(id(reference), ())
+        if target in chain:
+            loop = " -> ".join(_display_uri(uri, self.folder) for uri in (*chain, target))
+            raise PipelineError("bundle", f"$ref cycle through files: {loop}", location=self._site(reference, path))
+        content = self._content(target, reference, path, chain=(*chain, target))
+        siblings = {key: value for key, value in reference.items() if key != "$ref"}
+        replacement = {**content, **siblings} if isinstance(content, dict) and siblings else content
+        _replace(document, path, replacement)
+        self._count(inlined=True)
+
+    def _add_component(self, document: dict[str, Any], section: str, target: str, content: Any) -> str:
+        entries = document.setdefault("components", {}).setdefault(section, {})
+        name = _unique(_component_name(target), entries, target)
+        entries[name] = content
+        local = f"#/components/{section}/{name}"
+        self.components[target] = local
+        return local
+
+    def _count(self, *, inlined: bool) -> None:
+        assert self.bundle is not None
+        if inlined:
+            self.bundle.inlined += 1
+        else:
+            self.bundle.to_components += 1
+
+    # -- resolving ----------------------------------------------------------------------------
+
+    def _content(self, target: str, reference: dict[str, Any], path: Path_, chain: tuple[str, ...] = ()) -> Any:
+        """A copy of what `target` points at, its own references made absolute."""
+        from referencing.exceptions import PointerToNowhere, Unresolvable
+
+        try:
+            resolved = self.registry.resolver().lookup(target)
+        except PointerToNowhere as exc:
+            file_uri, fragment = urldefrag(target)
+            raise PipelineError(
+                "bundle",
+                f"$ref {_display_uri(target, self.folder)!r}: {_display_uri(file_uri, self.folder)} has "
+                f"nothing at #{unquote(fragment)}",
+                location=self._site(reference, path),
+            ) from exc
+        except Unresolvable as exc:
+            raise PipelineError(
+                "bundle",
+                f"$ref {_display_uri(target, self.folder)!r} cannot be read: {_refusal(exc)}",
+                location=self._site(reference, path),
+            ) from exc
+        self.registry = resolved.resolver._registry  # keep what was read for the next lookups
+        content = copy.deepcopy(resolved.contents)
+        file_uri = urldefrag(target)[0]
+        self._absolutize(content, file_uri, chain)
+        return content
+
+    def _retrieve(self, uri: str) -> Any:
+        from referencing import Resource, Specification
+
+        if uri in self.files:
+            return Resource(contents=self.files[uri], specification=Specification.OPAQUE)
+        if len(self.files) >= MAX_FILES:
+            raise _RefusedReference(f"the spec refers to more than {MAX_FILES:,} files")
+        raw, source = self._read(uri)
+        self.bytes_read += len(raw)
+        if self.bytes_read > MAX_TOTAL_BYTES:
+            raise _RefusedReference(f"the files referred to add up to more than {MAX_TOTAL_BYTES / 1e6:.0f} MB")
+        if source.lower().endswith(_STRUCTURED_SUFFIXES) or raw.lstrip()[:1] in (b"{", b"["):
+            contents: Any = parse_document(raw, source=source, stage="bundle", top_level_object=False)
+        else:
+            # A Markdown or text file (a description kept beside the spec) is its text.
+            contents = raw.decode("utf-8-sig", errors="replace")
+        self.files[uri] = contents
+        assert self.bundle is not None
+        self.bundle.files.append(_display_uri(uri, self.folder))
+        return Resource(contents=contents, specification=Specification.OPAQUE)
+
+    def _read(self, uri: str) -> tuple[bytes, str]:
+        parts = urlsplit(uri)
+        if parts.scheme in ("http", "https"):
+            if not self.policy.urls:
+                raise _RefusedReference("it is a URL, and URLs are fetched only with --allow-url-refs")
+            return _fetch(uri), uri
+        if parts.scheme != "file":
+            raise _RefusedReference(f"the {parts.scheme!r} scheme is not supported")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not self.policy.outside_folder and not path.is_relative_to(self.folder):
+            raise _RefusedReference(
+                f"{path} is outside the spec's folder {self.folder} (allowed only with --allow-refs-outside)"
+            )
+        if not path.is_file():
+            raise _RefusedReference(f"the file {path} does not exist")
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise _RefusedReference(f"{path} is {size / 1e6:.1f} MB; the limit is {MAX_DOCUMENT_BYTES / 1e6:.0f} MB")
+        return path.read_bytes(), str(path)
+
+    def _absolutize(self, node: Any, base_uri: str, chain: tuple[str, ...]) -> None:
+        """Make every reference under `node` absolute (a reference to the root: local again),
+        and remember the file each was written in and the chain it was inlined through."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, dict):
+                ref = current.get("$ref")
+                if isinstance(ref, str):
+                    current["$ref"] = self._absolute(ref, base_uri)
+                    self.where[id(current)] = base_uri
+                    if chain:
+                        self.chains[id(current)] = chain
+                stack.extend(value for key, value in current.items() if key not in _DATA_KEYWORDS)
+            elif isinstance(current, list):
+                stack.extend(current)
+
+    def _absolute(self, ref: str, base_uri: str) -> str:
+        absolute = urljoin(base_uri, ref)
+        file_uri, fragment = urldefrag(absolute)
+        return f"#{fragment}" if file_uri == self.root_uri else absolute
+
+    def _site(self, reference: dict[str, Any], path: Path_) -> str:
+        written_in = self.where.get(id(reference), self.root_uri)
+        if written_in == self.root_uri:
+            return f"{self.root} {json_pointer(*path)}"
+        return f"{_display_uri(written_in, self.folder)} (bundled at {json_pointer(*path)})"
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _is_external(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("$ref"), str) and not value["$ref"].startswith("#")
+
+
+def _external_refs(document: Any) -> list[tuple[Path_, dict[str, Any]]]:
+    """Every reference object that points into another file, with its path, in document order."""
+    found: list[tuple[Path_, dict[str, Any]]] = []
+    stack: list[tuple[Path_, Any]] = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            if _is_external(node):
+                found.append((path, node))
+            children = [((*path, key), value) for key, value in node.items() if key not in _DATA_KEYWORDS]
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*path, index), value) for index, value in enumerate(node)]))
+    return found
+
+
+def _kinds_by_path(document: dict[str, Any]) -> dict[Path_, str]:
+    """What OpenAPI object each reference stands for, where the walk knows (else: inline it)."""
+    kinds: dict[Path_, str] = {}
+    for node in walk(document):
+        if node.kind == "reference":
+            kinds[node.path] = node.refers_to
+        elif node.kind == "schema":
+            kinds[node.path] = "schema"
+    return kinds
+
+
+def _replace(document: dict[str, Any], path: Path_, value: Any) -> None:
+    parent: Any = document
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+
+
+def _component_name(target: str) -> str:
+    file_uri, fragment = urldefrag(target)
+    segments = [unquote(part).replace("~1", "/").replace("~0", "~") for part in fragment.split("/") if part]
+    if segments:
+        base = segments[-1]
+    else:
+        base = unquote(file_uri.rsplit("/", 1)[-1])
+        for suffix in _STRUCTURED_SUFFIXES:
+            base = base.removesuffix(suffix)
+    return _COMPONENT_KEY.sub("_", base) or "Component"
+
+
+def _unique(name: str, taken: dict[str, Any], target: str) -> str:
+    if name not in taken:
+        return name
+    folder = _COMPONENT_KEY.sub("_", unquote(urldefrag(target)[0].rsplit("/", 2)[-2]))
+    candidate = f"{folder}_{name}"
+    index = 2
+    while candidate in taken:
+        candidate = f"{name}_{index}"
+        index += 1
+    return candidate
+
+
+def _display_uri(uri: str, folder: Path) -> str:
+    parts = urlsplit(uri)
+    if parts.scheme != "file":
+        return uri
+    path = Path(url2pathname(unquote(parts.path)))
+    shown = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+    return f"{shown}#{unquote(parts.fragment)}" if parts.fragment else shown
+
+
+def _refusal(exc: BaseException) -> str:
+    """Why a reference could not be resolved: the innermost cause `referencing` wrapped."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, _RefusedReference | PipelineError):
+            return str(cause.args[0] if isinstance(cause, _RefusedReference) else cause)
+        if isinstance(cause, OSError):
+            return f"{cause.strerror or cause}"
+        cause = cause.__cause__ or cause.__context__
+    return str(exc)
+
+
+def _fetch(uri: str) -> bytes:
+    import httpx
+
+    with httpx.stream("GET", uri, timeout=30, follow_redirects=False) as response:
+        response.raise_for_status()
+        body = b""
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_DOCUMENT_BYTES:
+                raise _RefusedReference(f"{uri} is larger than {MAX_DOCUMENT_BYTES / 1e6:.0f} MB")
+        return body
