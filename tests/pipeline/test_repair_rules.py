@@ -1066,3 +1066,26 @@ def test_strict_refuses_a_spec_that_needs_a_repair_naming_each_one(tmp_path):
         pipeline.Inputs(spec=path, overlay=None, exclusions=None, out=out, version="0", strict=True)
     )
     assert len(result.repairs) == 0
+
+
+def test_the_30_nullable_wrapper_with_an_empty_object_part_reads_as_the_model_or_null():
+    # 37 schemas of one vendor's 3.0 spec: `FileNullable: {nullable: true, allOf: [{$ref: File},
+    # {type: object}]}`. The `type: object` part adds nothing to File, and kept it made the
+    # wrapper an untyped object that lost every field of File.
+    file = {"type": "object", "properties": {"id": {"type": "string"}, "size": {"type": "integer"}}}
+    wrapper = {"nullable": True, "allOf": [{"$ref": "#/components/schemas/File"}, {"type": "object"}]}
+    document = returning({"$ref": "#/components/schemas/FileNullable"}, File=file, FileNullable=wrapper)
+    fixed, repairs = repaired(document)
+    assert ("empty-allof-part", "#/components/schemas/FileNullable/allOf") in repairs
+    assert fixed["components"]["schemas"]["FileNullable"] == {
+        "nullable": True,
+        "allOf": [{"$ref": "#/components/schemas/File"}],
+    }
+    log = generates(document)
+    assert not [repair for repair in log.repairs if "fallback" in repair.rule]
+
+
+def test_an_object_part_beside_a_scalar_part_is_a_constraint_and_is_kept():
+    wrapper = {"allOf": [{"$ref": "#/components/schemas/Slug"}, {"type": "object"}]}
+    _, repairs = repaired(returning(wrapper, Slug={"type": "string"}))
+    assert "empty-allof-part" not in [rule for rule, _ in repairs]

@@ -206,6 +206,31 @@ def union_member_with_allof(node: Node, ctx: Context) -> None:
     ctx.record(where, before={"inline schema": name}, after=ref)
 
 
+@rule(
+    "empty-allof-part",
+    "an allOf part that says nothing but `type: object` (or nothing at all) adds no constraint beside "
+    "a part that is already an object: it is dropped, so the 3.0 nullable wrapper `{nullable: true, "
+    "allOf: [{$ref: X}, {type: object}]}` reads as X or null, not as an untyped object",
+    kinds={"schema"},
+)
+def empty_allof_part(node: Node, ctx: Context) -> None:
+    members = node.value.get("allOf")
+    if not isinstance(members, list) or len(members) < 2:
+        return
+    empty = [member for member in members if _says_nothing(member)]
+    if not empty or len(empty) == len(members):
+        return
+    rest = [member for member in members if not _says_nothing(member)]
+    if not any(_is_object(member, ctx.document) for member in rest):
+        return  # `type: object` beside a non-object part is a constraint (an impossible one)
+    node.value["allOf"] = rest
+    ctx.record((*node.path, "allOf"), before=members, after=rest)
+
+
+def _says_nothing(member: Any) -> bool:
+    return isinstance(member, dict) and set(member) <= {"type"} and member.get("type", "object") == "object"
+
+
 ALLOF_CONFLICT_FALLBACK = named(
     "allof-conflict-fallback",
     "a property defined in two allOf parts with no exact common type is typed Any (the API "
