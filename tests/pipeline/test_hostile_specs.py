@@ -302,11 +302,24 @@ def test_names_too_long_for_a_file_are_shortened(tmp_path):
     ],
     ids=["self-reference", "two-step-cycle"],
 )
-def test_ref_cycles_with_nothing_in_between_are_refused(tmp_path, schemas, message):
+def test_ref_cycles_with_nothing_in_between_fall_back_and_strict_refuses_them(tmp_path, schemas, message):
+    # A schema that is only a reference to itself describes nothing: it accepts any value, the
+    # operation that answers with it is still generated, and the report says why.
+    document = small_spec({"/a": {"get": {"operationId": "getA", "responses": OK}}}, schemas)
+    result = generate(tmp_path, document)
+    assert len(result.api.operations) == 1
+    fallbacks = [r for r in result.repairs.repairs if r.rule == "schema-fallback-any"]
+    assert fallbacks and all(r.pointer.startswith("#/components/schemas/") for r in fallbacks)
+    assert message in fallbacks[0].before["why"]
+
+    spec = tmp_path / "spec.json"
     with pytest.raises(PipelineError) as caught:
-        generate(tmp_path, small_spec({"/a": {"get": {"operationId": "getA", "responses": OK}}}, schemas))
+        pipeline.generate(
+            pipeline.Inputs(
+                spec=spec, overlay=None, exclusions=None, out=tmp_path / "strict", version="0.0.0", strict=True
+            )
+        )
     assert caught.value.stage == "validate" and message in str(caught.value)
-    assert "#/components/schemas/" in (caught.value.location or "")
 
 
 def test_models_named_like_what_generated_modules_import_are_renamed(tmp_path):

@@ -63,7 +63,18 @@ CASES = {
         "validate",
         "no paths",
     ),
-    "unresolvable-ref": (
+    "deep-nesting": ("spec.json", json.dumps(nested(MAX_DEPTH)).encode(), "load", "nesting deeper than"),
+    "html-page": (
+        "spec.json",
+        b"<!doctype html><html><body>502 Bad Gateway</body></html>",
+        "load",
+        "HTML or XML page",
+    ),
+}
+
+
+# A reference that points at nothing, in one response of one operation: a local defect.
+UNRESOLVABLE_REF = (
         "spec.json",
         json.dumps(
             {
@@ -86,15 +97,7 @@ CASES = {
         ).encode(),
         "validate",
         "'#/components/schemas/Gone' points at nothing",
-    ),
-    "deep-nesting": ("spec.json", json.dumps(nested(MAX_DEPTH)).encode(), "load", "nesting deeper than"),
-    "html-page": (
-        "spec.json",
-        b"<!doctype html><html><body>502 Bad Gateway</body></html>",
-        "load",
-        "HTML or XML page",
-    ),
-}
+    )
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -126,3 +129,21 @@ def test_a_50_megabyte_document_is_refused_before_parsing(tmp_path):
     assert completed.returncode == 2
     assert "the document is 52.4 MB; the limit is 26 MB" in completed.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_reference_to_nothing_degrades_its_response_and_strict_refuses_it(tmp_path):
+    name, content, stage, message = UNRESOLVABLE_REF
+    spec = tmp_path / name
+    spec.write_bytes(content)
+    completed = run_generate("--spec", str(spec), "--out", str(tmp_path / "out"))
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads((tmp_path / "out" / "repairs.json").read_text())
+    [fallback] = [entry for entry in report["repairs"] if "fallback" in entry["rule"]]
+    assert fallback["pointer"].startswith("#/paths/~1a/get/responses/200")
+    assert message in fallback["before"]["why"]
+
+    strict = run_generate("--spec", str(spec), "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 2
+    assert strict.stderr.startswith(f"error: [{stage}]"), strict.stderr
+    assert message in strict.stderr
+    assert not (tmp_path / "strict").exists()

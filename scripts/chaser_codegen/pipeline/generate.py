@@ -120,7 +120,9 @@ def build(inputs: Inputs, staging: Path) -> Result:
         document, applied = timer.stage(
             "overlay", lambda: apply_overlay(document, overlay_doc, source=_display(inputs.overlay))
         )
-    timer.stage("validate", lambda: validate.validate_spec(document, source))
+    timer.stage(
+        "validate", lambda: validate.validate_or_degrade(document, source, repairs, strict=inputs.strict)
+    )
     exclusions = normalize.load_exclusions(inputs.exclusions)
     document, notes = timer.stage(
         "normalize", lambda: normalize.normalize(document, exclusions, source=source, log=repairs)

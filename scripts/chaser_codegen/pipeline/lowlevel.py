@@ -312,14 +312,20 @@ def parse(
 ) -> GeneratorData:
     """Parse the normalized document; repair what openapi-python-client cannot express (each
     repair goes into `log`), and fail on anything left that it would skip."""
-    from .repair.lowlevel import parse_until_clean
+    from .repair.lowlevel import DocumentRejected, ParserCrashed, parse_until_clean
 
     install_patches()
     config = make_config(Path("unused"), content_type_overrides=dict(content_type_overrides or {}))
 
     def parse_once(spec: dict[str, Any]) -> GeneratorData:
-        data = GeneratorData.from_dict(spec, config=config)
+        try:
+            data = GeneratorData.from_dict(spec, config=config)
+        except Exception as exc:  # the fallback net narrows a crash down to the unit at fault
+            raise ParserCrashed(f"{type(exc).__name__}: {exc}") from exc
         if isinstance(data, GeneratorError):
+            rejected = _document_errors(spec)
+            if rejected:
+                raise DocumentRejected(rejected)
             raise PipelineError("low-level", _describe(data), location=source)
         _forget_extension_warnings(data)
         return data
@@ -337,6 +343,19 @@ def parse(
     _rename_shadowing_parameters(data, config)
     _import_unset_for_body_unions(data)
     return data
+
+
+def _document_errors(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where openapi-python-client's model of OpenAPI refuses the document, each with its location
+    (0.29.1 reports them only as one string)."""
+    from openapi_python_client.schema import OpenAPI
+    from pydantic import ValidationError
+
+    try:
+        OpenAPI.model_validate(spec)
+    except ValidationError as exc:
+        return [dict(error) for error in exc.errors(include_url=False, include_input=False)]
+    return []
 
 
 def _forget_extension_warnings(data: GeneratorData) -> None:

@@ -1,4 +1,5 @@
-"""Stage 4, validate: the repaired and overlaid document must be valid OpenAPI 3.0 or 3.1."""
+"""The validate stage: the repaired and overlaid document must be valid OpenAPI 3.0 or 3.1, and
+what is invalid in one place degrades there (validate_or_degrade)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from typing import Any
 
 from ..errors import PipelineError, json_pointer
 from ..refs import MISSING, lookup
+from .repair.log import RepairLog
+
+Path = tuple[str | int, ...]
 
 MAX_REPORTED_ERRORS = 5
 
@@ -29,40 +33,51 @@ def check_references(spec: dict[str, Any], source: str) -> None:
 
     openapi-spec-validator finds these too, but reports them without saying where.
     """
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(spec, ())]
+    problems = reference_problems(spec)
+    if problems:
+        where, message = problems[0]
+        raise PipelineError("validate", message, location=f"{source} {json_pointer(*where)}")
+
+
+def reference_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
+    """Each local $ref that points at nothing or loops, with where it is written."""
+    problems: list[tuple[Path, str]] = []
+    stack: list[tuple[Any, Path]] = [(spec, ())]
     while stack:
         node, where = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
-                _follow(spec, ref, where, source)
+                problem = _follow(spec, ref, json_pointer(*where))
+                if problem is not None:
+                    problems.append((where, problem))
             stack.extend((value, (*where, key)) for key, value in node.items())
         elif isinstance(node, list):
             stack.extend((value, (*where, index)) for index, value in enumerate(node))
+    return sorted(problems, key=lambda problem: [str(part) for part in problem[0]])
 
 
-def _follow(spec: dict[str, Any], ref: str, where: tuple[str | int, ...], source: str) -> None:
+def _follow(spec: dict[str, Any], ref: str, written_at: str) -> str | None:
+    """What is wrong with the reference written at `written_at`, reported only where the fault
+    is: a reference to a reference that points at nothing is fine itself (the one it points at
+    is reported), and a cycle is reported at the references that form it."""
     chain = [ref]
     node = lookup(spec, ref)
+    if node is MISSING:
+        return f"$ref {ref!r} points at nothing"
     while True:
-        if node is MISSING:
-            raise PipelineError(
-                "validate",
-                f"$ref {chain[-1]!r} points at nothing",
-                location=f"{source} {json_pointer(*where)}",
-            )
         next_ref = node.get("$ref") if isinstance(node, dict) and len(node) == 1 else None
         if not isinstance(next_ref, str) or not next_ref.startswith("#"):
-            return
+            return None
         if next_ref in chain:
+            if written_at not in chain:
+                return None  # it leads into a cycle; the cycle is reported where it is written
             loop = " -> ".join([*chain, next_ref])
-            raise PipelineError(
-                "validate",
-                f"$ref cycle with nothing in between: {loop}",
-                location=f"{source} {json_pointer(*where)}",
-            )
+            return f"$ref cycle with nothing in between: {loop}"
         chain.append(next_ref)
         node = lookup(spec, next_ref)
+        if node is MISSING:
+            return None  # the reference before it points at nothing, and is reported there
 
 
 def check_structure(spec: dict[str, Any], source: str) -> None:
@@ -86,17 +101,11 @@ def validate_spec(spec: dict[str, Any], source: str) -> None:
     their templates (the repair and normalize stages make them so, and record it).
     """
     check_structure(spec, source)
-    version = openapi_version(spec, source)
-    problems = [
-        (json_pointer(*error.instance_path), error.message)
-        for error in _document_validator(version[:3]).iter_errors(spec)
-    ]
-    if version.startswith("3.1."):
-        problems += _schema_problems(spec)
+    problems = _problems(spec)
     if problems:
         lines = [
-            f"{pointer}: {' '.join(message.split())[:300]}"
-            for pointer, message in problems[:MAX_REPORTED_ERRORS]
+            f"{json_pointer(*where)}: {' '.join(message.split())[:300]}"
+            for where, message in problems[:MAX_REPORTED_ERRORS]
         ]
         more = (
             f"\n    … and {len(problems) - MAX_REPORTED_ERRORS} more"
@@ -110,21 +119,90 @@ def validate_spec(spec: dict[str, Any], source: str) -> None:
         )
 
 
-def _schema_problems(spec: dict[str, Any]) -> list[tuple[str, str]]:
+def validate_or_degrade(spec: dict[str, Any], source: str, log: RepairLog, *, strict: bool = False) -> None:
+    """Validate; what is invalid in one place falls back there, and the rest is read.
+
+    A problem inside a schema, a parameter, a response or a request body makes the smallest of
+    those that contains it untyped (repair.fallback); a field of another object whose value
+    OpenAPI does not allow is set aside as an x- extension; a reference that points at nothing
+    is a schema that accepts anything. Each is recorded with its pointer and the validator's
+    words. Only the document as a whole (no version, no paths) is refused, and with `strict`
+    every problem is, as before.
+    """
+    from .repair.fallback import fall_back, set_field_aside, units_containing
+
+    check_structure_whole(spec, source)
+    done: set[Path] = set()
+    for _ in range(MAX_DEGRADE_ROUNDS):
+        problems = reference_problems(spec) + _problems(spec)
+        if not problems or strict:
+            break
+        changed = False
+        for where, message in problems:
+            candidates = ([("field", where)] if not _in_typed_unit(where) else []) + [
+                ("unit", unit) for unit in units_containing(spec, where)
+            ]
+            for kind, unit in candidates:
+                if (kind, *unit) in done:
+                    continue
+                done.add((kind, *unit))
+                applied = (
+                    set_field_aside(spec, unit, log, message)
+                    if kind == "field"
+                    else fall_back(spec, unit, log, message)
+                )
+                if applied:
+                    changed = True
+                    break
+        if not changed:
+            break
+    validate_spec(spec, source)
+
+
+MAX_DEGRADE_ROUNDS = 6
+
+
+def check_structure_whole(spec: dict[str, Any], source: str) -> None:
+    """What refuses a document as a whole: no OpenAPI 3.0/3.1 version, or no paths object."""
+    openapi_version(spec, source)
+    if not isinstance(spec.get("paths"), dict):
+        raise PipelineError(
+            "validate", "the document has no paths object", location=f"{source} {json_pointer('paths')}"
+        )
+
+
+def _in_typed_unit(where: Path) -> bool:
+    """Inside a schema, a parameter, a response or a request body (which fall back as a whole)."""
+    if where[:2] in (("components", "schemas"), ("components", "parameters"), ("components", "responses")):
+        return True
+    return any(key in ("schema", "parameters", "responses", "requestBody") for key in where)
+
+
+def _problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
+    version = openapi_version(spec, "spec")
+    problems = [
+        (tuple(error.instance_path), error.message)
+        for error in _document_validator(version[:3]).iter_errors(spec)
+    ]
+    if version.startswith("3.1."):
+        problems += _schema_problems(spec)
+    return problems
+
+
+def _schema_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
     """Each 3.1 Schema Object against the dialect; a nested schema's problem is reported once,
     at the outermost schema that contains it (the dialect checks nested schemas itself)."""
     from .repair.walk import walk
 
     validator = _dialect_validator()
-    problems = []
+    problems: list[tuple[Path, str]] = []
     checked: list[tuple[str | int, ...]] = []
     for node in walk(spec):
         if node.kind != "schema" or any(node.path[: len(outer)] == outer for outer in checked[-1:]):
             continue
         checked.append(node.path)
         problems += [
-            (json_pointer(*node.path, *error.instance_path), error.message)
-            for error in validator.iter_errors(node.value)
+            ((*node.path, *error.instance_path), error.message) for error in validator.iter_errors(node.value)
         ]
     return problems
 

@@ -63,4 +63,8 @@ def idempotency_key_of(
 def is_idempotent(method: str, operation: dict[str, Any], key: IdempotencyKey | None) -> bool:
     """Whether the SDK may resend the operation after a failure that may have reached the server."""
     idempotent_methods = runtime_source.constant("_retry.py", "IDEMPOTENT_METHODS")  # the runtime's own list
-    return method.upper() in idempotent_methods or operation.get(directives.IDEMPOTENT) is True or key is not None
+    return (
+        method.upper() in idempotent_methods
+        or operation.get(directives.IDEMPOTENT) is True
+        or key is not None
+    )

@@ -53,7 +53,9 @@ def pagination_of(
         if name is None:
             return None
         if name not in query_wire:
-            raise ctx.error(f"x-chaser-pagination {key} {name!r} is not a query parameter of the operation", *where)
+            raise ctx.error(
+                f"x-chaser-pagination {key} {name!r} is not a query parameter of the operation", *where
+            )
         return str(name)
 
     def attr(key: str) -> str | None:

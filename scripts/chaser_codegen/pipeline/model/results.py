@@ -100,7 +100,9 @@ def _unwrapped(
 ) -> Result:
     """x-chaser-unwrap: the method returns one required property of the response object."""
     if not isinstance(prop, ModelProperty) or not isinstance(unwrap, str):
-        raise ctx.error("x-chaser-unwrap needs an object response and a property name", *pointer, "x-chaser-unwrap")
+        raise ctx.error(
+            "x-chaser-unwrap needs an object response and a property name", *pointer, "x-chaser-unwrap"
+        )
     prop = ctx.model(prop)
     for inner in prop.required_properties or []:
         if wire_name(inner) == unwrap:

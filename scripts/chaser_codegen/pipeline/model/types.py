@@ -199,7 +199,9 @@ class Operation:
     pagination: Pagination | None = None
     waiters: tuple[Waiter, ...] = ()
     mcp_bridge: McpBridge | None = None
-    idempotency_key: IdempotencyKey | None = None  # x-chaser-idempotency-key: filled per call, makes retries safe
+    idempotency_key: IdempotencyKey | None = (
+        None  # x-chaser-idempotency-key: filled per call, makes retries safe
+    )
 
     @property
     def parameters(self) -> tuple[Field, ...]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openapi_python_client.parser import GeneratorData
@@ -28,12 +28,16 @@ from openapi_python_client.parser.errors import GeneratorError
 from ...errors import PipelineError, json_pointer
 from ...refs import MISSING, component_ref, lookup, resolve
 from .composition import merge_in_place
+from .fallback import fall_back, units_containing
 from .log import ABSENT, RepairLog
 from .naming import context_name, hoist_name, taken_names, unique_name
 from .rule import named
 from .walk import HTTP_METHODS
 
-MAX_ROUNDS = 8
+# Each round repairs the root causes it sees (or falls back one unit larger); the echoes of a
+# repaired cause are gone in the next. Real specs need three at most; the rest is margin for the
+# fallback net's escalation.
+MAX_ROUNDS = 16
 
 _SCHEMA_HEADER = re.compile(r"Unable to (?:parse|process) schema /components/schemas/(.+?):?$")
 _DUPLICATE_MODEL = re.compile(r'Attempted to generate duplicate models with name "([^"]+)"')
@@ -59,26 +63,6 @@ HOIST_INLINE_SCHEMA = named(
     "hoist-inline-schema",
     "an inline schema the generator cannot build where it stands (an allOf inside a union, "
     "parsed before the models it extends) moves into components/schemas and is referred to",
-)
-SCHEMA_FALLBACK_ANY = named(
-    "schema-fallback-any",
-    "a schema the generator cannot express by any rule accepts any value (an object, if it was "
-    "one), so that nothing that uses it is dropped",
-)
-RESPONSE_FALLBACK_ANY = named(
-    "response-fallback-any",
-    "a response the generator cannot type is parsed as Any (the raw response stays at hand), "
-    "instead of the operation losing it",
-)
-BODY_FALLBACK_ANY = named(
-    "body-fallback-any",
-    "a request body the generator cannot type is taken as any JSON value (or any form object), "
-    "instead of the operation being dropped",
-)
-PARAMETER_FALLBACK_STRING = named(
-    "parameter-fallback-string",
-    "a parameter the generator cannot type is sent as the string the caller gives, the form "
-    "every parameter has on the wire",
 )
 ALTERNATIVE_ENCODING_DROPPED = named(
     "alternative-encoding-dropped",
@@ -126,25 +110,172 @@ class Problem:
         return f"{json_pointer(*(self.where or self.scope))}: {text[:300]}"
 
 
+class DocumentRejected(Exception):
+    """openapi-python-client refused the whole document (its pydantic model of OpenAPI did not
+    accept it); `errors` are pydantic's, each with the location of one fault."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(errors)} validation errors")
+        self.errors = errors
+
+
+class ParserCrashed(Exception):
+    """openapi-python-client raised instead of reporting an error."""
+
+
+@dataclass
+class _Rounds:
+    """What the loop has already done, so that a fault that persists escalates to a larger unit."""
+
+    fallen_back: set[Path] = field(default_factory=set)
+
+
 def parse_until_clean(
     document: dict[str, Any], log: RepairLog, parse: Callable[[dict[str, Any]], GeneratorData], *, source: str
 ) -> GeneratorData:
-    """Parse, repair what the parse reports, and parse again until nothing is reported."""
+    """Parse, repair what the parse reports, and parse again until nothing is reported.
+
+    What no exact repair covers falls back at the smallest unit that contains it (repair.fallback),
+    and at a larger one each time the fault persists; a document the parser refuses whole, or
+    crashes on, is narrowed down to the units at fault the same way. Only what cannot be located
+    at all stops the run.
+    """
+    rounds = _Rounds()
     problems: list[Problem] = []
+    unlocated = ""
     for _ in range(MAX_ROUNDS):
-        data = parse(document)
+        try:
+            data = parse(document)
+        except DocumentRejected as rejected:
+            if _fall_back_rejected(document, rejected.errors, log, rounds):
+                continue
+            unlocated = "; ".join(_pydantic_message(error) for error in rejected.errors[:5])
+            break
+        except ParserCrashed as crashed:
+            if _isolate_crash(document, parse, log, rounds, crashed):
+                continue
+            unlocated = f"openapi-python-client crashed: {crashed}"
+            break
         problems = list(_problems(data, document))
         if not problems:
             return data
-        if not _repair_round(document, problems, log):
+        if not _repair_round(document, problems, log, rounds):
             break
+    details = unlocated or "\n    ".join(problem.describe() for problem in problems[:20])
     raise PipelineError(
         "low-level",
-        "openapi-python-client cannot generate part of the spec, and no repair applies:\n    "
-        + "\n    ".join(problem.describe() for problem in problems[:20]),
+        "openapi-python-client cannot generate part of the spec, and no repair or fallback applies:\n    "
+        + details,
         location=source,
         hint="add a repair rule for this construct (scripts/chaser_codegen/pipeline/repair/), or change it with the overlay",
     )
+
+
+def _fall_back_rejected(
+    document: dict[str, Any], errors: list[dict[str, Any]], log: RepairLog, rounds: _Rounds
+) -> bool:
+    """Each fault pydantic located falls back at the smallest unit that contains it."""
+    changed = False
+    for error in errors:
+        where = _document_path(document, error.get("loc") or ())
+        changed |= _fall_back_at(document, where, log, rounds, _pydantic_message(error))
+    return changed
+
+
+def _document_path(document: dict[str, Any], loc: tuple[Any, ...] | list[Any]) -> Path:
+    """The path in the document of a pydantic error location, whose extra parts (the names of
+    the union member it tried, such as `Reference` or `Schema`) are not in the document."""
+    node: Any = document
+    path: list[str | int] = []
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            node = node[part]
+            path.append(part)
+    return tuple(path)
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc") or ())
+    return f"{where}: {error.get('msg', '')}"
+
+
+def _isolate_crash(
+    document: dict[str, Any],
+    parse: Callable[[dict[str, Any]], GeneratorData],
+    log: RepairLog,
+    rounds: _Rounds,
+    crashed: ParserCrashed,
+) -> bool:
+    """Find the one schema or operation the parser crashes on, by bisection, and make it untyped.
+
+    Each probe parses a copy in which some units are neutral (a schema that accepts anything,
+    an operation with no body and an untyped answer): the smallest prefix of units whose
+    neutralising stops the crash ends at the culprit. It takes about log2(units) parses.
+    """
+    units = _crash_units(document)
+    if not units or _crashes(document, units, parse):
+        return False  # not the fault of any one unit
+    low, high = 0, len(units)  # crashes with units[:low] neutral; not with units[:high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _crashes(document, units[:middle], parse):
+            low = middle
+        else:
+            high = middle
+    culprit = units[high - 1]
+    return _fall_back_at(document, culprit, log, rounds, f"openapi-python-client crashed on it: {crashed}")
+
+
+def _crash_units(document: dict[str, Any]) -> list[Path]:
+    units: list[Path] = []
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    units.extend(("components", "schemas", name) for name in schemas)
+    for template, item in (document.get("paths") or {}).items():
+        if isinstance(item, dict):
+            units.extend(
+                ("paths", template, method) for method in HTTP_METHODS if isinstance(item.get(method), dict)
+            )
+    return units
+
+
+def _crashes(
+    document: dict[str, Any], neutral: list[Path], parse: Callable[[dict[str, Any]], GeneratorData]
+) -> bool:
+    probe = dict(document)
+    probe["paths"] = {
+        key: dict(item) if isinstance(item, dict) else item
+        for key, item in (document.get("paths") or {}).items()
+    }
+    if "components" in document:
+        probe["components"] = dict(document["components"])
+        probe["components"]["schemas"] = dict(probe["components"].get("schemas") or {})
+    for unit in neutral:
+        if unit[0] == "components":
+            probe["components"]["schemas"][unit[2]] = {}
+        else:
+            probe["paths"][unit[1]][unit[2]] = _neutral_operation(
+                probe["paths"][unit[1]][unit[2]], str(unit[1])
+            )
+    try:
+        parse(probe)
+    except ParserCrashed:
+        return True
+    except (DocumentRejected, PipelineError):
+        return False
+    return False
+
+
+def _neutral_operation(operation: dict[str, Any], template: str) -> dict[str, Any]:
+    names = re.findall(r"{([^}/]+)}", template)
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in names
+    ]
+    neutral: dict[str, Any] = {"parameters": parameters, "responses": {"200": {"description": ""}}}
+    if "operationId" in operation:
+        neutral["operationId"] = operation["operationId"]
+    return neutral
 
 
 # -- finding where each error comes from -------------------------------------------------------
@@ -242,27 +373,57 @@ def _subtree(root: Any, path: Path) -> Iterator[tuple[Path, Any]]:
 # -- repairing ----------------------------------------------------------------------------------
 
 
-def _repair_round(document: dict[str, Any], problems: list[Problem], log: RepairLog) -> bool:
-    """Repair the root causes among `problems`; True when the document changed."""
+def _repair_round(document: dict[str, Any], problems: list[Problem], log: RepairLog, rounds: _Rounds) -> bool:
+    """Repair the root causes among `problems`; True when the document changed.
+
+    A problem is an echo of another, and waits for the next round, when it only reports a
+    reference to a model that failed (`is_cascade`), or when what it is about refers to a
+    component that fails itself: that component is the root, and once it is repaired (or has
+    fallen back) the echo is usually gone, with its own types intact.
+    """
     taken_titles = taken_names(document)
     changed = False
     roots = [problem for problem in problems if not problem.is_cascade]
-    for problem in roots:
-        changed |= _repair(document, problem, log, taken_titles)
+    failing = {problem.scope[2] for problem in roots if _is_component(problem.scope)}
+    independent = [problem for problem in roots if not _refers_to_any(document, problem, failing)]
+    for problem in independent or roots:
+        changed |= _repair(document, problem, log, taken_titles, rounds)
     if changed:
         return True  # the echoes may be gone once their roots are repaired: parse again first
     for problem in problems:
-        changed |= _fallback(document, problem, log)
+        changed |= _fallback(document, problem, log, rounds)
     return changed
 
 
-def _repair(document: dict[str, Any], problem: Problem, log: RepairLog, taken: set[str]) -> bool:
+def _refers_to_any(document: dict[str, Any], problem: Problem, components: set[str]) -> bool:
+    """Whether the schema `problem` is about refers (directly) to one of `components` other than itself."""
+    where = problem.where or problem.scope
+    own = problem.scope[2] if _is_component(problem.scope) else None
+    node = lookup(document, json_pointer(*where))
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.removeprefix("#/components/schemas/").replace("~1", "/").replace("~0", "~")
+                if name != own and name in components:
+                    return True
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def _repair(
+    document: dict[str, Any], problem: Problem, log: RepairLog, taken: set[str], rounds: _Rounds
+) -> bool:
     """The exact repair for the kind of error `problem` is, or the fallback when there is none."""
     text = problem.text
     # A schema's own error (a merge failure) carries no schema: it is about the component.
     where = problem.where or (problem.scope if _is_component(problem.scope) else None)
     if where is None or not _is_schema_path(where) or lookup(document, json_pointer(*where)) is MISSING:
-        return _fallback(document, problem, log)
+        return _fallback(document, problem, log, rounds)
     if _DUPLICATE_MODEL.search(text) or _UNORDERED_ALLOF in text:
         # A second model of a taken name: openapi-python-client builds a model nested in a union
         # member twice (so it collides with itself), or two inline schemas derive one name.
@@ -278,8 +439,8 @@ def _repair(document: dict[str, Any], problem: Problem, log: RepairLog, taken: s
         )
         return any([_hoist(document, target, log, taken) for target in targets])
     if any(marker in text for marker in _MERGE_FAILURES):
-        return _merge(document, where, log) or _fallback(document, problem, log)
-    return _fallback(document, problem, log)
+        return _merge(document, where, log) or _fallback(document, problem, log, rounds)
+    return _fallback(document, problem, log, rounds)
 
 
 def _is_schema_path(where: Path) -> bool:
@@ -350,101 +511,35 @@ def _merge(document: dict[str, Any], where: Path, log: RepairLog) -> bool:
     return False
 
 
-def _fallback(document: dict[str, Any], problem: Problem, log: RepairLog) -> bool:
-    """The last resort for one error: the schema it is about accepts any value."""
-    target = problem.where or problem.scope
-    node = lookup(document, json_pointer(*target))
-    if problem.scope[:1] == ("paths",) and len(problem.scope) == 3:
-        return _operation_fallback(document, problem, log)
-    if isinstance(node, dict) and node:
-        before = dict(node)
-        object_like = node.get("type") == "object" or "properties" in node or "allOf" in node
-        node.clear()
-        if object_like:
-            node["type"] = "object"
-        if "description" in before:
-            node["description"] = before["description"]
-        log.record(SCHEMA_FALLBACK_ANY, target, before=before, after=dict(node))
-        return True
-    return False
-
-
-def _operation_fallback(document: dict[str, Any], problem: Problem, log: RepairLog) -> bool:
-    """An operation the generator still cannot express: make the part it fails on untyped."""
-    operation = lookup(document, json_pointer(*problem.scope))
-    if not isinstance(operation, dict):
-        return False
-    text = problem.text
-    if "Cannot parse response for status code" in text:
-        # The code is in the message only as an object's repr in 0.29.1: take it from where the
-        # error's response sits.
-        where = problem.where
-        if (
-            where is not None
-            and len(where) > len(problem.scope) + 1
-            and where[len(problem.scope)] == "responses"
+def _fallback(document: dict[str, Any], problem: Problem, log: RepairLog, rounds: _Rounds) -> bool:
+    """The last resort for one error: the smallest unit that contains it, and not yet untyped,
+    becomes untyped (repair.fallback)."""
+    where = problem.where
+    if where is None and len(problem.scope) == 3 and problem.scope[0] == "paths":
+        # 0.29.1 names a response it cannot parse only by status code, in the message.
+        status = re.search(r"Cannot parse response for status code (\d\w\w|default)\b", problem.text)
+        operation = lookup(document, json_pointer(*problem.scope))
+        if status and isinstance(operation, dict):
+            codes = {str(code): code for code in operation.get("responses") or {}}
+            if status.group(1) in codes:
+                where = (*problem.scope, "responses", codes[status.group(1)])
+        elif (
+            isinstance(operation, dict)
+            and "requestBody" in operation
+            and "response" not in problem.text.lower()
         ):
-            return _response_fallback(
-                document, problem.scope, operation, str(where[len(problem.scope) + 1]), log
-            )
-        status = re.search(r"Cannot parse response for status code (\d\w\w|default)\b", text)
-        if status:
-            return _response_fallback(document, problem.scope, operation, status.group(1), log)
-        return False
-    if problem.where is not None and problem.where[len(problem.scope) : len(problem.scope) + 1] == (
-        "parameters",
-    ):
-        return _parameter_fallback(document, problem.where, log)
-    if "requestBody" in operation:
-        return _body_fallback(document, problem.scope, operation, log)
+            where = (*problem.scope, "requestBody")
+    return _fall_back_at(document, where or problem.scope, log, rounds, problem.describe())
+
+
+def _fall_back_at(document: dict[str, Any], path: Path, log: RepairLog, rounds: _Rounds, why: str) -> bool:
+    for unit in units_containing(document, path):
+        if unit in rounds.fallen_back:
+            continue
+        rounds.fallen_back.add(unit)
+        if fall_back(document, unit, log, why):
+            return True
     return False
-
-
-def _response_fallback(
-    document: dict[str, Any], scope: Path, operation: dict[str, Any], code: str, log: RepairLog
-) -> bool:
-    responses = operation.get("responses") or {}
-    key = next((k for k in responses if str(k) == code), None)
-    if key is None:
-        return False
-    response = resolve(document, responses[key])
-    if not isinstance(response, dict):
-        return False
-    media_types = response.get("content") or {"application/json": {}}
-    content: dict[str, Any] = {media: {"schema": {}} for media in media_types}
-    replacement = {"description": response.get("description") or "", "content": content}
-    before = responses[key]
-    responses[key] = replacement
-    log.record(RESPONSE_FALLBACK_ANY, (*scope, "responses", key), before=before, after=replacement)
-    return True
-
-
-def _body_fallback(document: dict[str, Any], scope: Path, operation: dict[str, Any], log: RepairLog) -> bool:
-    body = resolve(document, operation["requestBody"])
-    if not isinstance(body, dict):
-        return False
-    content: dict[str, Any] = {}
-    for media in body.get("content") or {}:
-        form = media.startswith(("multipart/", "application/x-www-form-urlencoded"))
-        content[media] = {"schema": {"type": "object"} if form else {}}
-    replacement = {**{k: v for k, v in body.items() if k != "content"}, "content": content}
-    before = operation["requestBody"]
-    operation["requestBody"] = replacement
-    log.record(BODY_FALLBACK_ANY, (*scope, "requestBody"), before=before, after=replacement)
-    return True
-
-
-def _parameter_fallback(document: dict[str, Any], where: Path, log: RepairLog) -> bool:
-    holder = lookup(document, json_pointer(*where[:-1]))
-    parameter = resolve(document, lookup(document, json_pointer(*where)))
-    if not isinstance(holder, list) or not isinstance(parameter, dict):
-        return False
-    replacement = {k: v for k, v in parameter.items() if k not in ("schema", "content")}
-    replacement["schema"] = {"type": "string"}
-    before = holder[where[-1]]  # type: ignore[index]
-    holder[where[-1]] = replacement  # type: ignore[index]
-    log.record(PARAMETER_FALLBACK_STRING, where, before=before, after=replacement)
-    return True
 
 
 # -- content types ------------------------------------------------------------------------------

@@ -1,0 +1,266 @@
+"""The fallback net: what no repair rule covers degrades at the smallest unit that contains it.
+
+A spec is refused whole only when it cannot be read as a whole (not JSON or YAML, not OpenAPI
+3.x, no usable paths). Anything else wrong, in one place, costs only that place: a construct
+nobody has written a rule for, an error the validator reports, a schema openapi-python-client
+rejects or crashes on. The place is located (a JSON path into the document) and the smallest
+unit that contains it loses its types, one step at a time while the fault persists:
+
+    a property's schema -> the schema that holds it (a component, or an operation's schema)
+      -> the response, request body or parameter it belongs to -> the operation's own types
+
+A schema becomes "any value" (an object, if it was one; its description kept), a response or
+a body "any JSON" (the raw response stays at hand), a parameter the string the caller gives.
+The operation itself is never dropped: the SDK still has the method, typed as far as it can be.
+Every fallback is recorded with its pointer and why, like any other repair.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import json_pointer
+from ...refs import MISSING, lookup, resolve
+from .log import RepairLog
+from .rule import named
+from .walk import HTTP_METHODS
+
+Path = tuple[str | int, ...]
+
+SCHEMA_FALLBACK_ANY = named(
+    "schema-fallback-any",
+    "a schema the generator cannot express by any rule accepts any value (an object, if it was "
+    "one), so that nothing that uses it is dropped",
+)
+RESPONSE_FALLBACK_ANY = named(
+    "response-fallback-any",
+    "a response the generator cannot type is parsed as Any (the raw response stays at hand), "
+    "instead of the operation losing it",
+)
+BODY_FALLBACK_ANY = named(
+    "body-fallback-any",
+    "a request body the generator cannot type is taken as any JSON value (or any form object), "
+    "instead of the operation being dropped",
+)
+PARAMETER_FALLBACK_STRING = named(
+    "parameter-fallback-string",
+    "a parameter the generator cannot type is sent as the string the caller gives, the form "
+    "every parameter has on the wire",
+)
+OPERATION_FALLBACK_UNTYPED = named(
+    "operation-fallback-untyped",
+    "an operation whose part at fault could not be singled out keeps its method with every "
+    "parameter a string, its body and its responses any JSON (the raw response at hand)",
+)
+FIELD_SET_ASIDE = named(
+    "invalid-field-set-aside",
+    "a field of an OpenAPI object (not a schema) whose value is not what OpenAPI allows, and that "
+    "no rule repairs, is kept as an x- extension, so the rest of its object is read",
+)
+
+# What a schema keeps when it falls back: what documents it, and that it may be null.
+_SCHEMA_KEEPS = ("description", "title", "nullable", "readOnly", "writeOnly", "deprecated")
+
+
+def units_containing(document: dict[str, Any], path: Path) -> list[Path]:
+    """The units that contain `path`, smallest first, that a fallback can make untyped."""
+    units: list[Path] = []
+    # Every schema on the way down, innermost first: a property's schema, then its model's.
+    schema_paths = _schema_prefixes(path)
+    units.extend(reversed(schema_paths))
+    if path[:1] == ("paths",) and len(path) >= 3 and path[2] in HTTP_METHODS:
+        operation = path[:3]
+        rest = path[3:]
+        if rest[:1] == ("responses",) and len(rest) >= 2:
+            units.append((*operation, "responses", rest[1]))
+        elif rest[:1] == ("requestBody",):
+            units.append((*operation, "requestBody"))
+        elif rest[:1] == ("parameters",) and len(rest) >= 2:
+            units.append((*operation, "parameters", rest[1]))
+        units.append(operation)
+    elif path[:2] == ("components", "schemas") and len(path) >= 3 and path[:3] not in units:
+        units.append(path[:3])
+    return [unit for index, unit in enumerate(units) if unit not in units[:index]]
+
+
+def _schema_prefixes(path: Path) -> list[Path]:
+    """The prefixes of `path` that are schemas, outermost first."""
+    prefixes: list[Path] = []
+    start = None
+    if path[:2] == ("components", "schemas") and len(path) >= 3:
+        start = 3
+        prefixes.append(path[:3])
+    elif "schema" in path:
+        start = path.index("schema") + 1
+        prefixes.append(path[:start])
+    if start is None:
+        return prefixes
+    index = start
+    while index < len(path):
+        key = path[index]
+        if (
+            key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+            or key in ("allOf", "anyOf", "oneOf", "prefixItems")
+            or (key == "items" and index + 1 < len(path) and isinstance(path[index + 1], int))
+        ):
+            if index + 1 >= len(path):
+                break
+            index += 2
+        elif key in (
+            "items",
+            "additionalProperties",
+            "not",
+            "if",
+            "then",
+            "else",
+            "contains",
+            "propertyNames",
+        ):
+            index += 1
+        else:
+            break
+        prefixes.append(path[:index])
+    return prefixes
+
+
+def fall_back(document: dict[str, Any], unit: Path, log: RepairLog, why: str) -> bool:
+    """Make `unit` untyped, recording it; False when there is nothing there to change."""
+    if unit[:1] == ("paths",) and len(unit) == 3:
+        return operation_fallback(document, unit, log, why)
+    if len(unit) == 5 and unit[:1] == ("paths",) and unit[3] == "responses":
+        return response_fallback(document, unit, log, why)
+    if len(unit) == 4 and unit[:1] == ("paths",) and unit[3] == "requestBody":
+        return body_fallback(document, unit, log, why)
+    if len(unit) == 5 and unit[:1] == ("paths",) and unit[3] == "parameters":
+        return parameter_fallback(document, unit, log, why)
+    return schema_fallback(document, unit, log, why)
+
+
+def schema_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    node = lookup(document, json_pointer(*where))
+    if not isinstance(node, dict) or not node:
+        return False
+    before = dict(node)
+    object_like = node.get("type") == "object" or "properties" in node or "allOf" in node
+    kept = {key: node[key] for key in _SCHEMA_KEEPS if key in node}
+    if object_like:
+        kept = {"type": "object", **kept}
+    if kept == node:
+        return False
+    node.clear()
+    node.update(kept)
+    log.record(SCHEMA_FALLBACK_ANY, where, before=_with_why(before, why), after=dict(node))
+    return True
+
+
+def response_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    responses = lookup(document, json_pointer(*where[:-1]))
+    if not isinstance(responses, dict) or where[-1] not in responses:
+        return False
+    response = resolve(document, responses[where[-1]])
+    if not isinstance(response, dict):
+        return False
+    media_types = response.get("content") or {"application/json": {}}
+    content: dict[str, Any] = {media: {"schema": {}} for media in media_types}
+    replacement = {"description": response.get("description") or "", "content": content}
+    before = responses[where[-1]]
+    if before == replacement:
+        return False
+    responses[where[-1]] = replacement
+    log.record(RESPONSE_FALLBACK_ANY, where, before=_with_why(before, why), after=replacement)
+    return True
+
+
+def body_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    operation = lookup(document, json_pointer(*where[:-1]))
+    if not isinstance(operation, dict) or "requestBody" not in operation:
+        return False
+    body = resolve(document, operation["requestBody"])
+    if not isinstance(body, dict):
+        return False
+    content: dict[str, Any] = {}
+    for media in body.get("content") or {"application/json": {}}:
+        form = str(media).startswith(("multipart/", "application/x-www-form-urlencoded"))
+        content[media] = {"schema": {"type": "object"} if form else {}}
+    replacement = {**{k: v for k, v in body.items() if k != "content"}, "content": content}
+    before = operation["requestBody"]
+    if before == replacement:
+        return False
+    operation["requestBody"] = replacement
+    log.record(BODY_FALLBACK_ANY, where, before=_with_why(before, why), after=replacement)
+    return True
+
+
+def parameter_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    holder = lookup(document, json_pointer(*where[:-1]))
+    index = where[-1]
+    if not isinstance(holder, list) or not isinstance(index, int) or index >= len(holder):
+        return False
+    parameter = resolve(document, holder[index])
+    if not isinstance(parameter, dict):
+        return False
+    replacement = {k: v for k, v in parameter.items() if k not in ("schema", "content")}
+    replacement["schema"] = {"type": "string"}
+    before = holder[index]
+    if before == replacement:
+        return False
+    holder[index] = replacement
+    log.record(PARAMETER_FALLBACK_STRING, where, before=_with_why(before, why), after=replacement)
+    return True
+
+
+def operation_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    """Every part of the operation untyped; its name, summary, tags and parameters' names kept."""
+    operation = lookup(document, json_pointer(*where))
+    if not isinstance(operation, dict):
+        return False
+    before = dict(operation)
+    changed = False
+    parameters = operation.get("parameters")
+    if isinstance(parameters, list):
+        for index in range(len(parameters)):
+            changed |= _quietly(parameter_fallback, document, (*where, "parameters", index))
+    if "requestBody" in operation:
+        changed |= _quietly(body_fallback, document, (*where, "requestBody"))
+    responses = operation.get("responses")
+    if isinstance(responses, dict):
+        for code in list(responses):
+            if not str(code).startswith("x-"):
+                changed |= _quietly(response_fallback, document, (*where, "responses", code))
+    if changed:
+        log.record(OPERATION_FALLBACK_UNTYPED, where, before=_with_why(before, why), after=dict(operation))
+    return changed
+
+
+def set_field_aside(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    """Keep an invalid field of an OpenAPI object as `x-<field>`."""
+    from .naming import extension_key
+
+    holder = lookup(document, json_pointer(*where[:-1]))
+    key = where[-1]
+    if not isinstance(holder, dict) or key not in holder or not isinstance(key, str) or key.startswith("x-"):
+        return False
+    if key == "$ref":
+        return False  # a reference is never renamed: what it points at would be lost silently
+    target = extension_key(holder, key)
+    holder[target] = holder.pop(key)
+    log.record(
+        FIELD_SET_ASIDE, where, before=_with_why({key: holder[target]}, why), after={target: holder[target]}
+    )
+    return True
+
+
+def _quietly(fallback: Any, document: dict[str, Any], where: Path) -> bool:
+    """A part of an operation fallback: recorded once, as the operation's."""
+    return bool(fallback(document, where, RepairLog()))
+
+
+def _with_why(before: Any, why: str) -> Any:
+    """The value before, and (when known) what was wrong with it, for the report."""
+    if not why:
+        return before
+    return {"value": before, "why": " ".join(why.split())[:300]}
+
+
+def exists(document: dict[str, Any], where: Path) -> bool:
+    return lookup(document, json_pointer(*where)) is not MISSING
