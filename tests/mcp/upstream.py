@@ -64,8 +64,9 @@ class Resumable:
     ends the stream early, cleanly). A GET with Last-Event-ID sends what follows that id: one
     event and another break while `breaks` remain, else the rest. With `overlap`, the GET first
     sends the event the id names again (a server that delivers at least once). With `refuse`, a
-    GET is answered 405 (a server that keeps no events); with `stall`, it is never answered; with
-    `empty`, it gets an event stream that ends at once (a server that lost the events).
+    GET is answered 405 (a server that keeps no events); with `stall`, only after `slow_seconds`
+    (longer than the bridge's timeout); with `empty`, it gets an event stream that ends at once
+    (a server that lost the events).
     """
 
     session: str
