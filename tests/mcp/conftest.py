@@ -6,11 +6,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import mcp
 import pytest
+from mcp.client.stdio import stdio_client
 
 from tests.mcp.upstream import KEY, FakeChaserMCP
 
@@ -96,3 +99,21 @@ def answers_by_id(messages: list[Any]) -> dict[Any, list[dict[str, Any]]]:
             if "id" in item and "method" not in item:
                 found.setdefault(item["id"], []).append(item)
     return found
+
+
+@asynccontextmanager
+async def agent(
+    upstream: FakeChaserMCP, log: Path, *options: str, mode: str = "legacy", **client_options: Any
+) -> AsyncIterator[mcp.Client]:
+    """The MCP SDK's client with the bridge as its stdio server; the bridge's stderr goes to `log`.
+    `client_options` go to `mcp.Client` (callbacks for progress, logging, ...)."""
+    params = mcp.StdioServerParameters(
+        command=sys.executable, args=bridge_args(*options), env=bridge_env(upstream)
+    )
+    with log.open("w") as errlog:
+        async with mcp.Client(stdio_client(params, errlog=errlog), mode=mode, **client_options) as client:
+            yield client
+
+
+def text(result: Any) -> str:
+    return "".join(block.text for block in result.content)

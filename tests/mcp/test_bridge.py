@@ -8,41 +8,26 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import anyio
-import mcp
 import pytest
-from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
 from tests.mcp.conftest import (
     INITIALIZE,
     INITIALIZED,
+    agent,
     answers_by_id,
     bridge_args,
     bridge_env,
     message,
     run_bridge,
     stdout_messages,
+    text,
 )
 from tests.mcp.upstream import KEY, FakeChaserMCP
-
-
-@asynccontextmanager
-async def agent(
-    upstream: FakeChaserMCP, log: Path, *options: str, mode: str = "legacy"
-) -> AsyncIterator[mcp.Client]:
-    """The MCP SDK's client with the bridge as its stdio server; the bridge's stderr goes to `log`."""
-    params = mcp.StdioServerParameters(
-        command=sys.executable, args=bridge_args(*options), env=bridge_env(upstream)
-    )
-    with log.open("w") as errlog:
-        async with mcp.Client(stdio_client(params, errlog=errlog), mode=mode) as client:  # type: ignore[arg-type]
-            yield client
 
 
 def start_bridge(upstream: FakeChaserMCP) -> subprocess.Popen[bytes]:
@@ -53,10 +38,6 @@ def start_bridge(upstream: FakeChaserMCP) -> subprocess.Popen[bytes]:
         stderr=subprocess.PIPE,
         env=bridge_env(upstream),
     )
-
-
-def text(result: Any) -> str:
-    return "".join(block.text for block in result.content)
 
 
 @pytest.mark.anyio

@@ -15,8 +15,10 @@ failures the bridge must survive:
 | slow | answers after `slow_seconds` (longer than the bridge's timeout) |
 | reset | drops the connection with a TCP RST |
 | malformed | 200 with a body that is not JSON |
-| stream-broken | an SSE stream that breaks off after one notification |
+| stream-broken | an SSE stream that breaks off after one notification (no event ids) |
 | silent | 202 Accepted and no answer |
+| resumable | a chunked SSE stream with event ids that breaks off after a progress and a log \
+notification; a GET with its Last-Event-ID resumes it (see `Resumable`) |
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 
 KEY = "sk_test_mcpbridge_5ecret0123456789"
 SUPPORTED_VERSIONS = ("2025-03-26", "2025-06-18", "2025-11-25")
-TOOL_NAMES = "echo broken progress gather unauthorized rate-limited slow reset malformed stream-broken silent"
+TOOL_NAMES = "echo broken progress gather unauthorized rate-limited slow reset malformed stream-broken silent resumable"
 TOOLS = [
     {"name": name, "description": f"the {name} tool", "inputSchema": {"type": "object"}}
     for name in TOOL_NAMES.split()
@@ -52,10 +54,37 @@ class Seen:
 
 
 @dataclass
+class Resumable:
+    """The event stream of one `resumable` call, kept for resumption (the server's event store).
+
+    Its events: a priming event (an id, `retry:` when the call asks, no data), a progress
+    notification, a log notification, a second progress notification, the result. The POST's
+    answer breaks off after the log notification, the way `cut` says: "reset" (TCP RST),
+    "chunked" (the connection closes mid-body: an incomplete chunked read) or "close" (the server
+    ends the stream early, cleanly). A GET with Last-Event-ID sends what follows that id: one
+    event and another break while `breaks` remain, else the rest. With `overlap`, the GET first
+    sends the event the id names again (a server that delivers at least once). With `refuse`, a
+    GET is answered 405 (a server that keeps no events); with `stall`, only after `slow_seconds`
+    (longer than the bridge's timeout); with `empty`, it gets an event stream that ends at once
+    (a server that lost the events).
+    """
+
+    session: str
+    events: list[str]
+    cut: str
+    breaks: int
+    overlap: bool
+    refuse: bool
+    stall: bool
+    empty: bool
+
+
+@dataclass
 class State:
     sessions: dict[str, str] = field(default_factory=dict)  # session id -> protocol version
     seen: list[Seen] = field(default_factory=list)
     attempts: Counter[str] = field(default_factory=Counter)
+    streams: dict[str, Resumable] = field(default_factory=dict)  # stream id -> its events
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -99,9 +128,68 @@ class Handler(BaseHTTPRequestHandler):
             self.server.owner.state.sessions.pop(self.headers.get("Mcp-Session-Id", ""), None)
         self._send(204)
 
+    def _chunked_sse(self, events: list[str], cut: str | None) -> None:
+        """An SSE answer in chunked encoding, ended as `cut` says (None: complete)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        for event in events:
+            data = event.encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+        self.close_connection = True
+        if cut == "reset":
+            _reset(self)
+        elif cut != "chunked":  # complete, or ended early on purpose ("close"): the last chunk
+            self.wfile.write(b"0\r\n\r\n")
+        # "chunked": the connection closes without the last chunk, when the handler returns.
+
     def do_GET(self) -> None:
-        self._record(b"")
-        self._send(405)
+        seen = self._record(b"")
+        try:
+            self._get(seen)
+        except OSError:  # the bridge gave up first (a timeout test)
+            self.close_connection = True
+
+    def _get(self, seen: Seen) -> None:
+        """Resumption: the events of a `resumable` call after Last-Event-ID. Without one, 405
+        (the server offers no stream of its own)."""
+        owner = self.server.owner
+        last = seen.headers.get("last-event-id")
+        if self.path != "/v1/mcp" or last is None:
+            return self._send(405)
+        if seen.headers.get("authorization") != f"Bearer {KEY}":
+            return self._send(401, {"error": "unauthorized", "message": "invalid API key"})
+        if "text/event-stream" not in seen.headers.get("accept", ""):
+            return self._send(406, {"error": "not_acceptable", "message": "accept SSE"})
+        problem = self._session_problem(seen)
+        if problem is not None:
+            return self._send(*problem)
+        stream_id, _, position = last.rpartition("-")
+        with owner.state.lock:
+            stream = owner.state.streams.get(stream_id)
+            if stream is None or stream.session != seen.headers["mcp-session-id"] or not position.isdigit():
+                stream = None
+            elif stream.empty:
+                events, cut = [], None
+            elif not (stream.refuse or stream.stall):
+                start = int(position) + (0 if stream.overlap and int(position) > 0 else 1)
+                if stream.breaks > 1:
+                    stream.breaks -= 1
+                    events, cut = stream.events[start : int(position) + 2], stream.cut
+                else:
+                    events, cut = stream.events[start:], None
+        if stream is None:
+            return self._send(400, _error(None, -32000, "Bad Request: unknown Last-Event-ID"))
+        if stream.stall:
+            owner.stopping.wait(owner.slow_seconds)
+            return self._send(405)
+        if stream.refuse:
+            return self._send(405)
+        self._chunked_sse(events, cut)
 
     def _record(self, body: bytes) -> Seen:
         seen = Seen(self.command, {k.lower(): v for k, v in self.headers.items()}, body)
@@ -239,7 +327,37 @@ class Handler(BaseHTTPRequestHandler):
             return self._sse([f"data: {json.dumps(note)}\n\n"], then_break=True)
         if name == "silent":
             return self._send(202)
+        if name == "resumable":
+            return self._resumable(request_id, arguments, _params(message))
         self._send(200, _error(request_id, -32602, f"Unknown tool: {name}"))
+
+    def _resumable(self, request_id: Any, arguments: dict[str, Any], params: dict[str, Any]) -> None:
+        token = (params.get("_meta") or {}).get("progressToken", "p")
+        stream_id = uuid.uuid4().hex
+        retry = f"retry: {arguments['retry']}\n" if "retry" in arguments else ""
+        messages = [
+            {"method": "notifications/progress", "params": {"progressToken": token, "progress": 1}},
+            {"method": "notifications/message", "params": {"level": "info", "data": f"part 1 of {token}"}},
+            {"method": "notifications/progress", "params": {"progressToken": token, "progress": 2}},
+        ]
+        events = [f"id: {stream_id}-0\n{retry}data:\n\n"] + [
+            f"event: message\nid: {stream_id}-{n}\ndata: {json.dumps(item)}\n\n"
+            for n, item in enumerate(
+                [*({"jsonrpc": "2.0", **m} for m in messages), _result(request_id, arguments)], 1
+            )
+        ]
+        with self.server.owner.state.lock:
+            self.server.owner.state.streams[stream_id] = Resumable(
+                session=self.headers["Mcp-Session-Id"],
+                events=events,
+                cut=arguments.get("cut", "reset"),
+                breaks=int(arguments.get("breaks", 1)),
+                overlap=bool(arguments.get("overlap")),
+                refuse=bool(arguments.get("refuse")),
+                stall=bool(arguments.get("stall")),
+                empty=bool(arguments.get("empty")),
+            )
+        self._chunked_sse(events[:3], arguments.get("cut", "reset"))
 
 
 def _params(message: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,16 @@ https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/stream
   the agent) are passed on at once; the stream is closed as soon as every request of the POST
   has its response. A notification or a response is accepted with 202 and no body, and nothing
   is read from it.
+- Resumption ("Resumability and Redelivery"): when the event stream answering a request ends or
+  breaks off before every response arrived, and the API gave its events ids, the bridge
+  reconnects as the official MCP SDK does: a GET on the endpoint with `Last-Event-ID` (the last
+  id it read), the POST's `Mcp-Session-Id` and `MCP-Protocol-Version`, after the `retry:` time
+  the stream last named (1 s without one), doubling after each reconnection that brings nothing
+  new. Events it has already relayed (by id) are dropped, so the agent gets each message once.
+  It gives up with the error it would have given without resuming when the stream had no id,
+  the API refuses the GET (a 4xx such as 405: it keeps no events), the client's timeout runs out
+  since the break, or `_RESUME_ATTEMPTS` reconnections in a row bring nothing new. A read
+  timeout is not resumed: the timeout of the call is spent.
 - Sessions: the `Mcp-Session-Id` the API sets on its answer to `initialize` goes on every later
   request. A 404 to a request that carried it means the API ended the session; the spec says
   the client then starts a new one, so the bridge replays the agent's `initialize` and
@@ -39,12 +49,12 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from httpx_sse import EventSource, ServerSentEvent
 
 from ..._env import ENV_API_KEY
 from ..._exceptions import APIConnectionError, APIError, APIStatusError, APITimeoutError
 from ..._parsing import none_
-from ..._streaming import AsyncStream
-from ..._types import RequestOptions
+from ..._types import RequestOptions, Timeout
 from ._spec import BridgeSpec
 
 if TYPE_CHECKING:
@@ -69,6 +79,10 @@ _META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion"
 _NAME_PARAMS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
 _HEADER_SAFE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 _SESSION_END_TIMEOUT = 2.0
+# Resuming a broken event stream: the wait before reconnecting when the stream named no `retry:`
+# (the MCP SDK's own default), and how many reconnections in a row may bring nothing new.
+_RESUME_DELAY = 1.0
+_RESUME_ATTEMPTS = 3
 
 Emit = Callable[[Any], None]
 
@@ -172,6 +186,56 @@ def _transport_error(exc: Exception) -> BridgeError:
     return BridgeError(UPSTREAM_UNREACHABLE, f"no answer from the Chaser API ({detail})")
 
 
+def _is_event_stream(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.partition(";")[0].strip().lower() == "text/event-stream"
+
+
+def _broken_stream(exc: httpx.RequestError) -> BridgeError:
+    return BridgeError(
+        UPSTREAM_UNREACHABLE, f"no answer from the Chaser API (the event stream broke: {type(exc).__name__})"
+    )
+
+
+def _resume_budget(timeout: Timeout) -> float | None:
+    """How long a resumption may take from the break: the client's (read) timeout, the time the
+    bridge would have waited for the next event of an unbroken stream."""
+    return timeout.read if isinstance(timeout, httpx.Timeout) else timeout
+
+
+class _Cursor:
+    """Where the answer to one POST stands across its connections: the last event id read (to
+    resume from), the reconnection time the API last asked for, and the ids already relayed."""
+
+    def __init__(self) -> None:
+        self.last_event_id: str | None = None
+        self.retry: float | None = None  # seconds
+        self._relayed: set[str] = set()
+        self._previous = ""
+
+    def connected(self) -> None:
+        """A new connection: httpx-sse's event id starts over from none."""
+        self._previous = ""
+
+    def take(self, event: ServerSentEvent) -> bool:
+        """Whether the event is new: not one relayed before, and not an empty block.
+
+        httpx-sse gives an event without an `id:` field the last id of its connection (the SSE
+        rule for the last-event-ID buffer), so only an id that differs from the previous one is
+        the event's own."""
+        if event.retry is not None:
+            self.retry = event.retry / 1000
+        own = event.id if event.id and event.id != self._previous else None
+        self._previous = event.id
+        if own is None:
+            return bool(event.data.strip())
+        self.last_event_id = own
+        if own in self._relayed:
+            return False
+        self._relayed.add(own)
+        return True
+
+
 # -- one MCP session with the API ----------------------------------------------------------------
 
 
@@ -238,10 +302,10 @@ class Upstream:
         try:
             if not expect_answer:
                 return
-            if response.headers.get("content-type", "").lower().startswith("text/event-stream"):
-                async for event in AsyncStream(response):
-                    if event.data.strip():
-                        yield decode(event.data)
+            if _is_event_stream(response):
+                async with aclosing(self._events(response, message)) as answers:
+                    async for answer in answers:
+                        yield answer
                 return
             body = await response.aread()
             if not body.strip():
@@ -256,6 +320,101 @@ class Upstream:
             raise _transport_error(exc) from exc
         finally:
             await response.aclose()
+
+    async def _events(self, response: httpx.Response, message: Any) -> AsyncGenerator[Any, None]:
+        """The messages of an event stream answering a POST, resumed when it ends or breaks off
+        before the consumer has every response it waits for (it closes this generator then)."""
+        cursor = _Cursor()
+        budget = _resume_budget(self.client.timeout)
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None  # for the resumption under way: the break plus the budget
+        failures = 0  # reconnections in a row that brought nothing new
+        failure: BridgeError | None = None  # what the agent gets if resumption fails
+        current = response
+        while True:
+            cursor.connected()
+            progressed = False
+            try:
+                async with aclosing(EventSource(current).aiter_sse()) as events:
+                    async for event in events:
+                        if not cursor.take(event):
+                            continue
+                        progressed = True
+                        if event.data.strip():
+                            yield decode(event.data)
+                ended = "ended"
+            except httpx.TimeoutException as exc:
+                raise _transport_error(exc) from exc  # the call's timeout is spent
+            except httpx.RequestError as exc:
+                ended = f"broke off ({type(exc).__name__})"
+                failure = failure or _broken_stream(exc)
+            finally:
+                await current.aclose()  # a broken or ended connection goes back to no pool
+            if cursor.last_event_id is None:  # nothing to resume from: as without resumption
+                if failure is not None:
+                    raise failure
+                return
+            if progressed:
+                deadline, failures = None, 0
+            elif current is not response:
+                failures += 1
+            if deadline is None and budget is not None:
+                deadline = loop.time() + budget
+            while True:  # reconnect
+                reason = None
+                delay = (_RESUME_DELAY if cursor.retry is None else cursor.retry) * 2**failures
+                if failures >= _RESUME_ATTEMPTS:
+                    reason = f"{failures} reconnections in a row brought nothing new"
+                elif deadline is not None and loop.time() + delay >= deadline:
+                    reason = "the timeout runs out before the next reconnection"
+                else:
+                    logger.debug(
+                        "The event stream of %s %s; resuming with Last-Event-ID in %.2f s (attempt %d of %d)",
+                        _describe(message),
+                        ended,
+                        delay,
+                        failures + 1,
+                        _RESUME_ATTEMPTS,
+                    )
+                    await asyncio.sleep(delay)
+                    try:
+                        async with asyncio.timeout_at(deadline):
+                            current = await self._reconnect(response, cursor.last_event_id)
+                        logger.debug("Resumed the event stream of %s", _describe(message))
+                        break
+                    except APIStatusError as exc:
+                        if exc.status_code < 500 and exc.status_code not in (408, 429):
+                            reason = f"the Chaser API refused to resume it (HTTP {exc.status_code})"
+                        ended = f"could not be resumed (HTTP {exc.status_code})"
+                    except (APIConnectionError, TimeoutError) as exc:
+                        ended = f"could not be resumed ({type(exc).__name__})"
+                    except BridgeError as exc:
+                        reason = exc.message
+                if reason is not None:
+                    logger.debug("Gave up resuming the event stream of %s: %s", _describe(message), reason)
+                    failure = failure or BridgeError(
+                        UPSTREAM_BAD_ANSWER, "the Chaser API's event stream ended without a response"
+                    )
+                    raise BridgeError(failure.code, failure.message, {"resumption": reason})
+                failures += 1
+
+    async def _reconnect(self, post: httpx.Response, last_event_id: str) -> httpx.Response:
+        """GET the stream the POST opened from after `last_event_id`, in the POST's session and
+        protocol version, once (the caller paces the attempts)."""
+        sent = post.request.headers
+        headers = {"Accept": "text/event-stream", "Last-Event-ID": last_event_id}
+        for name in ("Mcp-Session-Id", "MCP-Protocol-Version"):
+            if name in sent:
+                headers[name] = sent[name]
+        kwargs = {**self._request, "method": "get", "headers": {}}
+        kwargs.pop("content", None)
+        response, _ = await self.client.send_request(
+            kwargs, RequestOptions(extra_headers=headers, max_retries=0), idempotent=True, stream=True
+        )
+        if not _is_event_stream(response):
+            await response.aclose()
+            raise BridgeError(UPSTREAM_BAD_ANSWER, "the Chaser API answered the GET without an event stream")
+        return response
 
     async def call(self, message: dict[str, Any]) -> dict[str, Any]:
         """Send one request and return its response; what else the API sends is dropped."""
