@@ -64,7 +64,9 @@ def overlays(draw: Any, spec: dict[str, Any]) -> dict[str, Any]:
         if draw(st.booleans()):
             action["remove"] = True
         else:
-            action["update"] = draw(st.sampled_from([{"x-chaser-sdk-name": "n"}, {"tags": ["t"]}, "scalar", ["a"]]))
+            action["update"] = draw(
+                st.sampled_from([{"x-chaser-sdk-name": "n"}, {"tags": ["t"]}, "scalar", ["a"]])
+            )
         actions.append(action)
     return {"overlay": "1.0.0", "info": {"title": "o", "version": "1"}, "actions": actions}
 

@@ -316,7 +316,12 @@ def test_ref_cycles_with_nothing_in_between_fall_back_and_strict_refuses_them(tm
     with pytest.raises(PipelineError) as caught:
         pipeline.generate(
             pipeline.Inputs(
-                spec=spec, overlay=None, exclusions=None, out=tmp_path / "strict", version="0.0.0", strict=True
+                spec=spec,
+                overlay=None,
+                exclusions=None,
+                out=tmp_path / "strict",
+                version="0.0.0",
+                strict=True,
             )
         )
     assert caught.value.stage == "validate" and message in str(caught.value)

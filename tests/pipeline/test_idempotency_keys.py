@@ -144,7 +144,11 @@ def test_a_declared_header_is_matched_case_insensitively() -> None:
     header = _field("Idempotency-Key", "str | Unset", "header")
 
     key = idempotency_key_of(
-        {"x-chaser-idempotency-key": {"in": "header", "name": "idempotency-key"}}, None, (header,), PipelineError, ()
+        {"x-chaser-idempotency-key": {"in": "header", "name": "idempotency-key"}},
+        None,
+        (header,),
+        PipelineError,
+        (),
     )
 
     assert key is not None and (key.wire_name, key.arg_name) == ("idempotency-key", "idempotency_key")

@@ -75,29 +75,29 @@ CASES = {
 
 # A reference that points at nothing, in one response of one operation: a local defect.
 UNRESOLVABLE_REF = (
-        "spec.json",
-        json.dumps(
-            {
-                **VALID,
-                "paths": {
-                    "/a": {
-                        "get": op(
-                            responses={
-                                "200": {
-                                    "description": "ok",
-                                    "content": {
-                                        "application/json": {"schema": {"$ref": "#/components/schemas/Gone"}}
-                                    },
-                                }
+    "spec.json",
+    json.dumps(
+        {
+            **VALID,
+            "paths": {
+                "/a": {
+                    "get": op(
+                        responses={
+                            "200": {
+                                "description": "ok",
+                                "content": {
+                                    "application/json": {"schema": {"$ref": "#/components/schemas/Gone"}}
+                                },
                             }
-                        )
-                    }
-                },
-            }
-        ).encode(),
-        "validate",
-        "'#/components/schemas/Gone' points at nothing",
-    )
+                        }
+                    )
+                }
+            },
+        }
+    ).encode(),
+    "validate",
+    "'#/components/schemas/Gone' points at nothing",
+)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

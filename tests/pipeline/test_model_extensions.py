@@ -143,8 +143,12 @@ def test_dotted_tags_make_sub_resources_and_a_model_named_like_a_resource_class_
 def test_two_operations_with_one_qualified_name_are_refused() -> None:
     document = spec(
         {
-            "/a": {"get": {"operationId": "a", "tags": ["things"], "x-chaser-sdk-name": "get", "responses": ok()}},
-            "/b": {"get": {"operationId": "b", "tags": ["things"], "x-chaser-sdk-name": "get", "responses": ok()}},
+            "/a": {
+                "get": {"operationId": "a", "tags": ["things"], "x-chaser-sdk-name": "get", "responses": ok()}
+            },
+            "/b": {
+                "get": {"operationId": "b", "tags": ["things"], "x-chaser-sdk-name": "get", "responses": ok()}
+            },
         }
     )
     with pytest.raises(PipelineError, match=r"GET /a and GET /b are both named things\.get"):

@@ -24,13 +24,12 @@ version that is already published.
 
 from __future__ import annotations
 
-from .. import directives
-
 import copy
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .. import directives
 from ..errors import json_pointer
 from ..pipeline.model import HTTP_METHODS, iter_operations, operation_key
 from ..refs import resolve

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ... import directives
-
 import builtins
 import keyword
 import re
@@ -26,6 +24,7 @@ from openapi_python_client.parser.properties.string import StringProperty
 from openapi_python_client.parser.properties.union import UnionProperty
 from openapi_python_client.parser.properties.uuid import UuidProperty
 
+from ... import directives
 from ...escaping import SpecText, spec_text
 from ...names import RESERVED_ARGUMENT_NAMES
 from .context import SpecContext, text, wire_name

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ... import directives
-
 import ast
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ... import directives
 from ...errors import PipelineError, json_pointer
 from .types import Resource
 

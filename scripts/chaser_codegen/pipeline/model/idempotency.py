@@ -15,12 +15,10 @@ by x-chaser-idempotent, or by its idempotency key.
 
 from __future__ import annotations
 
-from ... import directives
-
 from collections.abc import Callable
 from typing import Any
 
-from ... import runtime_source
+from ... import directives, runtime_source
 from ...errors import PipelineError
 from .types import Body, Field, IdempotencyKey
 

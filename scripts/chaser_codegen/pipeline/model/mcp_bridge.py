@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ... import directives
-
 from typing import Any
 
+from ... import directives
 from ...escaping import SpecText
 from .context import Pointer, SpecContext
 from .types import McpBridge

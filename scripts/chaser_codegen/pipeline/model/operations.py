@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ... import directives
-
 from dataclasses import replace
 from typing import Any
 
+from ... import directives
 from ...errors import json_pointer
 from ...escaping import spec_text
 from ...names import RESERVED_MEMBER_NAMES, ascii_identifier

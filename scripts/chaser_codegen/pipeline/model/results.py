@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ... import directives
-
 from typing import Any
 
 from openapi_python_client.parser.openapi import Endpoint
@@ -13,6 +11,7 @@ from openapi_python_client.parser.properties.model_property import ModelProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.responses import HTTPStatusPattern
 
+from ... import directives
 from .context import Pointer, SpecContext, wire_name
 from .parsers import is_precise_type, parser_of
 from .types import Parser, ParserKind, Result, ResultKind

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ... import directives
-
 from typing import Any
 
 from openapi_python_client.parser.openapi import Endpoint
@@ -12,6 +10,7 @@ from openapi_python_client.parser.properties.literal_enum_property import Litera
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.properties.union import UnionProperty
 
+from ... import directives
 from ...names import is_safe_identifier
 from .context import Pointer, SpecContext, properties_by_wire_name
 from .results import success_model
