@@ -230,10 +230,10 @@ class _Bundler:
         return content
 
     def _retrieve(self, uri: str) -> Any:
-        from referencing import Resource, Specification
+        from referencing import Specification
 
         if uri in self.files:
-            return Resource(contents=self.files[uri], specification=Specification.OPAQUE)
+            return Specification.OPAQUE.create_resource(self.files[uri])
         if len(self.files) >= MAX_FILES:
             raise _RefusedReference(f"the spec refers to more than {MAX_FILES:,} files")
         raw, source = self._read(uri)
@@ -250,7 +250,7 @@ class _Bundler:
         self.files[uri] = contents
         assert self.bundle is not None
         self.bundle.files.append(_display_uri(uri, self.folder))
-        return Resource(contents=contents, specification=Specification.OPAQUE)
+        return Specification.OPAQUE.create_resource(contents)
 
     def _read(self, uri: str) -> tuple[bytes, str]:
         parts = urlsplit(uri)

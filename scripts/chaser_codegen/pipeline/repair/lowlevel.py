@@ -384,7 +384,7 @@ def _repair_round(document: dict[str, Any], problems: list[Problem], log: Repair
     taken_titles = taken_names(document)
     changed = False
     roots = [problem for problem in problems if not problem.is_cascade]
-    failing = {problem.scope[2] for problem in roots if _is_component(problem.scope)}
+    failing = {str(problem.scope[2]) for problem in roots if _is_component(problem.scope)}
     independent = [problem for problem in roots if not _refers_to_any(document, problem, failing)]
     for problem in independent or roots:
         changed |= _repair(document, problem, log, taken_titles, rounds)
