@@ -77,6 +77,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         f"{result.repairs.summary_line()}; the full list is in {_shown(inputs.report_path)}", file=sys.stderr
     )
     if not args.quiet:
+        for line in result.repairs.grouped_lines():
+            print(line, file=sys.stderr)
         for note in result.notes:
             text = f"note: {note.location}: {note.change}"
             print(text if len(text) <= 240 else text[:239] + "…")

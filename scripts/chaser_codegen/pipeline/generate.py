@@ -102,7 +102,9 @@ def build(inputs: Inputs, staging: Path) -> Result:
     """Run every stage, writing the output tree into `staging` (which must not exist)."""
     from . import lowlevel, model, normalize, render, validate
     from .bundle import load_spec
+    from .completeness import check_complete, snapshot
     from .load import load_document
+    from .model.operations import operation_key
     from .overlay import apply_overlay
     from .repair import repair_document
     from .repair.lowlevel import content_type_overrides
@@ -111,15 +113,18 @@ def build(inputs: Inputs, staging: Path) -> Result:
     source = _display(inputs.spec)
     bundle = timer.stage("load", lambda: load_spec(inputs.spec, inputs.refs))
     document = bundle.document
+    read = snapshot(document)
     repaired = timer.stage("repair", lambda: repair_document(document, source=source))
     document, repairs = repaired.document, repaired.log
     repairs.refuse_if_strict(inputs.strict, source)
+    repaired_parts = snapshot(document)
     applied: list[Any] = []
     if inputs.overlay is not None:
         overlay_doc = load_document(inputs.overlay, stage="overlay")
         document, applied = timer.stage(
             "overlay", lambda: apply_overlay(document, overlay_doc, source=_display(inputs.overlay))
         )
+    overlaid = snapshot(document)
     timer.stage(
         "validate", lambda: validate.validate_or_degrade(document, source, repairs, strict=inputs.strict)
     )
@@ -146,6 +151,18 @@ def build(inputs: Inputs, staging: Path) -> Result:
         ),
     )
     api.low_level_data = data
+    timer.stage(
+        "completeness",
+        lambda: check_complete(
+            read=read,
+            repaired=repaired_parts,
+            overlaid=overlaid,
+            final=snapshot(document),
+            generated={operation_key(operation.method, operation.path) for operation in api.operations},
+            excluded={exclusion.key for exclusion in exclusions},
+            source=source,
+        ),
+    )
     package_dir = staging / inputs.package
     timer.stage("render", lambda: render.render_package(api, package_dir, version=inputs.version))
     timer.stage("docs", lambda: render.render_docs(api, staging / "api.md"))

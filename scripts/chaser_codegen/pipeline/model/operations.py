@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -42,15 +43,33 @@ def operation_key(method: str, path: str) -> str:
 
 
 def resource_path_of(ctx: SpecContext, operation: dict[str, Any], pointer: Pointer) -> tuple[str, ...]:
-    """The resource an operation belongs to: its first tag, dotted for sub-resources."""
-    tags = operation.get("tags") or [DEFAULT_RESOURCE]
-    resource_path = []
-    for segment in str(tags[0]).split("."):
-        name = ascii_identifier(segment, prefix="r")
-        if name is None or name in RESERVED_MEMBER_NAMES:
-            raise ctx.error(f"the tag {tags[0]!r} gives no usable resource name", *pointer, "tags")
-        resource_path.append(name)
-    return tuple(resource_path)
+    """The resource an operation belongs to: its first tag, dotted for sub-resources; without a
+    usable tag, the first segment of its path (what a person would call it)."""
+    tags = operation.get("tags")
+    if isinstance(tags, list) and tags and isinstance(tags[0], str) and tags[0].strip():
+        resource_path = [ascii_identifier(segment, prefix="r") for segment in tags[0].split(".")]
+        if all(name is not None and name not in RESERVED_MEMBER_NAMES for name in resource_path):
+            return tuple(name for name in resource_path if name is not None)
+    return (resource_from_path(str(pointer[1])),)
+
+
+# Leading path segments that name no resource: versions and API prefixes (`/api/v2/users`).
+_PATH_PREFIX = re.compile(
+    r"^(api|apis|rest|v\d+(\.\d+)*([a-z]+\d*)?|\d+(\.\d+)*|\d{4}-\d{2}-\d{2})$", re.IGNORECASE
+)
+
+
+def resource_from_path(path: str) -> str:
+    """`/v1/users/{id}/posts` -> `users`: the first segment that is neither a parameter nor a
+    version or API prefix; `default` when the path has none (`/`, `/{id}`, `/v1`)."""
+    for segment in path.split("/"):
+        if not segment or "{" in segment or _PATH_PREFIX.match(segment):
+            continue
+        name = ascii_identifier(re.sub(r"\.(json|xml|ya?ml)$", "", segment), prefix="r")
+        if name is not None and name not in RESERVED_MEMBER_NAMES:
+            return name
+        break
+    return DEFAULT_RESOURCE
 
 
 def build_operation(ctx: SpecContext, path: str, method: str, operation: dict[str, Any]) -> Operation:

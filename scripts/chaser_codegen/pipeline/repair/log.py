@@ -119,8 +119,34 @@ class RepairLog:
                 lines.append(f"  … and {count - len(shown)} more {rule}")
         return lines
 
+    def groups(self) -> dict[str, dict[str, int]]:
+        """Repairs per rule, then per place (the schema or the operation each is in), most
+        frequent first: 1,050 title clashes read as the few schemas they come from."""
+        grouped: dict[str, Counter[str]] = {}
+        for repair in self.repairs:
+            grouped.setdefault(repair.rule, Counter())[place_of(repair.pointer)] += 1
+        return {
+            rule: dict(sorted(places.items(), key=lambda item: (-item[1], item[0])))
+            for rule, places in sorted(grouped.items(), key=lambda item: (-item[1].total(), item[0]))
+        }
+
+    def grouped_lines(self, per_rule: int = 3) -> list[str]:
+        """One line per rule: how many repairs, in how many places, and the busiest places."""
+        lines = []
+        for rule, places in self.groups().items():
+            total = sum(places.values())
+            busiest = ", ".join(f"{place} ({count})" for place, count in list(places.items())[:per_rule])
+            more = f", and {len(places) - per_rule} more" if len(places) > per_rule else ""
+            noun = "place" if len(places) == 1 else "places"
+            lines.append(f"  {rule}: {total} in {len(places)} {noun}: {busiest}{more}")
+        return lines
+
     def to_json(self) -> dict[str, Any]:
-        return {"summary": self.summary(), "repairs": [repair.to_json() for repair in self.repairs]}
+        return {
+            "summary": self.summary(),
+            "by_place": self.groups(),
+            "repairs": [repair.to_json() for repair in self.repairs],
+        }
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -143,6 +169,20 @@ class RepairLog:
             location=source,
             hint="fix the spec upstream (or with the overlay), or run without --strict",
         )
+
+
+def place_of(pointer: str) -> str:
+    """The schema or the operation a repair's pointer is in: `schema Foo`, `GET /v1/things`."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer.removeprefix("#/").split("/")]
+    if parts[:2] == ["components", "schemas"] and len(parts) > 2:
+        return f"schema {parts[2]}"
+    if parts[:1] == ["components"] and len(parts) > 2:
+        return f"{parts[1]} {parts[2]}"
+    if parts[:1] == ["paths"] and len(parts) > 2:
+        return f"{parts[2].upper()} {parts[1]}"
+    if parts[:1] == ["paths"] and len(parts) == 2:
+        return f"path {parts[1]}"
+    return "/".join(parts[:2]) or "document"
 
 
 def _snapshot(value: Any) -> Any:
