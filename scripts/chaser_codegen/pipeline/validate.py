@@ -137,6 +137,7 @@ def validate_or_degrade(spec: dict[str, Any], source: str, log: RepairLog, *, st
         problems = reference_problems(spec) + _problems(spec)
         if not problems or strict:
             break
+        problems = _located(spec, problems)
         changed = False
         for where, message in problems:
             candidates = ([("field", where)] if not _in_typed_unit(where) else []) + [
@@ -160,6 +161,44 @@ def validate_or_degrade(spec: dict[str, Any], source: str, log: RepairLog, *, st
 
 
 MAX_DEGRADE_ROUNDS = 6
+# A problem reported at an object with more OpenAPI objects than this below it is not narrowed.
+MAX_LOCATED_NODES = 5000
+
+
+def _located(spec: dict[str, Any], problems: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Each problem at the innermost object that is at fault.
+
+    The official schema says `oneOf: [Response, Reference]` for a response, so a bad keyword deep
+    in a response's schema is reported at the response ("not valid under any of the given
+    schemas"). Each OpenAPI object below that place is checked against its own definition,
+    innermost first; the innermost invalid ones, with their own errors, are where the fault is.
+    """
+    from .repair.metaschema import definition_name
+    from .repair.walk import walk
+
+    nodes = walk(spec)
+    version = openapi_version(spec, "spec")[:3]
+    located: list[tuple[Path, str]] = []
+    for where, message in problems:
+        below = [node for node in nodes if node.path[: len(where)] == where and node.kind != "reference"]
+        if len(below) > MAX_LOCATED_NODES:
+            located.append((where, message))
+            continue
+        invalid: list[Path] = []
+        found: list[tuple[Path, str]] = []
+        for node in sorted(below, key=lambda node: -len(node.path)):
+            name = definition_name(node.kind, version)
+            if name is None or any(path[: len(node.path)] == node.path for path in invalid):
+                continue
+            errors = list(_definition_validator(version, name).iter_errors(node.value))
+            if errors:
+                invalid.append(node.path)
+                found += [
+                    (_document_path(spec, (*node.path, *error.instance_path)), error.message)
+                    for error in errors
+                ]
+        located += found or [(where, message)]
+    return located
 
 
 def check_structure_whole(spec: dict[str, Any], source: str) -> None:
@@ -181,12 +220,29 @@ def _in_typed_unit(where: Path) -> bool:
 def _problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
     version = openapi_version(spec, "spec")
     problems = [
-        (tuple(error.instance_path), error.message)
+        (_document_path(spec, error.instance_path), error.message)
         for error in _document_validator(version[:3]).iter_errors(spec)
     ]
     if version.startswith("3.1."):
         problems += _schema_problems(spec)
     return problems
+
+
+def _document_path(document: Any, parts: Any) -> Path:
+    """A validator's instance path as the document's keys: `200` under `responses` is "200"."""
+    path: list[str | int] = []
+    node = document
+    for part in parts:
+        if isinstance(node, dict):
+            key: str | int = part if part in node else str(part)
+            path.append(key)
+            node = node.get(key)
+        else:
+            path.append(part)
+            node = (
+                node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+            )
+    return tuple(path)
 
 
 def _schema_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
@@ -202,9 +258,32 @@ def _schema_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
             continue
         checked.append(node.path)
         problems += [
-            ((*node.path, *error.instance_path), error.message) for error in validator.iter_errors(node.value)
+            (_document_path(spec, (*node.path, *error.instance_path)), error.message)
+            for error in validator.iter_errors(node.value)
         ]
     return problems
+
+
+@cache
+def _definition_validator(version: str, name: str) -> Any:
+    """A validator for one definition of the official schema (`Schema`, `response`...)."""
+    import jsonschema_rs
+
+    from .repair.metaschema import official_schema
+
+    schema = dict(official_schema(version))
+    definitions = "$defs" if "$defs" in schema else "definitions"
+    schema["$ref"] = f"#/{definitions}/{name}"
+    for keyword in (
+        "properties",
+        "required",
+        "patternProperties",
+        "additionalProperties",
+        "type",
+        "unevaluatedProperties",
+    ):
+        schema.pop(keyword, None)
+    return jsonschema_rs.validator_for(schema, validate_formats=False)
 
 
 @cache

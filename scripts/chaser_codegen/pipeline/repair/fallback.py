@@ -138,6 +138,13 @@ def fall_back(document: dict[str, Any], unit: Path, log: RepairLog, why: str) ->
 
 def schema_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
     node = lookup(document, json_pointer(*where))
+    if node is not MISSING and not isinstance(node, dict | bool) and where:
+        # Not a schema at all (`properties: {a: 5}`): in its place, one that accepts anything.
+        parent = lookup(document, json_pointer(*where[:-1]))
+        if isinstance(parent, dict | list):
+            parent[where[-1]] = {}  # type: ignore[index]
+            log.record(SCHEMA_FALLBACK_ANY, where, before=_with_why(node, why), after={})
+            return True
     if not isinstance(node, dict) or not node:
         return False
     before = dict(node)

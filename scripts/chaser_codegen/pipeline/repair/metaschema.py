@@ -38,6 +38,14 @@ _DEFINITIONS = {
 }
 
 
+def definition_name(kind: str, version: str) -> str | None:
+    """The name of the official schema's definition for one of the walk's kinds, or None."""
+    names = _DEFINITIONS.get(kind)
+    if names is None:
+        return None
+    return names[1] if version == "3.1" else names[0]
+
+
 def official_schema(version: str) -> dict[str, Any]:
     """The official OpenAPI JSON Schema of version "3.0" or "3.1" (as openapi-spec-validator ships it)."""
     return _schema(version)

@@ -1,0 +1,380 @@
+"""The fallback net: a defect no rule covers costs only the smallest unit that contains it.
+
+Specs with invented defects (constructs no repair rule was written for) in one response, one
+schema, one parameter: every other operation is generated, typed as before, and each defect is
+in the report at its pointer. Parser crashes and whole-document refusals of openapi-python-
+client are narrowed down to the unit at fault; knock-on failures wait for their root.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chaser_codegen.errors import PipelineError
+from chaser_codegen.pipeline import generate as pipeline
+from chaser_codegen.pipeline.completeness import check_complete, snapshot
+from chaser_codegen.pipeline.repair.fallback import units_containing
+from chaser_codegen.pipeline.repair.log import RepairLog, place_of
+from chaser_codegen.pipeline.repair.lowlevel import ParserCrashed, parse_until_clean
+
+
+def ok(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+THING = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "size": {"type": "integer"}},
+}
+
+
+def spec(paths: dict[str, Any], schemas: dict[str, Any], version: str = "3.0.3") -> dict[str, Any]:
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def generate(tmp_path: Path, document: dict[str, Any], *, strict: bool = False) -> pipeline.Result:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(document))
+    return pipeline.generate(
+        pipeline.Inputs(
+            spec=path, overlay=None, exclusions=None, out=tmp_path / "out", version="0.0.0", strict=strict
+        )
+    )
+
+
+def fallbacks(result: pipeline.Result) -> dict[str, str]:
+    return {repair.pointer: repair.rule for repair in result.repairs.repairs if "fallback" in repair.rule}
+
+
+def model_fields(out: Path, module: str) -> set[str]:
+    text = (out / "chaser_core" / "_api" / "models" / f"{module}.py").read_text()
+    return {
+        line.split(":")[0].strip() for line in text.splitlines() if line.startswith("    ") and ": " in line
+    }
+
+
+# One defect each, of kinds no rule repairs: a response schema with an unknown type, a property
+# that is not a schema at all, a parameter with two media types (OpenAPI allows exactly one).
+INVENTED = spec(
+    {
+        "/good": {"get": {"operationId": "getGood", "responses": ok(ref("Thing"))}},
+        "/bad-response": {
+            "get": {
+                "operationId": "getBadResponse",
+                "responses": ok({"type": "hyperobject", "x-dimensions": 4}),
+            }
+        },
+        "/bad-schema": {"get": {"operationId": "getBadSchema", "responses": ok(ref("Broken"))}},
+        "/bad-parameter": {
+            "get": {
+                "operationId": "getBadParameter",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "filter",
+                        "in": "query",
+                        "content": {
+                            "application/json": {"schema": {"type": "object"}},
+                            "text/plain": {"schema": {"type": "string"}},
+                        },
+                    },
+                ],
+                "responses": ok(ref("Thing")),
+            }
+        },
+    },
+    {
+        "Thing": THING,
+        "Broken": {"type": "object", "properties": {"id": {"type": "string"}, "shape": 42}},
+    },
+)
+
+
+def test_invented_defects_cost_only_their_unit_and_are_reported_at_their_pointer(tmp_path):
+    result = generate(tmp_path, copy.deepcopy(INVENTED))
+    assert {op.name for op in result.api.operations} == {
+        "get_good",
+        "get_bad_response",
+        "get_bad_schema",
+        "get_bad_parameter",
+    }
+    assert fallbacks(result) == {
+        "#/paths/~1bad-response/get/responses/200/content/application~1json/schema": "schema-fallback-any",
+        "#/components/schemas/Broken/properties/shape": "schema-fallback-any",
+        "#/paths/~1bad-parameter/get/parameters/1": "parameter-fallback-string",
+    }
+    # What was not at fault keeps its types: Broken's other property, the other parameter.
+    out = tmp_path / "out"
+    assert model_fields(out, "broken") >= {"id", "shape"}
+    assert "id: str | Unset" in (out / "chaser_core" / "_api" / "models" / "broken.py").read_text()
+    [bad_parameter] = [op for op in result.api.operations if op.name == "get_bad_parameter"]
+    assert [field.wire_name.raw for field in bad_parameter.query_params] == ["q", "filter"]
+    # Each fallback says why, in the validator's words.
+    report = json.loads((out / "repairs.json").read_text())
+    whys = [entry["before"]["why"] for entry in report["repairs"] if "fallback" in entry["rule"]]
+    assert all(whys) and any("hyperobject" in why for why in whys)
+
+
+def test_strict_refuses_what_the_net_would_degrade(tmp_path):
+    with pytest.raises(PipelineError) as caught:
+        generate(tmp_path, copy.deepcopy(INVENTED), strict=True)
+    assert caught.value.stage == "validate"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_schema_openapi_python_client_refuses_whole_falls_back_alone(tmp_path):
+    # A 3.1 document may say `enum: []` (JSON Schema: SHOULD be non-empty); openapi-python-client's
+    # model of OpenAPI refuses the whole document for it. One vendor's chat API has two.
+    document = spec(
+        {
+            "/status": {"get": {"operationId": "getStatus", "responses": ok(ref("Status"))}},
+            "/thing": {"get": {"operationId": "getThing", "responses": ok(ref("Thing"))}},
+        },
+        {"Thing": THING, "Status": {"enum": [], "allOf": [ref("Thing")]}},
+        version="3.1.0",
+    )
+    result = generate(tmp_path, document)
+    assert len(result.api.operations) == 2
+    assert fallbacks(result) == {"#/components/schemas/Status": "schema-fallback-any"}
+    assert model_fields(tmp_path / "out", "thing") >= {"id", "name", "size"}
+
+
+def _booby_trapped(parse: Any, marker: str) -> Any:
+    """A parse that crashes while any schema still carries `marker`: a construct never seen."""
+
+    def crashing(document: dict[str, Any]) -> Any:
+        if marker in json.dumps(document):
+            raise ParserCrashed(f"KeyError: {marker!r}")
+        return parse(document)
+
+    return crashing
+
+
+def _real_parse() -> Any:
+    from chaser_codegen.pipeline import lowlevel
+    from chaser_codegen.pipeline.lowlevel import make_config
+    from openapi_python_client.parser import GeneratorData
+
+    lowlevel.install_patches()
+    config = make_config(Path("unused"))
+    return lambda document: GeneratorData.from_dict(document, config=config)
+
+
+def test_a_parser_crash_is_bisected_to_the_one_unit_that_causes_it():
+    document = spec(
+        {
+            f"/t{index}": {"get": {"operationId": f"get{index}", "responses": ok(ref(f"S{index}"))}}
+            for index in range(12)
+        },
+        {f"S{index}": copy.deepcopy(THING) for index in range(12)},
+    )
+    document["components"]["schemas"]["S7"]["properties"]["odd"] = {"type": "string", "x-crash-me": True}
+    log = RepairLog()
+    data = parse_until_clean(document, log, _booby_trapped(_real_parse(), "x-crash-me"), source="test")
+    assert sum(len(c.endpoints) for c in data.endpoint_collections_by_tag.values()) == 12
+    [fallback] = log.repairs
+    assert (fallback.rule, fallback.pointer) == ("schema-fallback-any", "#/components/schemas/S7")
+    assert "crashed" in fallback.before["why"]
+    assert document["components"]["schemas"]["S6"] == THING  # the others untouched
+
+
+def test_a_crash_no_unit_explains_is_refused_with_the_error():
+    document = spec({"/t": {"get": {"operationId": "get", "responses": ok(ref("S"))}}}, {"S": THING})
+    document["info"]["x-crash-me"] = True  # outside every schema and operation
+    with pytest.raises(PipelineError, match="crashed"):
+        parse_until_clean(document, RepairLog(), _booby_trapped(_real_parse(), "x-crash-me"), source="test")
+
+
+def _failing_on(parse: Any, marker: str) -> Any:
+    """A parse that reports (as openapi-python-client does) every component schema that has
+    `marker` in one of its properties, and every component that refers to one of those."""
+    from openapi_python_client.parser.errors import PropertyError
+
+    def failing(document: dict[str, Any]) -> Any:
+        data = parse(document)
+        schemas = document["components"]["schemas"]
+        bad = {name for name, schema in schemas.items() if marker in json.dumps(schema.get("properties", {}))}
+        echoes = {
+            name
+            for name, schema in schemas.items()
+            if any(f'"#/components/schemas/{b}"' in json.dumps(schema) for b in bad)
+        }
+        for name in sorted(bad | echoes):
+            data.errors.append(
+                PropertyError(
+                    header=f"Unable to parse schema /components/schemas/{name}", detail="unknown construct"
+                )
+            )
+        return data
+
+    return failing
+
+
+def test_a_knock_on_failure_waits_for_its_root_and_keeps_every_field():
+    # One vendor's `File` failed on one property, and `FileFull` (allOf File + more), failing
+    # only because File had, got a fallback of its own and lost id, name and size.
+    file = copy.deepcopy(THING)
+    file["properties"]["odd"] = {"type": "string", "x-unknown-construct": 1}
+    document = spec(
+        {
+            "/files": {"get": {"operationId": "listFiles", "responses": ok(ref("File"))}},
+            "/files/full": {"get": {"operationId": "getFull", "responses": ok(ref("FileFull"))}},
+        },
+        {
+            "File": file,
+            "FileFull": {
+                "allOf": [ref("File"), {"type": "object", "properties": {"sha1": {"type": "string"}}}]
+            },
+        },
+    )
+    log = RepairLog()
+    parse_until_clean(document, log, _failing_on(_real_parse(), "x-unknown-construct"), source="test")
+    assert [repair.pointer for repair in log.repairs] == ["#/components/schemas/File"]
+    assert document["components"]["schemas"]["FileFull"]["allOf"][1]["properties"] == {
+        "sha1": {"type": "string"}
+    }
+
+
+def test_units_grow_from_a_property_to_its_operation():
+    document = spec({}, {})
+    where = (
+        "paths",
+        "/a",
+        "post",
+        "requestBody",
+        "content",
+        "application/json",
+        "schema",
+        "properties",
+        "x",
+        "items",
+    )
+    assert units_containing(document, where) == [
+        (
+            "paths",
+            "/a",
+            "post",
+            "requestBody",
+            "content",
+            "application/json",
+            "schema",
+            "properties",
+            "x",
+            "items",
+        ),
+        ("paths", "/a", "post", "requestBody", "content", "application/json", "schema", "properties", "x"),
+        ("paths", "/a", "post", "requestBody", "content", "application/json", "schema"),
+        ("paths", "/a", "post", "requestBody"),
+        ("paths", "/a", "post"),
+    ]
+    assert units_containing(document, ("components", "schemas", "A", "properties", "b", "minimum")) == [
+        ("components", "schemas", "A", "properties", "b"),
+        ("components", "schemas", "A"),
+    ]
+
+
+def test_completeness_fails_when_repairs_empty_an_operation():
+    read = snapshot(
+        spec({"/a": {"get": {"parameters": [{"name": "x", "in": "query"}], "responses": ok({})}}}, {})
+    )
+    emptied = snapshot(spec({"/a": {"get": {"responses": {"default": {"description": ""}}}}}, {}))
+    with pytest.raises(PipelineError, match=r"GET /a lost its parameters in the repairs"):
+        check_complete(
+            read=read,
+            repaired=emptied,
+            overlaid=emptied,
+            final=emptied,
+            generated={"GET /a"},
+            excluded=set(),
+            source="t",
+        )
+
+
+def test_completeness_fails_when_an_operation_is_a_reference_nothing_resolved():
+    unresolved = snapshot(spec({"/a": {"get": {"$ref": "paths/a.yml"}}}, {}))
+    with pytest.raises(PipelineError, match="never resolved"):
+        check_complete(
+            read=unresolved,
+            repaired=unresolved,
+            overlaid=unresolved,
+            final=unresolved,
+            generated={"GET /a"},
+            excluded=set(),
+            source="t",
+        )
+
+
+def test_completeness_fails_when_an_operation_is_not_generated():
+    both = snapshot(spec({"/a": {"get": {"responses": ok({})}}, "/b": {"get": {"responses": ok({})}}}, {}))
+    with pytest.raises(PipelineError, match=r"1 operations were not generated: GET /b"):
+        check_complete(
+            read=both,
+            repaired=both,
+            overlaid=both,
+            final=both,
+            generated={"GET /a"},
+            excluded=set(),
+            source="t",
+        )
+
+
+def test_the_report_groups_repairs_by_rule_and_by_place():
+    log = RepairLog()
+    for index in range(40):
+        log.record("model-title-clash", ("components", "schemas", "Customer", "properties", f"p{index}"))
+    log.record("model-title-clash", ("components", "schemas", "Invoice", "title"))
+    log.record("parameter-fallback-string", ("paths", "/v1/things", "get", "parameters", 0))
+    assert log.groups() == {
+        "model-title-clash": {"schema Customer": 40, "schema Invoice": 1},
+        "parameter-fallback-string": {"GET /v1/things": 1},
+    }
+    assert (
+        log.grouped_lines()[0]
+        == "  model-title-clash: 41 in 2 places: schema Customer (40), schema Invoice (1)"
+    )
+    assert log.to_json()["by_place"] == log.groups()
+    assert place_of("#/components/parameters/Limit/schema") == "parameters Limit"
+
+
+def test_an_untagged_spec_is_split_into_resources_by_path(tmp_path):
+    paths = {
+        "/v1/users": {"get": {"operationId": "listUsers", "responses": ok({})}},
+        "/v1/users/{id}": {
+            "get": {
+                "operationId": "getUser",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": ok({}),
+            }
+        },
+        "/v1/channels/{id}/messages": {
+            "post": {
+                "operationId": "postMessage",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": ok({}),
+            }
+        },
+        "/2010-04-01/Accounts.json": {"get": {"operationId": "listAccounts", "responses": ok({})}},
+        "/": {"get": {"operationId": "root", "responses": ok({})}},
+    }
+    result = generate(tmp_path, spec(paths, {}))
+    by_resource = {op.name: op.resource_path for op in result.api.operations}
+    assert by_resource == {
+        "list_users": ("users",),
+        "get_user": ("users",),
+        "post_message": ("channels",),
+        "list_accounts": ("accounts",),
+        "root": ("default",),
+    }
