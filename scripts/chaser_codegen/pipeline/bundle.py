@@ -37,6 +37,7 @@ from urllib.request import url2pathname
 from ..errors import PipelineError, json_pointer
 from .load import MAX_DOCUMENT_BYTES, load_document, parse_document
 from .repair.walk import walk
+from .validate import is_data
 
 MAX_FILES = 20_000
 MAX_TOTAL_BYTES = 8 * MAX_DOCUMENT_BYTES
@@ -56,10 +57,6 @@ COMPONENT_SECTIONS = {
     "link": "links",
     "security-scheme": "securitySchemes",
 }
-# Values that are only ever data, not OpenAPI objects: a "$ref" key inside them is not a
-# reference. (`default`, `enum` and `const` would be too, in a schema, but `default` is also a
-# response key; data shaped like a reference is rare enough there to read as one.)
-_DATA_KEYWORDS = frozenset({"example"})
 _COMPONENT_KEY = re.compile(r"[^A-Za-z0-9._-]")
 _STRUCTURED_SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -277,9 +274,9 @@ class _Bundler:
     def _absolutize(self, node: Any, base_uri: str, chain: tuple[str, ...]) -> None:
         """Make every reference under `node` absolute (a reference to the root: local again),
         and remember the file each was written in and the chain it was inlined through."""
-        stack = [node]
+        stack: list[tuple[Path_, Any]] = [((), node)]
         while stack:
-            current = stack.pop()
+            path, current = stack.pop()
             if isinstance(current, dict):
                 ref = current.get("$ref")
                 if isinstance(ref, str):
@@ -287,9 +284,11 @@ class _Bundler:
                     self.where[id(current)] = base_uri
                     if chain:
                         self.chains[id(current)] = chain
-                stack.extend(value for key, value in current.items() if key not in _DATA_KEYWORDS)
+                stack.extend(
+                    ((*path, key), value) for key, value in current.items() if not is_data(path, key)
+                )
             elif isinstance(current, list):
-                stack.extend(current)
+                stack.extend(((*path, index), value) for index, value in enumerate(current))
 
     def _absolute(self, ref: str, base_uri: str) -> str:
         absolute = urljoin(base_uri, ref)
@@ -321,7 +320,7 @@ def _external_refs(document: Any) -> list[tuple[Path_, dict[str, Any]]]:
         if isinstance(node, dict):
             if _is_external(node):
                 found.append((path, node))
-            children = [((*path, key), value) for key, value in node.items() if key not in _DATA_KEYWORDS]
+            children = [((*path, key), value) for key, value in node.items() if not is_data(path, key)]
             stack.extend(reversed(children))
         elif isinstance(node, list):
             stack.extend(reversed([((*path, index), value) for index, value in enumerate(node)]))

@@ -76,6 +76,27 @@ RESERVED_MODEL_NAMES = frozenset(
         "any",
         "cast",
         "errors",
+        # What the generated resource and CLI modules import from the runtime by name (a model
+        # called Query, as in one vendor's time-series API, shadowed `_types.Query`: ruff F811).
+        "asyncapiresource",
+        "syncapiresource",
+        "asyncpaginator",
+        "syncpage",
+        "paginationspec",
+        "asyncstream",
+        "stream",
+        "body",
+        "headers",
+        "query",
+        "timeout",
+        "notgiven",
+        "requestoptions",
+        "fileinput",
+        "bridgespec",
+        "waiterspec",
+        "literal",
+        "mapping",
+        "io",
     }
 )
 

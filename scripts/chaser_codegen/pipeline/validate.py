@@ -51,10 +51,16 @@ def reference_problems(spec: dict[str, Any]) -> list[tuple[Path, str]]:
                 problem = _follow(spec, ref, json_pointer(*where))
                 if problem is not None:
                     problems.append((where, problem))
-            stack.extend((value, (*where, key)) for key, value in node.items())
+            stack.extend((value, (*where, key)) for key, value in node.items() if not is_data(where, key))
         elif isinstance(node, list):
             stack.extend((value, (*where, index)) for index, value in enumerate(node))
     return sorted(problems, key=lambda problem: [str(part) for part in problem[0]])
+
+
+def is_data(where: Path, key: Any) -> bool:
+    """Whether `key` of the object at `where` holds example data, where a "$ref" is no reference:
+    `example`, and the `value` of an Example Object (`examples: {name: {value: ...}}`)."""
+    return key == "example" or (key == "value" and len(where) >= 2 and where[-2] == "examples")
 
 
 def _follow(spec: dict[str, Any], ref: str, written_at: str) -> str | None:
