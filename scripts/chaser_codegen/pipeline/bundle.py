@@ -117,6 +117,13 @@ class _Bundler:
         # The chain of inlined targets each reference object was inlined through, by identity.
         self.chains: dict[int, tuple[str, ...]] = {}
         self.where: dict[int, str] = {}  # reference object -> the file it was written in
+        # Reference object -> its `$ref` as the spec wrote it (errors quote that, not the
+        # absolute URI it became).
+        self.written: dict[int, str] = {}
+        # Fix (helper, multi-file tests): the three maps above are keyed by id(), and a reference
+        # object that was inlined is freed, so a later object could take its id and inherit its
+        # chain (a false cycle) or its file. Every object recorded is kept alive until the end.
+        self.recorded: list[dict[str, Any]] = []
         self.bundle: Bundle | None = None
 
     # -- the stage ----------------------------------------------------------------------------
@@ -158,6 +165,11 @@ class _Bundler:
     def _bundle_site(
         self, document: dict[str, Any], path: Path_, reference: dict[str, Any], kind: str | None
     ) -> None:
+        if not _is_external(reference):
+            # Fix (helper, multi-file tests): one reference object met at a second path (a YAML
+            # alias, `schema: *pet`) was already made local at the first; resolving it again
+            # read `#/components/...` as a file ("the '' scheme is not supported").
+            return
         target = reference["$ref"]
         section = COMPONENT_SECTIONS.get(kind or "")
         if section is not None:
@@ -167,6 +179,9 @@ class _Bundler:
                 if isinstance(content, dict) and set(content) == {"$ref"}:
                     # A reference to a reference: point at the end of the chain instead.
                     reference["$ref"] = content["$ref"]
+                    # (helper) Its errors now name the file and the text of the second one.
+                    self.where[id(reference)] = self.where.get(id(content), self.root_uri)
+                    self.written[id(reference)] = self.written.get(id(content), content["$ref"])
                     return
                 local = self._add_component(document, section, target, content)
             reference["$ref"] = local
@@ -203,20 +218,21 @@ class _Bundler:
         """A copy of what `target` points at, its own references made absolute."""
         from referencing.exceptions import PointerToNowhere, Unresolvable
 
+        # (helper) The `$ref` as written, relative to its own file, as a reader looks for it.
+        written = self.written.get(id(reference), _display_uri(target, self.folder))
         try:
             resolved = self.registry.resolver().lookup(target)
         except PointerToNowhere as exc:
             file_uri, fragment = urldefrag(target)
             raise PipelineError(
                 "bundle",
-                f"$ref {_display_uri(target, self.folder)!r}: {_display_uri(file_uri, self.folder)} has "
-                f"nothing at #{unquote(fragment)}",
+                f"$ref {written!r}: {_display_uri(file_uri, self.folder)} has nothing at #{unquote(fragment)}",
                 location=self._site(reference, path),
             ) from exc
         except Unresolvable as exc:
             raise PipelineError(
                 "bundle",
-                f"$ref {_display_uri(target, self.folder)!r} cannot be read: {_refusal(exc)}",
+                f"$ref {written!r} cannot be read: {_refusal(exc)}",
                 location=self._site(reference, path),
             ) from exc
         self.registry = resolved.resolver._registry  # keep what was read for the next lookups
@@ -276,12 +292,19 @@ class _Bundler:
                 ref = current.get("$ref")
                 if isinstance(ref, str):
                     current["$ref"] = self._absolute(ref, base_uri)
-                    self.where[id(current)] = base_uri
+                    self._record(current, base_uri, ref)
                     if chain:
                         self.chains[id(current)] = chain
                 stack.extend(value for key, value in current.items() if key not in _DATA_KEYWORDS)
             elif isinstance(current, list):
                 stack.extend(current)
+
+    def _record(self, reference: dict[str, Any], base_uri: str, written: Any) -> None:
+        if id(reference) not in self.written and isinstance(written, str):
+            # The first time only: the same object met again (a YAML alias) is absolute already.
+            self.written[id(reference)] = written
+        self.where[id(reference)] = base_uri
+        self.recorded.append(reference)
 
     def _absolute(self, ref: str, base_uri: str) -> str:
         absolute = urljoin(base_uri, ref)
@@ -373,8 +396,11 @@ def _refusal(exc: BaseException) -> str:
     """Why a reference could not be resolved: the innermost cause `referencing` wrapped."""
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, _RefusedReference | PipelineError):
-            return str(cause.args[0] if isinstance(cause, _RefusedReference) else cause)
+        if isinstance(cause, _RefusedReference):
+            return str(cause.args[0])
+        if isinstance(cause, PipelineError):
+            # (helper) The file's own parse error: its file and line, without a second "[bundle]".
+            return f"{cause.location}: {cause.message}" if cause.location else cause.message
         if isinstance(cause, OSError):
             return f"{cause.strerror or cause}"
         cause = cause.__cause__ or cause.__context__
@@ -385,7 +411,10 @@ def _fetch(uri: str) -> bytes:
     import httpx
 
     with httpx.stream("GET", uri, timeout=30, follow_redirects=False) as response:
-        response.raise_for_status()
+        if response.status_code != 200:
+            # Fix (helper, multi-file tests): raise_for_status's error is no OSError, so the
+            # reason was lost and the message said only the URL.
+            raise _RefusedReference(f"HTTP {response.status_code} from {uri}")
         body = b""
         for chunk in response.iter_bytes():
             body += chunk
