@@ -27,6 +27,7 @@ the nesting of inlined references are bounded, with cycles reported by their cha
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,9 @@ class Bundle:
     files: list[str] = field(default_factory=list)  # every file read, relative to the root's folder
     to_components: int = 0  # references that became local references to a component
     inlined: int = 0  # references replaced by what they point at
+    # (helper) The sha256 of each file as it was read, by its name in `files`: the provenance
+    # fetch-spec records (a file read again later could differ from the one bundled).
+    sha256: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (
@@ -181,7 +185,7 @@ class _Bundler:
                     reference["$ref"] = content["$ref"]
                     # (helper) Its errors now name the file and the text of the second one.
                     self.where[id(reference)] = self.where.get(id(content), self.root_uri)
-                    self.written[id(reference)] = self.written.get(id(content), content["$ref"])
+                    self.written[id(reference)] = self.written.get(id(content)) or str(content["$ref"])
                     return
                 local = self._add_component(document, section, target, content)
             reference["$ref"] = local
@@ -242,10 +246,10 @@ class _Bundler:
         return content
 
     def _retrieve(self, uri: str) -> Any:
-        from referencing import Resource, Specification
+        from referencing import Resource
 
         if uri in self.files:
-            return Resource(contents=self.files[uri], specification=Specification.OPAQUE)
+            return Resource.opaque(self.files[uri])
         if len(self.files) >= MAX_FILES:
             raise _RefusedReference(f"the spec refers to more than {MAX_FILES:,} files")
         raw, source = self._read(uri)
@@ -260,7 +264,9 @@ class _Bundler:
         self.files[uri] = contents
         assert self.bundle is not None
         self.bundle.files.append(_display_uri(uri, self.folder))
-        return Resource(contents=contents, specification=Specification.OPAQUE)
+        self.bundle.sha256[self.bundle.files[-1]] = hashlib.sha256(raw).hexdigest()
+        # (helper) Resource.opaque: the same resource, in the form mypy can check.
+        return Resource.opaque(contents)
 
     def _read(self, uri: str) -> tuple[bytes, str]:
         parts = urlsplit(uri)
