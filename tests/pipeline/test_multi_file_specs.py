@@ -221,6 +221,27 @@ def test_a_split_spec_generates_what_its_hand_bundled_equivalent_generates(split
     assert differing <= {"chaser_core/_spec.py", "repairs.json"}
 
 
+def test_a_component_the_root_names_keeps_its_name_through_a_file_that_only_refers_on(tmp_path):
+    """Regression: `Thing: {$ref: a.yaml}` with a.yaml `$ref: b.yaml` made a component `b`
+    (model class `B`) and left the root's `Thing` an alias of it."""
+    spec = write_tree(
+        tmp_path,
+        {
+            "openapi.yaml": textwrap.dedent(root_with_schema_ref("#/components/schemas/Thing"))
+            + "components:\n  schemas:\n    Thing: {$ref: models/a.yaml}\n    Loop: {$ref: loop/x.yaml}\n",
+            "models/a.yaml": "$ref: ../shared/b.yaml\n",
+            "shared/b.yaml": "type: object\nproperties: {id: {type: string}}\n",
+            # a file chain that comes back to its start ends there (no endless loop)
+            "loop/x.yaml": "$ref: y.yaml\n",
+            "loop/y.yaml": "$ref: x.yaml\n",
+        },
+    )
+    schemas = load_spec(spec).document["components"]["schemas"]
+    assert schemas["Thing"] == {"type": "object", "properties": {"id": {"type": "string"}}}
+    assert schemas["Loop"] == {"$ref": "#/components/schemas/Loop"}
+    assert set(schemas) == {"Thing", "Loop"}
+
+
 def test_a_yaml_alias_of_a_reference_is_bundled_at_both_places(tmp_path):
     """Regression: the second sight of one aliased reference object read `#/components/...`
     as a file name."""

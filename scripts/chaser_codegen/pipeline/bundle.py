@@ -163,7 +163,17 @@ class _Bundler:
                 if _is_external(entry) and len(entry) == 1:
                     target = entry["$ref"]
                     self.components.setdefault(target, f"#/components/{section}/{name}")
-                    entries[name] = self._content(target, entry, ("components", section, name))
+                    content = self._content(target, entry, ("components", section, name))
+                    # Fix (helper, multi-file tests): a file that is only a `$ref` to another
+                    # (`Thing: {$ref: a.yaml}`, a.yaml `$ref: b.yaml`) gives the root's name to
+                    # what that one holds too; else it became the component `b`, and the
+                    # root's `Thing` an alias of it (model class `B`). A loop stops at its start.
+                    seen = {target}
+                    while _is_external(content) and len(content) == 1 and content["$ref"] not in seen:
+                        seen.add(content["$ref"])
+                        self.components.setdefault(content["$ref"], f"#/components/{section}/{name}")
+                        content = self._content(content["$ref"], content, ("components", section, name))
+                    entries[name] = content
                     self._count(inlined=True)
 
     def _bundle_site(
