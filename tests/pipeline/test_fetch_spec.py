@@ -209,19 +209,19 @@ def test_a_multi_file_source_is_held_to_its_folder_unless_allowed(vendored, tmp_
     from tests.release.project import split_spec
 
     root = split_spec(changed_upstream(), tmp_path / "upstream")
-    shared = tmp_path / "shared" / "session_info.yaml"
+    shared = tmp_path / "elsewhere" / "session_info.yaml"
     shared.parent.mkdir()
     # A schema kept beside the spec's folder, not in it (its own refs lead back into the root).
     moved = root.parent / "schemas" / "SessionInfo.yaml"
     shared.write_text(moved.read_text().replace("../openapi.yaml#", "../upstream/openapi.yaml#"))
     moved.unlink()
     root.write_text(
-        root.read_text().replace("$ref: schemas/SessionInfo.yaml", "$ref: ../shared/session_info.yaml")
+        root.read_text().replace("$ref: schemas/SessionInfo.yaml", "$ref: ../elsewhere/session_info.yaml")
     )
     with pytest.raises(PipelineError) as caught:
         fetch_spec(str(root), spec_path=vendored[0], source_path=vendored[1])
     assert caught.value.stage == "bundle"
-    assert "$ref '../shared/session_info.yaml' cannot be read" in str(caught.value)
+    assert "$ref '../elsewhere/session_info.yaml' cannot be read" in str(caught.value)
     assert f"{shared} is outside the spec's folder" in str(caught.value)
     assert f"at {root} #/components/schemas/SessionInfo" in str(caught.value)
     assert unchanged(vendored)

@@ -229,8 +229,8 @@ def test_a_component_the_root_names_keeps_its_name_through_a_file_that_only_refe
         {
             "openapi.yaml": textwrap.dedent(root_with_schema_ref("#/components/schemas/Thing"))
             + "components:\n  schemas:\n    Thing: {$ref: models/a.yaml}\n    Loop: {$ref: loop/x.yaml}\n",
-            "models/a.yaml": "$ref: ../shared/b.yaml\n",
-            "shared/b.yaml": "type: object\nproperties: {id: {type: string}}\n",
+            "models/a.yaml": "$ref: ../common/b.yaml\n",
+            "common/b.yaml": "type: object\nproperties: {id: {type: string}}\n",
             # a file chain that comes back to its start ends there (no endless loop)
             "loop/x.yaml": "$ref: y.yaml\n",
             "loop/y.yaml": "$ref: x.yaml\n",
@@ -296,8 +296,8 @@ def test_a_ref_outside_the_specs_folder_is_refused_naming_the_ref_and_where_it_w
 
 
 def test_a_ref_outside_the_folder_from_a_nested_file_names_that_file(tmp_path):
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "shared" / "common.yml").write_text("Error: {type: string}\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "common.yml").write_text("Error: {type: string}\n")
     spec = write_tree(
         tmp_path / "spec",
         {
@@ -306,13 +306,13 @@ def test_a_ref_outside_the_folder_from_a_nested_file_names_that_file(tmp_path):
                 type: object
                 properties:
                   error:
-                    $ref: ../../shared/common.yml#/Error
+                    $ref: ../../elsewhere/common.yml#/Error
                 """,
         },
     )
     message = refusal(spec)
-    assert "$ref '../../shared/common.yml#/Error' cannot be read" in message
-    assert f"{tmp_path / 'shared' / 'common.yml'} is outside the spec's folder" in message
+    assert "$ref '../../elsewhere/common.yml#/Error' cannot be read" in message
+    assert f"{tmp_path / 'elsewhere' / 'common.yml'} is outside the spec's folder" in message
     assert "at schemas/thing.yaml (bundled at #/components/schemas/thing/properties/error)" in message
 
 

@@ -71,7 +71,7 @@ Path_ = tuple[str | int, ...]
 class RefPolicy:
     """What a spec's references may reach beyond its own folder."""
 
-    outside_folder: bool = False  # files outside the root's folder (`../shared/common.yml`)
+    outside_folder: bool = False  # files outside the root's folder (`../common/common.yml`)
     urls: bool = False  # http(s) URLs, fetched
 
 
