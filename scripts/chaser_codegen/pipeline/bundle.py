@@ -204,7 +204,9 @@ class _Bundler:
         chain = self.chains.get(id(reference), ())
         if target in chain:
             loop = " -> ".join(_display_uri(uri, self.folder) for uri in (*chain, target))
-            raise PipelineError("bundle", f"$ref cycle through files: {loop}", location=self._site(reference, path))
+            raise PipelineError(
+                "bundle", f"$ref cycle through files: {loop}", location=self._site(reference, path)
+            )
         content = self._content(target, reference, path, chain=(*chain, target))
         siblings = {key: value for key, value in reference.items() if key != "$ref"}
         replacement = {**content, **siblings} if isinstance(content, dict) and siblings else content
@@ -228,7 +230,9 @@ class _Bundler:
 
     # -- resolving ----------------------------------------------------------------------------
 
-    def _content(self, target: str, reference: dict[str, Any], path: Path_, chain: tuple[str, ...] = ()) -> Any:
+    def _content(
+        self, target: str, reference: dict[str, Any], path: Path_, chain: tuple[str, ...] = ()
+    ) -> Any:
         """A copy of what `target` points at, its own references made absolute."""
         from referencing.exceptions import PointerToNowhere, Unresolvable
 
@@ -265,7 +269,9 @@ class _Bundler:
         raw, source = self._read(uri)
         self.bytes_read += len(raw)
         if self.bytes_read > MAX_TOTAL_BYTES:
-            raise _RefusedReference(f"the files referred to add up to more than {MAX_TOTAL_BYTES / 1e6:.0f} MB")
+            raise _RefusedReference(
+                f"the files referred to add up to more than {MAX_TOTAL_BYTES / 1e6:.0f} MB"
+            )
         if source.lower().endswith(_STRUCTURED_SUFFIXES) or raw.lstrip()[:1] in (b"{", b"["):
             contents: Any = parse_document(raw, source=source, stage="bundle", top_level_object=False)
         else:
@@ -295,7 +301,9 @@ class _Bundler:
             raise _RefusedReference(f"the file {path} does not exist")
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
-            raise _RefusedReference(f"{path} is {size / 1e6:.1f} MB; the limit is {MAX_DOCUMENT_BYTES / 1e6:.0f} MB")
+            raise _RefusedReference(
+                f"{path} is {size / 1e6:.1f} MB; the limit is {MAX_DOCUMENT_BYTES / 1e6:.0f} MB"
+            )
         return path.read_bytes(), str(path)
 
     def _absolutize(self, node: Any, base_uri: str, chain: tuple[str, ...]) -> None:
@@ -338,7 +346,9 @@ class _Bundler:
 
 
 def _is_external(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("$ref"), str) and not value["$ref"].startswith("#")
+    return (
+        isinstance(value, dict) and isinstance(value.get("$ref"), str) and not value["$ref"].startswith("#")
+    )
 
 
 def _external_refs(document: Any) -> list[tuple[Path_, dict[str, Any]]]:
