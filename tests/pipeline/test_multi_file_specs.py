@@ -660,6 +660,24 @@ def test_check_sees_an_edit_to_a_referenced_file(tmp_path, split, monkeypatch, c
     assert "changed: out/chaser_core/_api/models/address.py" in capsys.readouterr().err
 
 
+def test_check_compares_in_full_every_time_when_the_spec_read_a_url(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(check, "CACHE_DIR", tmp_path / "cache")
+    out = tmp_path / "out"
+    with file_server(REMOTE) as server:
+        spec = write_tree(
+            tmp_path / "spec",
+            {"openapi.yaml": root_with_schema_ref(f"{server.base}/schemas/thing.yml#/Thing")},
+        )
+        argv = ["generate", "--spec", str(spec), "--out", str(out), "--allow-url-refs"]
+        assert codegen_main([*argv, "--quiet"]) == 0
+        capsys.readouterr()
+        for _ in range(2):
+            assert codegen_main([*argv, "--check"]) == 0
+            assert "full comparison" in capsys.readouterr().out
+        assert len(server.requests) == 3 * 2  # two files fetched by each run: nothing was cached
+    assert not list((tmp_path / "cache").glob("generate-check-*.json"))
+
+
 def test_check_never_vouches_for_a_spec_that_read_a_url(tmp_path, monkeypatch):
     monkeypatch.setattr(check, "CACHE_DIR", tmp_path / "cache")
     remote = type("RemoteBundle", (), {"files": ["openapi.yaml", "https://example.com/x.yml"]})()
