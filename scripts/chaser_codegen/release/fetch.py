@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from ..errors import PipelineError
+from ..errors import PipelineError, json_pointer
 from ..pipeline.bundle import RefPolicy, _external_refs, load_spec
 from ..pipeline.load import MAX_DOCUMENT_BYTES, parse_document
 from ..pipeline.model import iter_operations
@@ -94,8 +94,6 @@ def download(source: str, *, client: httpx.Client | None = None, refs: RefPolicy
     external = _external_refs(document)
     if external:
         path, reference = external[0]
-        from ..errors import json_pointer
-
         raise PipelineError(
             "fetch",
             f"the document refers to other files ($ref {reference['$ref']!r} at {json_pointer(*path)}, "
@@ -108,8 +106,6 @@ def download(source: str, *, client: httpx.Client | None = None, refs: RefPolicy
 
 def _read_local(path: Path, refs: RefPolicy) -> Fetched:
     """A file on disk: one document, or the root of a multi-file spec, bundled."""
-    import hashlib
-
     try:
         raw = path.read_bytes()
     except OSError as exc:
