@@ -122,7 +122,20 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
     from .pipeline import check
 
     started = time.perf_counter()
-    inputs_hash = check.input_hash(inputs.spec, inputs.overlay, inputs.exclusions, inputs.version)
+
+    def inputs_hash_of(spec_files: list[str]) -> str:
+        return check.input_hash(
+            inputs.spec,
+            inputs.overlay,
+            inputs.exclusions,
+            inputs.version,
+            spec_files=spec_files,
+            refs=inputs.refs,
+        )
+
+    # A multi-file spec: the files its bundle read last time (see check.py on why that suffices).
+    recorded_files = check.recorded_spec_files(inputs.out)
+    inputs_hash = inputs_hash_of(recorded_files)
     outputs_hash = check.output_hash(inputs.out, inputs.report_path)
     if check.cached_verdict_is_clean(inputs.out, inputs_hash, outputs_hash):
         if not quiet:
@@ -144,7 +157,11 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
             print(f"  changed: {_shown(inputs.report_path)} (the repair report)", file=sys.stderr)
         print(diff.report(inputs.out.name), file=sys.stderr)
         return 1
-    check.remember_clean(inputs.out, inputs_hash, outputs_hash)
+    read = check.spec_files_read(result.bundle)
+    if read is not None:  # None: the spec read a URL, which no hash of ours covers
+        if read != recorded_files:
+            inputs_hash = inputs_hash_of(read)
+        check.remember_clean(inputs.out, inputs_hash, outputs_hash, spec_files=read)
     if not quiet:
         print(f"{inputs.out.name}/ is up to date ({time.perf_counter() - started:.2f} s, full comparison)")
     return 0
@@ -161,6 +178,7 @@ def cmd_fetch_spec(args: argparse.Namespace) -> int:
         source_path=ROOT / "spec" / "source.json",
         check=args.check,
         accept_shrink=args.accept_shrink,
+        refs=_ref_policy(args),
     )
     for line in report:
         print(line)
@@ -264,6 +282,7 @@ def cmd_sync_spec(args: argparse.Namespace) -> int:
         run_tests=not args.skip_tests,
         accept_shrink=args.accept_shrink,
         log=print,
+        refs=_ref_policy(args),
     )
     if args.body:
         if outcome.changed:
@@ -328,11 +347,16 @@ def main(argv: list[str] | None = None) -> int:
     gen.set_defaults(func=cmd_generate)
 
     fetch = commands.add_parser("fetch-spec", help="download the upstream spec and vendor it if it is valid")
-    fetch.add_argument("--from", dest="source", help="URL or file (default: the upstream URL)")
+    fetch.add_argument(
+        "--from",
+        dest="source",
+        help="URL or file; a file may be the root of a multi-file spec (default: the upstream URL)",
+    )
     fetch.add_argument("--check", action="store_true", help="exit 1 when upstream differs; change nothing")
     fetch.add_argument(
         "--accept-shrink", action="store_true", help="take a spec that lost most of its operations"
     )
+    _add_ref_flags(fetch)
     fetch.set_defaults(func=cmd_fetch_spec)
 
     diff = commands.add_parser("spec-diff", help="classify the changes between two specs")
@@ -354,13 +378,18 @@ def main(argv: list[str] | None = None) -> int:
         "sync-spec",
         help="take the upstream spec: fetch, regenerate, bump, draft the changelog, test, write the PR body",
     )
-    sync.add_argument("--from", dest="source", help="URL or file (default: the upstream URL)")
+    sync.add_argument(
+        "--from",
+        dest="source",
+        help="URL or file; a file may be the root of a multi-file spec (default: the upstream URL)",
+    )
     sync.add_argument("--skip-tests", action="store_true", help="do not run scripts/test at the end")
     sync.add_argument("--accept-shrink", action="store_true", help="take a spec that lost most operations")
     sync.add_argument("--body", help="write the pull request body here (removed when nothing changed)")
     sync.add_argument(
         "--outputs", help="append changed=, title=, version=, bump=, tests= lines (e.g. $GITHUB_OUTPUT)"
     )
+    _add_ref_flags(sync)
     sync.set_defaults(func=cmd_sync_spec)
 
     gate = commands.add_parser(

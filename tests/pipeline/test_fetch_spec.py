@@ -160,3 +160,110 @@ def test_a_yaml_file_source_is_vendored_as_json(vendored, tmp_path):
     spec, record = vendored
     changed, _ = fetch_spec(str(source), spec_path=spec, source_path=record)
     assert changed and json.loads(spec.read_text()) == changed_upstream()
+
+
+# -- a multi-file source ------------------------------------------------------------------------
+
+
+def test_a_multi_file_source_is_bundled_and_vendored_as_one_document_with_every_file_recorded(
+    vendored, tmp_path
+):
+    import hashlib
+
+    from tests.release.project import split_spec
+
+    root = split_spec(changed_upstream(), tmp_path / "upstream")
+    spec, record = vendored
+    changed, report = fetch_spec(str(root), spec_path=spec, source_path=record)
+    assert changed
+    assert spec.read_text() == pretty(changed_upstream())
+    provenance = json.loads(record.read_text())
+    assert provenance["url"] == str(root) and provenance["bundled"] is True
+    assert provenance["sha256"] == hashlib.sha256(spec.read_bytes()).hexdigest()
+    tree = {
+        path.relative_to(root.parent).as_posix(): path for path in root.parent.rglob("*") if path.is_file()
+    }
+    assert provenance["files"][0]["path"] == "openapi.yaml"
+    assert {entry["path"]: entry["sha256"] for entry in provenance["files"]} == {
+        name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in tree.items()
+    }
+    # the semantic diff is of the bundled document, as for a single one
+    assert "Breaking changes:" in report
+    assert any("'cursor'" in line for line in report)
+    assert f"Bundled {len(tree)} files: " in report[-1]
+
+
+def test_a_multi_file_source_that_is_the_vendored_spec_changes_nothing(vendored, tmp_path):
+    from tests.release.project import split_spec
+
+    changed, report = fetch_spec(
+        str(split_spec(UPSTREAM, tmp_path / "upstream")), spec_path=vendored[0], source_path=vendored[1]
+    )
+    assert not changed and report[0] == "no change"
+    assert unchanged(vendored)
+
+
+def test_a_multi_file_source_is_held_to_its_folder_unless_allowed(vendored, tmp_path):
+    from chaser_codegen.pipeline.bundle import RefPolicy
+
+    from tests.release.project import split_spec
+
+    root = split_spec(changed_upstream(), tmp_path / "upstream")
+    shared = tmp_path / "elsewhere" / "session_info.yaml"
+    shared.parent.mkdir()
+    # A schema kept beside the spec's folder, not in it (its own refs lead back into the root).
+    moved = root.parent / "schemas" / "SessionInfo.yaml"
+    shared.write_text(moved.read_text().replace("../openapi.yaml#", "../upstream/openapi.yaml#"))
+    moved.unlink()
+    root.write_text(
+        root.read_text().replace("$ref: schemas/SessionInfo.yaml", "$ref: ../elsewhere/session_info.yaml")
+    )
+    with pytest.raises(PipelineError) as caught:
+        fetch_spec(str(root), spec_path=vendored[0], source_path=vendored[1])
+    assert caught.value.stage == "bundle"
+    assert "$ref '../elsewhere/session_info.yaml' cannot be read" in str(caught.value)
+    assert f"{shared} is outside the spec's folder" in str(caught.value)
+    assert f"at {root} #/components/schemas/SessionInfo" in str(caught.value)
+    assert unchanged(vendored)
+
+    changed, _ = fetch_spec(
+        str(root), spec_path=vendored[0], source_path=vendored[1], refs=RefPolicy(outside_folder=True)
+    )
+    assert changed and vendored[0].read_text() == pretty(changed_upstream())
+    files = [entry["path"] for entry in json.loads(vendored[1].read_text())["files"]]
+    assert str(shared) in files
+
+
+def test_a_broken_file_in_a_multi_file_source_keeps_the_vendored_spec(vendored, tmp_path):
+    from tests.release.project import split_spec
+
+    root = split_spec(changed_upstream(), tmp_path / "upstream")
+    (root.parent / "paths" / "3.json").write_text('{"get": {"responses": ')
+    with pytest.raises(PipelineError, match=r"paths/3\.json:1:\d+: invalid JSON"):
+        fetch_spec(str(root), spec_path=vendored[0], source_path=vendored[1])
+    assert unchanged(vendored)
+
+
+@respx.mock
+def test_a_downloaded_spec_that_refers_to_other_files_is_refused_with_how_to_bundle_it(vendored):
+    upstream = changed_upstream()
+    upstream["components"]["schemas"]["SessionInfo"] = {"$ref": "schemas/session_info.yaml"}
+    respx.get(DEFAULT_URL).respond(json=upstream)
+    with pytest.raises(PipelineError) as caught:
+        fetch(vendored)
+    assert "$ref 'schemas/session_info.yaml' at #/components/schemas/SessionInfo" in str(caught.value)
+    assert "--from path/to/its/root.yaml" in str(caught.value)
+    assert unchanged(vendored)
+
+
+def test_the_fetch_spec_command_takes_a_multi_file_source_and_the_ref_flags(tmp_path, capsys):
+    """--check changes nothing, so this runs on the project's own spec/ safely."""
+    from chaser_codegen.cli import main as codegen_main
+
+    from tests.release.project import split_spec
+
+    root = split_spec(UPSTREAM, tmp_path / "upstream")
+    argv = ["fetch-spec", "--from", str(root), "--check", "--allow-refs-outside", "--allow-url-refs"]
+    assert codegen_main(argv) == 0
+    out = capsys.readouterr().out
+    assert "spec/openapi.json matches upstream" in out and "Bundled " in out

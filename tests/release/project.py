@@ -154,3 +154,37 @@ def spec_server() -> Iterator[SpecServer]:
         server.httpd.shutdown()
         server.httpd.server_close()
         thread.join(timeout=5)
+
+
+def split_spec(document: dict[str, Any], folder: Path) -> Path:
+    """Write `document` as a multi-file spec under `folder`, the way vendors split theirs: each
+    schema in schemas/NAME.yaml (named by the root's components), each path item in
+    paths/N.json, the rest in openapi.yaml; a reference into the document from another file is
+    `../openapi.yaml#/...`. Bundling the root gives `document` back, key order included."""
+
+    def rooted(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: f"../openapi.yaml{value}"
+                if key == "$ref" and isinstance(value, str) and value.startswith("#/")
+                else rooted(value)
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [rooted(value) for value in node]
+        return node
+
+    import yaml
+
+    root = copy.deepcopy(document)
+    (folder / "schemas").mkdir(parents=True, exist_ok=True)
+    (folder / "paths").mkdir(exist_ok=True)
+    schemas = root.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        (folder / "schemas" / f"{name}.yaml").write_text(yaml.safe_dump(rooted(schema), sort_keys=False))
+        schemas[name] = {"$ref": f"schemas/{name}.yaml"}
+    for index, (path, item) in enumerate(root["paths"].items()):
+        (folder / "paths" / f"{index}.json").write_text(json.dumps(rooted(item), indent=1))
+        root["paths"][path] = {"$ref": f"paths/{index}.json"}
+    (folder / "openapi.yaml").write_text(yaml.safe_dump(root, sort_keys=False))
+    return folder / "openapi.yaml"

@@ -17,7 +17,14 @@ from chaser_codegen.release.repairdiff import Repair, RepairChanges
 from chaser_codegen.release.specdiff import Change
 
 from tests.conftest import ROOT
-from tests.release.project import copy_project, snapshot, upstream_v1
+from tests.release.project import (
+    NEW_FIELD,
+    copy_project,
+    snapshot,
+    split_spec,
+    upstream_v1,
+    upstream_v2_feature,
+)
 
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 
@@ -119,6 +126,37 @@ def test_a_failed_generation_puts_every_file_back(project, tmp_path):
     before = snapshot(project)
     with pytest.raises(PipelineError, match=r"keys\.revoke"):
         run(project, serve_file(tmp_path, v2))
+    assert snapshot(project) == before
+
+
+def test_a_multi_file_upstream_is_bundled_vendored_and_released_like_a_single_one(project, tmp_path):
+    import hashlib
+
+    root = split_spec(upstream_v2_feature(), tmp_path / "upstream")
+    outcome, _ = run(project, str(root))
+    assert outcome.changed and outcome.bump == "feature"
+    spec = project / "spec" / "openapi.json"
+    assert json.loads(spec.read_text()) == upstream_v2_feature()
+    record = json.loads((project / "spec" / "source.json").read_text())
+    assert record["bundled"] is True and record["url"] == str(root)
+    assert {entry["path"] for entry in record["files"]} == {
+        path.relative_to(root.parent).as_posix() for path in root.parent.rglob("*") if path.is_file()
+    }
+    assert record["sha256"] == hashlib.sha256(spec.read_bytes()).hexdigest()
+    model = (project / "generated" / "chaser_core" / "_api" / "models" / "session_info.py").read_text()
+    assert NEW_FIELD in model
+    # spec-diff read the bundled document: the new field is a feature (Markdown-escaped)
+    features = outcome.body.split("### Features")[1].split("### Documentation")[0]
+    assert NEW_FIELD.replace("_", "\\_") in features
+
+
+def test_a_multi_file_upstream_that_reaches_outside_its_folder_changes_nothing(project, tmp_path):
+    root = split_spec(upstream_v2_feature(), tmp_path / "upstream")
+    (tmp_path / "secret.yaml").write_text("type: string\n")
+    (root.parent / "schemas" / "AccountRole.yaml").write_text("$ref: ../../secret.yaml\n")
+    before = snapshot(project)
+    with pytest.raises(PipelineError, match=r"\$ref '\.\./\.\./secret\.yaml' cannot be read"):
+        run(project, str(root))
     assert snapshot(project) == before
 
 

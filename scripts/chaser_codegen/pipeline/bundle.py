@@ -27,6 +27,7 @@ the nesting of inlined references are bounded, with cycles reported by their cha
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ Path_ = tuple[str | int, ...]
 class RefPolicy:
     """What a spec's references may reach beyond its own folder."""
 
-    outside_folder: bool = False  # files outside the root's folder (`../shared/common.yml`)
+    outside_folder: bool = False  # files outside the root's folder (`../common/common.yml`)
     urls: bool = False  # http(s) URLs, fetched
 
 
@@ -77,6 +78,9 @@ class Bundle:
     files: list[str] = field(default_factory=list)  # every file read, relative to the root's folder
     to_components: int = 0  # references that became local references to a component
     inlined: int = 0  # references replaced by what they point at
+    # The sha256 of each file as it was read, by its name in `files`: the provenance
+    # fetch-spec records (a file read again later could differ from the one bundled).
+    sha256: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (
@@ -114,6 +118,13 @@ class _Bundler:
         # The chain of inlined targets each reference object was inlined through, by identity.
         self.chains: dict[int, tuple[str, ...]] = {}
         self.where: dict[int, str] = {}  # reference object -> the file it was written in
+        # Reference object -> its `$ref` as the spec wrote it (errors quote that, not the
+        # absolute URI it became).
+        self.written: dict[int, str] = {}
+        # the three maps above are keyed by id(), and a reference
+        # object that was inlined is freed, so a later object could take its id and inherit its
+        # chain (a false cycle) or its file. Every object recorded is kept alive until the end.
+        self.recorded: list[dict[str, Any]] = []
         self.bundle: Bundle | None = None
 
     # -- the stage ----------------------------------------------------------------------------
@@ -149,12 +160,27 @@ class _Bundler:
                 if _is_external(entry) and len(entry) == 1:
                     target = entry["$ref"]
                     self.components.setdefault(target, f"#/components/{section}/{name}")
-                    entries[name] = self._content(target, entry, ("components", section, name))
+                    content = self._content(target, entry, ("components", section, name))
+                    # a file that is only a `$ref` to another
+                    # (`Thing: {$ref: a.yaml}`, a.yaml `$ref: b.yaml`) gives the root's name to
+                    # what that one holds too; else it became the component `b`, and the
+                    # root's `Thing` an alias of it (model class `B`). A loop stops at its start.
+                    seen = {target}
+                    while _is_external(content) and len(content) == 1 and content["$ref"] not in seen:
+                        seen.add(content["$ref"])
+                        self.components.setdefault(content["$ref"], f"#/components/{section}/{name}")
+                        content = self._content(content["$ref"], content, ("components", section, name))
+                    entries[name] = content
                     self._count(inlined=True)
 
     def _bundle_site(
         self, document: dict[str, Any], path: Path_, reference: dict[str, Any], kind: str | None
     ) -> None:
+        if not _is_external(reference):
+            # one reference object met at a second path (a YAML
+            # alias, `schema: *pet`) was already made local at the first; resolving it again
+            # read `#/components/...` as a file ("the '' scheme is not supported").
+            return
         target = reference["$ref"]
         section = COMPONENT_SECTIONS.get(kind or "")
         if section is not None:
@@ -164,6 +190,9 @@ class _Bundler:
                 if isinstance(content, dict) and set(content) == {"$ref"}:
                     # A reference to a reference: point at the end of the chain instead.
                     reference["$ref"] = content["$ref"]
+                    # Its errors now name the file and the text of the second one.
+                    self.where[id(reference)] = self.where.get(id(content), self.root_uri)
+                    self.written[id(reference)] = self.written.get(id(content)) or str(content["$ref"])
                     return
                 local = self._add_component(document, section, target, content)
             reference["$ref"] = local
@@ -204,20 +233,21 @@ class _Bundler:
         """A copy of what `target` points at, its own references made absolute."""
         from referencing.exceptions import PointerToNowhere, Unresolvable
 
+        # The `$ref` as written, relative to its own file, as a reader looks for it.
+        written = self.written.get(id(reference), _display_uri(target, self.folder))
         try:
             resolved = self.registry.resolver().lookup(target)
         except PointerToNowhere as exc:
             file_uri, fragment = urldefrag(target)
             raise PipelineError(
                 "bundle",
-                f"$ref {_display_uri(target, self.folder)!r}: {_display_uri(file_uri, self.folder)} has "
-                f"nothing at #{unquote(fragment)}",
+                f"$ref {written!r}: {_display_uri(file_uri, self.folder)} has nothing at #{unquote(fragment)}",
                 location=self._site(reference, path),
             ) from exc
         except Unresolvable as exc:
             raise PipelineError(
                 "bundle",
-                f"$ref {_display_uri(target, self.folder)!r} cannot be read: {_refusal(exc)}",
+                f"$ref {written!r} cannot be read: {_refusal(exc)}",
                 location=self._site(reference, path),
             ) from exc
         self.registry = resolved.resolver._registry  # keep what was read for the next lookups
@@ -227,10 +257,10 @@ class _Bundler:
         return content
 
     def _retrieve(self, uri: str) -> Any:
-        from referencing import Specification
+        from referencing import Resource
 
         if uri in self.files:
-            return Specification.OPAQUE.create_resource(self.files[uri])
+            return Resource.opaque(self.files[uri])
         if len(self.files) >= MAX_FILES:
             raise _RefusedReference(f"the spec refers to more than {MAX_FILES:,} files")
         raw, source = self._read(uri)
@@ -247,7 +277,8 @@ class _Bundler:
         self.files[uri] = contents
         assert self.bundle is not None
         self.bundle.files.append(_display_uri(uri, self.folder))
-        return Specification.OPAQUE.create_resource(contents)
+        self.bundle.sha256[self.bundle.files[-1]] = hashlib.sha256(raw).hexdigest()
+        return Resource.opaque(contents)
 
     def _read(self, uri: str) -> tuple[bytes, str]:
         parts = urlsplit(uri)
@@ -281,7 +312,7 @@ class _Bundler:
                 ref = current.get("$ref")
                 if isinstance(ref, str):
                     current["$ref"] = self._absolute(ref, base_uri)
-                    self.where[id(current)] = base_uri
+                    self._record(current, base_uri, ref)
                     if chain:
                         self.chains[id(current)] = chain
                 stack.extend(
@@ -289,6 +320,13 @@ class _Bundler:
                 )
             elif isinstance(current, list):
                 stack.extend(((*path, index), value) for index, value in enumerate(current))
+
+    def _record(self, reference: dict[str, Any], base_uri: str, written: Any) -> None:
+        if id(reference) not in self.written and isinstance(written, str):
+            # The first time only: the same object met again (a YAML alias) is absolute already.
+            self.written[id(reference)] = written
+        self.where[id(reference)] = base_uri
+        self.recorded.append(reference)
 
     def _absolute(self, ref: str, base_uri: str) -> str:
         absolute = urljoin(base_uri, ref)
@@ -382,8 +420,11 @@ def _refusal(exc: BaseException) -> str:
     """Why a reference could not be resolved: the innermost cause `referencing` wrapped."""
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, _RefusedReference | PipelineError):
-            return str(cause.args[0] if isinstance(cause, _RefusedReference) else cause)
+        if isinstance(cause, _RefusedReference):
+            return str(cause.args[0])
+        if isinstance(cause, PipelineError):
+            # The file's own parse error: its file and line, without a second "[bundle]".
+            return f"{cause.location}: {cause.message}" if cause.location else cause.message
         if isinstance(cause, OSError):
             return f"{cause.strerror or cause}"
         cause = cause.__cause__ or cause.__context__
@@ -394,7 +435,10 @@ def _fetch(uri: str) -> bytes:
     import httpx
 
     with httpx.stream("GET", uri, timeout=30, follow_redirects=False) as response:
-        response.raise_for_status()
+        if response.status_code != 200:
+            # raise_for_status's error is no OSError, so the
+            # reason was lost and the message said only the URL.
+            raise _RefusedReference(f"HTTP {response.status_code} from {uri}")
         body = b""
         for chunk in response.iter_bytes():
             body += chunk

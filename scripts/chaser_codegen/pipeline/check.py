@@ -6,6 +6,12 @@ input (spec, overlay, exclusions, templates, pipeline code, tool versions, packa
 and of the output tree after each full check that passed; when both hashes still match, the
 answer is known. Any change to an input or to a generated file misses the record and runs the
 full comparison, so the fast path can never hide a difference.
+
+A multi-file spec's inputs are every file its bundle read. The record lists them, and the next
+check hashes that list: a change that makes the bundle read another file is a change to one of
+the files it read already (the one whose `$ref` now points elsewhere), so the list can never be
+stale while the hash still matches. A spec that read a URL is never vouched for: what a server
+sends can change with no local file changing, so it always gets the full comparison.
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ import difflib
 import hashlib
 import json
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 CACHE_DIR = ROOT / ".cache"
@@ -124,11 +131,27 @@ def _hash_paths(digest: hashlib._Hash, paths: list[Path], root: Path) -> None:
         digest.update(path.read_bytes() + b"\0")
 
 
-def input_hash(spec: Path, overlay: Path | None, exclusions: Path | None, version: str) -> str:
+def input_hash(
+    spec: Path,
+    overlay: Path | None,
+    exclusions: Path | None,
+    version: str,
+    *,
+    spec_files: Sequence[str] = (),
+    refs: Any = None,
+) -> str:
+    """`spec_files`: the files a multi-file spec's bundle read, as `Bundle.files` names them
+    (relative to the spec's folder, or absolute); `refs`: the RefPolicy it was read with."""
     digest = hashlib.sha256()
     for path in (spec, overlay, exclusions):
         digest.update(path.read_bytes() if path is not None and path.exists() else b"<none>")
         digest.update(b"\0")
+    for name in spec_files:
+        path = spec.parent / name
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<none>")
+        digest.update(b"\0")
+    digest.update(repr(refs).encode())
     for folder in (ROOT / "templates", ROOT / "scripts" / "chaser_codegen"):
         files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         _hash_paths(digest, files, ROOT)
@@ -168,14 +191,34 @@ def _record(out: Path) -> Path:
     return CACHE_DIR / f"generate-check-{key}.json"
 
 
-def cached_verdict_is_clean(out: Path, inputs_hash: str, outputs_hash: str) -> bool:
+def _read_record(out: Path) -> dict[str, Any]:
     try:
         record = json.loads(_record(out).read_text())
     except (OSError, ValueError):
-        return False
-    return bool(record.get("inputs") == inputs_hash and record.get("outputs") == outputs_hash)
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
-def remember_clean(out: Path, inputs_hash: str, outputs_hash: str) -> None:
+def cached_verdict_is_clean(out: Path, inputs_hash: str, outputs_hash: str) -> bool:
+    record = _read_record(out)
+    return bool(record and record.get("inputs") == inputs_hash and record.get("outputs") == outputs_hash)
+
+
+def recorded_spec_files(out: Path) -> list[str]:
+    """The files the spec's bundle read at the last full check that passed (none recorded: [])."""
+    files = _read_record(out).get("spec_files")
+    return [name for name in files if isinstance(name, str)] if isinstance(files, list) else []
+
+
+def spec_files_read(bundle: Any) -> list[str] | None:
+    """What the record keeps of a bundle: the files it read, or None when it fetched a URL."""
+    files: list[str] = list(bundle.files) if bundle is not None else []
+    if any(name.startswith(("http://", "https://")) for name in files):
+        return None
+    return files
+
+
+def remember_clean(out: Path, inputs_hash: str, outputs_hash: str, *, spec_files: Sequence[str] = ()) -> None:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    _record(out).write_text(json.dumps({"inputs": inputs_hash, "outputs": outputs_hash}))
+    record = {"inputs": inputs_hash, "outputs": outputs_hash, "spec_files": list(spec_files)}
+    _record(out).write_text(json.dumps(record))

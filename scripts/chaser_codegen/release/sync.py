@@ -40,6 +40,7 @@ from pathlib import Path
 import httpx
 
 from ..errors import PipelineError
+from ..pipeline.bundle import RefPolicy
 from . import repairdiff
 from .specdiff import DOCUMENTATION, Change, bump_reason, implied_bump
 
@@ -80,7 +81,9 @@ def sync_spec(
     accept_shrink: bool = False,
     log: Log = print,
     client: httpx.Client | None = None,
+    refs: RefPolicy | None = None,
 ) -> Outcome:
+    """`refs`: what a multi-file source's `$ref`s may reach (see fetch-spec)."""
     from ..pipeline.load import load_document
     from .fetch import fetch_spec
     from .gate import check_version, released_specs
@@ -102,6 +105,7 @@ def sync_spec(
                 source_path=paths.source,
                 accept_shrink=accept_shrink,
                 client=client,
+                refs=refs,
             )
         if not changed:
             log(f"spec/openapi.json already matches {source}: nothing to do, nothing was changed.")
