@@ -1089,3 +1089,14 @@ def test_an_object_part_beside_a_scalar_part_is_a_constraint_and_is_kept():
     wrapper = {"allOf": [{"$ref": "#/components/schemas/Slug"}, {"type": "object"}]}
     _, repairs = repaired(returning(wrapper, Slug={"type": "string"}))
     assert "empty-allof-part" not in [rule for rule, _ in repairs]
+
+
+def test_a_null_type_member_of_a_30_union_makes_the_union_nullable():
+    # Algolia's search spec (3.0.2): `oneOf: [{type: object, ...}, {type: 'null'}]`, 11 times.
+    union = {"oneOf": [{"type": "object", "properties": {"n": {"type": "integer"}}}, {"type": "null"}]}
+    fixed, repairs = repaired(returning(union))
+    schema = fixed["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ("null-type-in-3.0", "#/paths/~1x/get/responses/200/content/application~1json/schema") in repairs
+    assert schema["nullable"] is True and schema["oneOf"] == [union["oneOf"][0]]
+    log = generates(returning(union))
+    assert not [repair for repair in log.repairs if "fallback" in repair.rule]

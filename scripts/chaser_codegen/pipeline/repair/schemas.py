@@ -421,6 +421,44 @@ def type_list_in_30(node: Node, ctx: Context) -> None:
 
 
 @rule(
+    "null-type-in-3.0",
+    "`type: 'null'` is OpenAPI 3.1; a 3.0 union with a `{type: 'null'}` member (`oneOf: [X, {type: "
+    "'null'}]`) means X or null, which 3.0 writes as `nullable: true` on the union; alone, null is "
+    "the only value",
+    kinds={"schema"},
+    versions={"3.0"},
+    restructures=True,
+)
+def null_type_in_30(node: Node, ctx: Context) -> None:
+    schema = node.value
+    for keyword in ("oneOf", "anyOf"):
+        members = schema.get(keyword)
+        if not isinstance(members, list) or not any(_is_null_type(member) for member in members):
+            continue
+        rest = [member for member in members if not _is_null_type(member)]
+        if not rest:
+            continue
+        before = {keyword: members}
+        schema[keyword] = rest
+        schema["nullable"] = True
+        ctx.record(node.path, before=before, after={keyword: rest, "nullable": True})
+    if schema.get("type") == "null":
+        before = {"type": "null"}
+        del schema["type"]
+        schema["enum"] = [None]
+        schema["nullable"] = True
+        ctx.record(node.path, before=before, after={"enum": [None], "nullable": True})
+
+
+def _is_null_type(member: Any) -> bool:
+    return (
+        isinstance(member, dict)
+        and member.get("type") == "null"
+        and set(member) <= {"type", "description", "title"}
+    )
+
+
+@rule(
     "numeric-exclusive-bound-in-3.0",
     "a numeric `exclusiveMinimum`/`exclusiveMaximum` is OpenAPI 3.1; 3.0 writes the bound in "
     "`minimum`/`maximum` with `exclusiveMinimum: true`",
