@@ -81,7 +81,12 @@ def _parse_json(text: str, source: str, stage: str) -> Any:
         ) from exc
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (ten times faster on a spec split over hundreds
+# of YAML files); the constructors and resolvers below are the same Python code either way.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that keeps timestamps as strings and refuses duplicate keys.
 
     OpenAPI is JSON-compatible: YAML timestamps would become datetime objects that no later
@@ -91,7 +96,7 @@ class _StrictLoader(yaml.SafeLoader):
 
 _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
