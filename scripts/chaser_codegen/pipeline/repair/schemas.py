@@ -438,12 +438,11 @@ def null_type_in_30(node: Node, ctx: Context) -> None:
         rest = [member for member in members if not _is_null_type(member)]
         if not rest:
             continue
-        before = {keyword: members}
         schema[keyword] = rest
         schema["nullable"] = True
-        ctx.record(node.path, before=before, after={keyword: rest, "nullable": True})
+        ctx.record(node.path, before={keyword: members}, after={keyword: rest, "nullable": True})
     if schema.get("type") == "null":
-        before = {"type": "null"}
+        before: dict[str, Any] = {"type": "null"}
         del schema["type"]
         schema["enum"] = [None]
         schema["nullable"] = True
