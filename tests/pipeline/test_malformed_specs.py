@@ -147,3 +147,12 @@ def test_a_reference_to_nothing_degrades_its_response_and_strict_refuses_it(tmp_
     assert strict.stderr.startswith(f"error: [{stage}]"), strict.stderr
     assert message in strict.stderr
     assert not (tmp_path / "strict").exists()
+
+
+def test_yaml_numbers_with_an_exponent_are_numbers_as_yaml_1_2_reads_them():
+    # Mistral's spec (3.1.0, YAML): `minimum: 1e-08`. YAML 1.1 (PyYAML) reads it as the string
+    # "1e-08", and the schema was invalid; JSON and YAML 1.2 read a number.
+    from chaser_codegen.pipeline.load import parse_document
+
+    document = parse_document(b"a: 1e-08\nb: 1.5e3\nc: 10\nd: 2026-01-01\ne: 1e5x\n", source="spec.yaml")
+    assert document == {"a": 1e-08, "b": 1500.0, "c": 10, "d": "2026-01-01", "e": "1e5x"}

@@ -1100,3 +1100,18 @@ def test_a_null_type_member_of_a_30_union_makes_the_union_nullable():
     assert schema["nullable"] is True and schema["oneOf"] == [union["oneOf"][0]]
     log = generates(returning(union))
     assert not [repair for repair in log.repairs if "fallback" in repair.rule]
+
+
+def test_the_nullable_wrapper_whose_empty_part_is_itself_nullable_reads_as_the_model_or_null():
+    # Plaid (2020-09-14, 3.0.0), 37 schemas: `AccountBaseNullable: {type: object, nullable: true,
+    # allOf: [{$ref: AccountBase}, {type: object, nullable: true}]}`.
+    wrapper = {
+        "type": "object",
+        "nullable": True,
+        "allOf": [{"$ref": "#/components/schemas/File"}, {"type": "object", "nullable": True}],
+    }
+    file = {"type": "object", "properties": {"id": {"type": "string"}}}
+    document = returning({"$ref": "#/components/schemas/FileNullable"}, File=file, FileNullable=wrapper)
+    fixed, repairs = repaired(document)
+    assert fixed["components"]["schemas"]["FileNullable"]["allOf"] == [{"$ref": "#/components/schemas/File"}]
+    assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]

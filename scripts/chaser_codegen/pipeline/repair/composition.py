@@ -224,11 +224,19 @@ def empty_allof_part(node: Node, ctx: Context) -> None:
     if not any(_is_object(member, ctx.document) for member in rest):
         return  # `type: object` beside a non-object part is a constraint (an impossible one)
     node.value["allOf"] = rest
+    if any(member.get("nullable") is True for member in empty):
+        node.value["nullable"] = True  # `{type: object, nullable: true}`: the 3.0 idiom's marker
     ctx.record((*node.path, "allOf"), before=members, after=rest)
 
 
 def _says_nothing(member: Any) -> bool:
-    return isinstance(member, dict) and set(member) <= {"type"} and member.get("type", "object") == "object"
+    """A part that adds no constraint to an object: `{}`, `{type: object}`, and the same with
+    `nullable: true` (which the whole then carries) or only a description."""
+    return (
+        isinstance(member, dict)
+        and set(member) <= {"type", "nullable", "description", "title"}
+        and member.get("type", "object") == "object"
+    )
 
 
 ALLOF_CONFLICT_FALLBACK = named(
