@@ -1112,6 +1112,6 @@ def test_the_nullable_wrapper_whose_empty_part_is_itself_nullable_reads_as_the_m
     }
     file = {"type": "object", "properties": {"id": {"type": "string"}}}
     document = returning({"$ref": "#/components/schemas/FileNullable"}, File=file, FileNullable=wrapper)
-    fixed, repairs = repaired(document)
+    fixed, _ = repaired(document)
     assert fixed["components"]["schemas"]["FileNullable"]["allOf"] == [{"$ref": "#/components/schemas/File"}]
     assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]
