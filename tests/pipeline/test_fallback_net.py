@@ -135,21 +135,41 @@ def test_strict_refuses_what_the_net_would_degrade(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_schema_openapi_python_client_refuses_whole_falls_back_alone(tmp_path):
-    # A 3.1 document may say `enum: []` (JSON Schema: SHOULD be non-empty); openapi-python-client's
-    # model of OpenAPI refuses the whole document for it. One vendor's chat API has two.
+def test_a_document_openapi_python_client_refuses_whole_is_narrowed_to_the_schema_at_fault():
+    # openapi-python-client's pydantic model of OpenAPI refuses a whole document for one schema
+    # it does not accept (`enum: []` in a 3.1 document, before the empty-enum rule, sank a chat
+    # platform's 242 operations). pydantic's error locations name the union member it tried
+    # (`Schema`, `Reference`): the fault is found in the document without them.
+    from chaser_codegen.pipeline.repair.lowlevel import DocumentRejected
+
     document = spec(
         {
             "/status": {"get": {"operationId": "getStatus", "responses": ok(ref("Status"))}},
             "/thing": {"get": {"operationId": "getThing", "responses": ok(ref("Thing"))}},
         },
-        {"Thing": THING, "Status": {"enum": [], "allOf": [ref("Thing")]}},
+        {"Thing": copy.deepcopy(THING), "Status": {"x-unreadable": True, "allOf": [ref("Thing")]}},
         version="3.1.0",
     )
-    result = generate(tmp_path, document)
-    assert len(result.api.operations) == 2
-    assert fallbacks(result) == {"#/components/schemas/Status": "schema-fallback-any"}
-    assert model_fields(tmp_path / "out", "thing") >= {"id", "name", "size"}
+    parse = _real_parse()
+
+    def refusing(current: dict[str, Any]) -> Any:
+        if "x-unreadable" in json.dumps(current):
+            loc = ("components", "schemas", "Status", "Schema", "x-unreadable")
+            raise DocumentRejected(
+                [
+                    {"loc": loc, "msg": "not accepted"},
+                    {"loc": (*loc[:3], "Reference", "$ref"), "msg": "Field required"},
+                ]
+            )
+        return parse(current)
+
+    log = RepairLog()
+    data = parse_until_clean(document, log, refusing, source="test")
+    assert sum(len(c.endpoints) for c in data.endpoint_collections_by_tag.values()) == 2
+    assert [(repair.rule, repair.pointer) for repair in log.repairs] == [
+        ("schema-fallback-any", "#/components/schemas/Status")
+    ]
+    assert document["components"]["schemas"]["Thing"] == THING
 
 
 def _booby_trapped(parse: Any, marker: str) -> Any:

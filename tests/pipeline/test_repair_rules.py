@@ -1115,3 +1115,18 @@ def test_the_nullable_wrapper_whose_empty_part_is_itself_nullable_reads_as_the_m
     fixed, _ = repaired(document)
     assert fixed["components"]["schemas"]["FileNullable"]["allOf"] == [{"$ref": "#/components/schemas/File"}]
     assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]
+
+
+def test_an_empty_enum_beside_an_allof_is_dropped_and_the_allof_stands():
+    # Discord (3.1.0): `{type: string, enum: [], allOf: [{$ref: GuildJoinRequestApplicationStatus}]}`
+    # in a parameter and a body property; openapi-python-client refused the whole document.
+    status = {"type": "string", "enum": ["SUBMITTED", "APPROVED"]}
+    schema = {"type": "string", "enum": [], "allOf": [{"$ref": "#/components/schemas/Status"}]}
+    document = returning(schema, "3.1.0", Status=status)
+    fixed, repairs = repaired(document)
+    pointer = "#/paths/~1x/get/responses/200/content/application~1json/schema/enum"
+    assert ("empty-enum-dropped", pointer) in repairs
+    assert (
+        "enum" not in fixed["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    )
+    assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]

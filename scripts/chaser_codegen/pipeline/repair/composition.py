@@ -111,6 +111,19 @@ def _json_type(value: Any) -> str:
 
 
 @rule(
+    "empty-enum-dropped",
+    "`enum: []` allows no value at all, which no API means (OpenAPI 3.0 requires at least one value; "
+    "JSON Schema says it SHOULD have one); it is dropped, and the schema's other constraints (its "
+    "type, the allOf it sits beside) stand",
+    kinds={"schema"},
+)
+def empty_enum_dropped(node: Node, ctx: Context) -> None:
+    if node.value.get("enum") == []:
+        del node.value["enum"]
+        ctx.record((*node.path, "enum"), before=[])
+
+
+@rule(
     "enum-of-several-types",
     "an enum mixing strings and numbers is valid, but openapi-python-client refuses it ('Enum "
     "values must all be the same type'); it becomes an anyOf of one enum per type",

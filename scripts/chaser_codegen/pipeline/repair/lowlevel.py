@@ -390,7 +390,11 @@ def _repair_round(document: dict[str, Any], problems: list[Problem], log: Repair
         changed |= _repair(document, problem, log, taken_titles, rounds)
     if changed:
         return True  # the echoes may be gone once their roots are repaired: parse again first
-    for problem in problems:
+    # Only echoes are left (a model that refers to itself through a union reports "could not find
+    # reference" too): the ones that refer to no other failing component fall back first.
+    failing = {str(problem.scope[2]) for problem in problems if _is_component(problem.scope)}
+    deepest = [problem for problem in problems if not _refers_to_any(document, problem, failing)]
+    for problem in deepest or problems:
         changed |= _fallback(document, problem, log, rounds)
     return changed
 
