@@ -19,12 +19,13 @@ memory) run in a fresh interpreter each, so nothing this process imported or all
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,20 @@ def _selected(only: list[str] | None) -> list[str]:
     return [name for name in BENCHMARKS if name in names]
 
 
+@contextlib.contextmanager
+def busy_core(enabled: bool) -> Iterator[None]:
+    """A process that spins on one core while the benchmarks run, then is stopped."""
+    if not enabled:
+        yield
+        return
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="scripts/bench", description=__doc__.splitlines()[0] if __doc__ else None
@@ -134,6 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, help="with --make-spec: another seed")
     parser.add_argument(
         "--chained", action="store_true", help="with --make-spec: link every resource to the previous one"
+    )
+    parser.add_argument(
+        "--busy-core",
+        action="store_true",
+        help="keep one core busy with a spinning process for the whole run (the shared-machine case)",
     )
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -167,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    report = run_benchmarks(names, plan, quick=args.quick, log=log)
+    with busy_core(args.busy_core):
+        report = run_benchmarks(names, plan, quick=args.quick, log=log)
     rows: list[Row] = report.pop("_rows")
     print()
     print(format_table(rows))

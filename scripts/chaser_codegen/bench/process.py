@@ -31,6 +31,9 @@ class Completed:
     stderr: str
     # The peak resident memory of the process (and of the children it waited for), in bytes.
     max_rss: int = 0
+    # CPU seconds (user + system) of the process and of every child it waited for: ruff, the
+    # import check, the model-rendering workers. What a second busy core cannot hide.
+    cpu_seconds: float = 0.0
 
 
 def run_timed(
@@ -64,7 +67,9 @@ def run_timed(
     if check and process.returncode != 0:
         output = (stdout + stderr).strip()
         raise BenchError(f"`{' '.join(argv)}` exited {process.returncode}:\n{output[-3000:]}")
-    return Completed(seconds, process.returncode, stdout, stderr, usage.ru_maxrss * 1024)
+    return Completed(
+        seconds, process.returncode, stdout, stderr, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+    )
 
 
 def base_env(**extra: str) -> dict[str, str]:
