@@ -398,3 +398,23 @@ def test_an_untagged_spec_is_split_into_resources_by_path(tmp_path):
         "list_accounts": ("accounts",),
         "root": ("default",),
     }
+
+
+def test_a_path_item_or_an_operation_written_as_a_local_reference_is_inlined_never_renamed(tmp_path):
+    # A split spec bundled by another tool often leaves `get: {$ref: ...}`; a $ref in place of an
+    # operation used to become `x-$ref` (an unknown field), and the operation an empty one.
+    document = spec(
+        {
+            "/a": {"get": {"operationId": "getA", "responses": ok(ref("Thing"))}},
+            "/b": {"$ref": "#/paths/~1a"},
+            "/c": {"post": {"$ref": "#/x-operations/create", "summary": "Create a thing"}},
+        },
+        {"Thing": THING},
+    )
+    document["x-operations"] = {"create": {"operationId": "createThing", "responses": ok(ref("Thing"))}}
+    document["paths"]["/b"]["get"] = {"operationId": "getB", "responses": ok(ref("Thing"))}
+    result = generate(tmp_path, document)
+    assert sorted(op.name for op in result.api.operations) == ["create_thing", "get_a", "get_b"]
+    assert not [repair for repair in result.repairs.repairs if "$ref" in json.dumps(repair.to_json())]
+    [create] = [op for op in result.api.operations if op.name == "create_thing"]
+    assert create.result.model_class is not None

@@ -37,7 +37,7 @@ from urllib.request import url2pathname
 
 from ..errors import PipelineError, json_pointer
 from .load import MAX_DOCUMENT_BYTES, load_document, parse_document
-from .repair.walk import walk
+from .repair.walk import HTTP_METHODS, walk
 from .validate import is_data
 
 MAX_FILES = 20_000
@@ -93,9 +93,33 @@ def load_spec(path: Path, policy: RefPolicy = RefPolicy()) -> Bundle:
     """Load the spec at `path`, and bundle the files its references point into (if any)."""
     document = load_document(path)
     root = path.resolve()
-    if not _external_refs(document):
-        return Bundle(document, files=[root.name])
-    return _Bundler(root, policy).run(document)
+    if _external_refs(document):
+        bundle = _Bundler(root, policy).run(document)
+    else:
+        bundle = Bundle(document, files=[root.name])
+    bundle.inlined += inline_local_path_items(bundle.document, source=str(root))
+    return bundle
+
+
+def inline_local_path_items(document: dict[str, Any], *, source: str) -> int:
+    """A path item or an operation written as a local `$ref` (`/b: {$ref: '#/paths/~1a'}`,
+    `get: {$ref: '#/x-operations/list'}`) is replaced by what it points at, with its siblings:
+    openapi-python-client reads neither, and an operation that is a reference would otherwise
+    reach the generator with no responses. Returns how many were inlined."""
+
+    inlined = 0
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return 0
+    for template in list(paths):
+        if str(template).startswith("x-") or not isinstance(paths[template], dict):
+            continue
+        inlined += _inline_local(document, paths, template, ("paths", template), source)
+        item = paths[template]
+        for method in HTTP_METHODS:
+            if isinstance(item, dict) and isinstance(item.get(method), dict):
+                inlined += _inline_local(document, item, method, ("paths", template, method), source)
+    return inlined
 
 
 class _RefusedReference(Exception):
@@ -341,6 +365,29 @@ class _Bundler:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _inline_local(
+    document: dict[str, Any], holder: dict[str, Any], key: str, where: Path_, source: str
+) -> int:
+    """Replace `holder[key]` while it is a local reference, by what it points at; how many hops."""
+    from ..refs import MISSING, lookup
+
+    for hops in range(MAX_NESTING):
+        node = holder[key]
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return hops
+        target = lookup(document, ref)
+        if target is MISSING or not isinstance(target, dict) or target is node:
+            raise PipelineError(
+                "bundle", f"$ref {ref!r} points at no object", location=f"{source} {json_pointer(*where)}"
+            )
+        siblings = {name: value for name, value in node.items() if name != "$ref"}
+        holder[key] = {**copy.deepcopy(target), **siblings}
+    raise PipelineError(
+        "bundle", "a chain of references that never ends", location=f"{source} {json_pointer(*where)}"
+    )
 
 
 def _is_external(value: Any) -> bool:

@@ -101,6 +101,8 @@ def move_unknown_fields(node: Node, ctx: Context) -> None:
     for key in list(node.value):
         if not isinstance(key, str) or key in allowed or key.startswith("x-"):
             continue
+        if key == "$ref":
+            continue  # never renamed: what it points at would be lost; the validator names it
         target = extension_key(node.value, key)
         value = node.value.pop(key)
         node.value[target] = value
