@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PipelineError
+from ..refs import resolve
 from .model.operations import operation_key
 from .repair.walk import HTTP_METHODS
 
@@ -44,12 +45,12 @@ def snapshot(document: dict[str, Any]) -> Snapshot:
     for template, item in paths.items():
         if not isinstance(item, dict) or str(template).startswith("x-"):
             continue
-        shared = _parameter_count(item)
+        shared = _parameter_count(document, item)
         for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
                 parts = Parts(
-                    parameters=shared + _parameter_count(operation),
+                    parameters=shared + _parameter_count(document, operation),
                     body="requestBody" in operation,
                     responses=_response_count(operation),
                     unresolved=set(operation) == {"$ref"},
@@ -116,19 +117,20 @@ def _compare(span: str, before: Snapshot, after: Snapshot, excluded: set[str]) -
     return problems
 
 
-def _parameter_count(operation: dict[str, Any]) -> int:
-    parameters = operation.get("parameters")
+def _parameter_count(document: dict[str, Any], owner: dict[str, Any]) -> int:
+    parameters = owner.get("parameters")
     if not isinstance(parameters, list):
         return 0
-    return sum(
-        1
-        for parameter in parameters
-        if not (
+    count = 0
+    for parameter in parameters:
+        parameter = resolve(document, parameter)
+        ignored = (
             isinstance(parameter, dict)
             and parameter.get("in") == "header"
             and str(parameter.get("name", "")).lower() in _IGNORED_HEADERS
         )
-    )
+        count += not ignored
+    return count
 
 
 def _response_count(operation: dict[str, Any]) -> int:
