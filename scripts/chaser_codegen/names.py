@@ -6,8 +6,7 @@ import builtins
 import keyword
 import re
 
-from openapi_python_client import strings as oapc_strings
-
+from .pipeline.opc_compat import snake_case
 from .pipeline.repair.naming import pascal
 
 # Methods and attributes every generated resource already has.
@@ -60,7 +59,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def snake(value: str) -> str:
     """snake_case using openapi-python-client's word splitting, so both layers agree."""
-    return oapc_strings.snake_case(value)
+    return snake_case(value)
 
 
 def ascii_identifier(value: str, *, prefix: str) -> str | None:

@@ -46,11 +46,11 @@ def test_models_rendered_in_two_processes_are_the_models_rendered_in_one(
     tiny_generated, tmp_path, monkeypatch
 ):
     """A large spec's models are rendered half in a forked child; the tree is the same bytes."""
-    from chaser_codegen.pipeline import lowlevel
+    from chaser_codegen.pipeline.opc_compat import project
 
-    monkeypatch.setattr(lowlevel, "PARALLEL_MODELS", 2)
+    monkeypatch.setattr(project.LowLevelProject, "parallel_models", 2)
     children: list[int] = []
-    real_fork = lowlevel.os.fork
+    real_fork = project.os.fork
 
     def fork() -> int:
         caller = sys._getframe(1).f_code.co_name  # the import check and validation fork too
@@ -59,7 +59,7 @@ def test_models_rendered_in_two_processes_are_the_models_rendered_in_one(
             children.append(pid)
         return pid
 
-    monkeypatch.setattr(lowlevel.os, "fork", fork)
+    monkeypatch.setattr(project.os, "fork", fork)
     parallel = tmp_path / "parallel"
     pipeline.generate(tiny_inputs(parallel))
     assert len(children) == 1

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.strings import ClassName
-
 from ..errors import PipelineError, json_pointer
 from ..names import ascii_identifier
 from .load import load_document
 from .model import Exclusion, iter_operations, operation_key
+from .opc_compat import ClassName
 from .repair.log import ABSENT, RepairLog
 from .repair.rule import named
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.parser import GeneratorData
-
 from ...escaping import SpecText, spec_text
+from ..opc_compat import GeneratorData
 from .context import SpecContext
 from .helpers import EXTENSION as HELPERS_EXTENSION
 from .helpers import attach_helpers, read_helpers

@@ -16,7 +16,7 @@ from ...names import class_name
 from ..lowlevel import LOW_LEVEL_PACKAGE
 
 if TYPE_CHECKING:
-    from openapi_python_client.parser import GeneratorData
+    from ..opc_compat import GeneratorData
 
 ResultKind = Literal["json", "text", "bytes", "sse", "none"]
 FieldLocation = Literal["path", "query", "header", "cookie", "body"]

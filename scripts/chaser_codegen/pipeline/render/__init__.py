@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
-from openapi_python_client.parser import GeneratorData
 
 from ... import escaping, runtime_source
 from ...errors import PipelineError
 from ...names import PER_CALL_OPTIONS
 from .. import lowlevel
 from ..model import Api, Operation, Resource
+from ..opc_compat import GeneratorData
 from ..public_types import public_types
 from . import cli, python
 from .lowlevel_names import const, ll_alias, low_level_import
