@@ -9,8 +9,44 @@ import re
 from .pipeline.opc_compat import snake_case
 from .pipeline.repair.naming import pascal
 
-# Methods and attributes every generated resource already has.
+# The package inside the SDK that holds openapi-python-client's low-level layer.
+LOW_LEVEL_PACKAGE = "_api"
+
+# -- reserved names: the names generated code uses itself, in one place ---------------------------
+# A name from the spec that equals one of these is renamed where it would be used; each set says
+# where that is, since each place compares and renames in its own way (the wire name never changes).
+
+# Methods and attributes every generated resource already has (an operation of this name is
+# named after its operation id instead).
 RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
+
+# Names every generated endpoint or model module imports (openapi-python-client's templates and
+# ours): a model of one of these names would shadow it. Lower-cased, as model names compare; such a
+# model gets the suffix `Model`.
+MODULE_IMPORT_NAMES = frozenset(
+    {
+        "client",
+        "authenticatedclient",
+        "response",
+        "file",
+        "filetypes",
+        "unset",
+        "httpstatus",
+        "any",
+        "cast",
+        "errors",
+    }
+)
+
+# Names the low-level endpoint module template uses itself, besides the "client" and "url" that
+# openapi-python-client already reserves: a parameter named `quote` would shadow
+# urllib.parse.quote inside _get_kwargs (a TypeError at call time), and one named `params`,
+# `headers` or `cookies` would be overwritten by the dict of that name. Such parameters get the
+# suffix openapi-python-client itself uses for its reserved names (`quote_query`). Found by
+# tests/pipeline/test_hostile_specs.py.
+ENDPOINT_MODULE_NAMES = frozenset(
+    {"quote", "params", "headers", "cookies", "httpx", "errors", "cast", "kwargs", "response", "json_body"}
+)
 
 # The per-call options every generated method takes, in RequestOptions' field order, as the
 # method's signature declares them (the templates render both from here).

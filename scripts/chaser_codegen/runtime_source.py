@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ast
 import functools
-from pathlib import Path
 from typing import Any
 
-RUNTIME = Path(__file__).resolve().parents[2] / "templates" / "runtime"
+from .layout import ROOT
+
+RUNTIME = ROOT / "templates" / "runtime"
 
 
 @functools.cache

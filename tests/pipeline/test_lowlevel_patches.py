@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chaser_codegen.pipeline import lowlevel, opc_compat
+from chaser_codegen.pipeline import opc_compat
+from chaser_codegen.pipeline import parse as pipeline_parse
 from chaser_codegen.pipeline.opc_compat import surface
 from chaser_codegen.pipeline.repair.log import RepairLog
 
@@ -30,7 +31,7 @@ def test_the_parse_of_chained_schemas_is_linear_with_the_patch():
 
 
 def parse(document: dict[str, Any]) -> Any:
-    return lowlevel.parse(document, source="test")
+    return pipeline_parse.parse(document, source="test")
 
 
 def small_spec(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def test_parameters_differing_only_in_symbols_get_spelled_out_names_in_the_repai
         for name in ("DateCreated<", "DateCreated>")
     ]
     log = RepairLog()
-    data = lowlevel.parse(
+    data = pipeline_parse.parse(
         small_spec(
             {
                 "/a": {
@@ -122,7 +123,9 @@ def test_parameters_differing_only_in_symbols_get_spelled_out_names_in_the_repai
     )
     [endpoint] = [e for c in data.endpoint_collections_by_tag.values() for e in c.endpoints]
     assert [str(p.python_name) for p in endpoint.query_parameters] == ["date_created_lt", "date_created_gt"]
-    assert [repair.after for repair in log.repairs if repair.rule == lowlevel.PARAMETER_PYTHON_NAME] == [
+    assert [
+        repair.after for repair in log.repairs if repair.rule == pipeline_parse.PARAMETER_PYTHON_NAME
+    ] == [
         "date_created_lt",
         "date_created_gt",
     ]

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..layout import ROOT
 from .client import (
     bench_fanout,
     bench_fanout_memory,
@@ -37,7 +38,7 @@ from .client import (
     bench_per_call,
 )
 from .plan import Context, Plan
-from .process import ROOT, BenchError
+from .process import BenchError
 from .regen import (
     bench_check,
     bench_regen_chaser,

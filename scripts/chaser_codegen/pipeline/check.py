@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from ..layout import ROOT
+
 CACHE_DIR = ROOT / ".cache"
 TOOLS = (
     "openapi-python-client",

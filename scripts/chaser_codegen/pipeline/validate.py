@@ -1,4 +1,4 @@
-"""Stage 4, validate: the repaired and overlaid document must be valid OpenAPI 3.0 or 3.1."""
+"""Validate: the repaired and overlaid document must be valid OpenAPI 3.0 or 3.1."""
 
 from __future__ import annotations
 

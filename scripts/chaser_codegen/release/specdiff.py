@@ -30,7 +30,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import json_pointer
-from ..pipeline.model import HTTP_METHODS, iter_operations, operation_key
+from ..layout import HTTP_METHODS
+from ..pipeline.model import iter_operations, operation_key
 from ..refs import resolve
 
 MAX_SCHEMA_DEPTH = 12

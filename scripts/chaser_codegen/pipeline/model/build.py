@@ -1,4 +1,4 @@
-"""Stage 6, model: `build_api` walks the normalized spec once, operation by operation."""
+"""Model: `build_api` walks the normalized spec once, operation by operation."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ... import refs
 from ...errors import PipelineError, json_pointer
-from ..lowlevel import LOW_LEVEL_PACKAGE
+from ...names import LOW_LEVEL_PACKAGE
 from ..opc_compat import Endpoint, GeneratorData, ModelProperty, Property, PropertyProtocol
 
 Pointer = tuple[str | int, ...]

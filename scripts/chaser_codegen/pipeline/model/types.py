@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ...escaping import SpecText
-from ...names import class_name
-from ..lowlevel import LOW_LEVEL_PACKAGE
+from ...names import LOW_LEVEL_PACKAGE, class_name
 
 if TYPE_CHECKING:
     from ..opc_compat import GeneratorData

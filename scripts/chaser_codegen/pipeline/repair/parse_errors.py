@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import PipelineError, json_pointer
+from ...layout import HTTP_METHODS
 from ...refs import MISSING, component_ref, lookup, resolve
 from ..opc_compat import GeneratorData, GeneratorError
 from .composition import merge_in_place
 from .log import ABSENT, RepairLog
 from .naming import context_name, hoist_name, taken_names, unique_name
 from .rule import named
-from .walk import HTTP_METHODS
 
 MAX_ROUNDS = 8
 
