@@ -6,6 +6,7 @@ import builtins
 import keyword
 import re
 
+from . import runtime_source
 from .pipeline.opc_compat import snake_case
 from .pipeline.repair.naming import pascal
 
@@ -48,14 +49,12 @@ ENDPOINT_MODULE_NAMES = frozenset(
     {"quote", "params", "headers", "cookies", "httpx", "errors", "cast", "kwargs", "response", "json_body"}
 )
 
-# The per-call options every generated method takes, in RequestOptions' field order, as the
-# method's signature declares them (the templates render both from here).
+# The per-call options every generated method takes: the fields of the runtime's RequestOptions
+# (templates/runtime/_types.py), their only definition. Each method declares them as the class
+# does (`timeout: Timeout | NotGiven = NOT_GIVEN`) and passes them to it by keyword.
 PER_CALL_OPTIONS = {
-    "extra_headers": "Headers | None = None",
-    "extra_query": "Query | None = None",
-    "extra_body": "Body | None = None",
-    "timeout": "Timeout | NotGiven = NOT_GIVEN",
-    "max_retries": "int | NotGiven = NOT_GIVEN",
+    name: f"{annotation} = {default}" if default is not None else annotation
+    for name, annotation, default in runtime_source.named_tuple_fields("_types.py", "RequestOptions")
 }
 # The arguments a waiter (`wait_until_ready(id, timeout=, interval=)`) and a download
 # (`download_to_file(id, destination)`) add to those of their operation.
