@@ -73,9 +73,9 @@ def _shown(path: Path) -> str:
     from .layout import ROOT
 
     try:
-        return str(path.relative_to(ROOT))
+        return path.relative_to(ROOT).as_posix()
     except ValueError:
-        return str(path)
+        return path.as_posix()
 
 
 def _update_golden() -> int:

@@ -63,7 +63,7 @@ from .patches import (
     patched,
     rename_shadowing_parameters,
 )
-from .project import LowLevelProject
+from .project import LowLevelProject, default_start_method
 
 __all__ = [
     "OAPC_VERSION",
@@ -100,6 +100,7 @@ __all__ = [
     "UnionProperty",
     "UuidProperty",
     "check_version",
+    "default_start_method",
     "fix_parse",
     "forget_extension_warnings",
     "get_content_type",

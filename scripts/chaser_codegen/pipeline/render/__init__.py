@@ -225,6 +225,6 @@ def _writer(env: jinja2.Environment, package_dir: Path) -> Writer:
             raise PipelineError("render", f"{type(exc).__name__}: {exc}", location=where) from exc
         path = package_dir / target
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="\n")
 
     return write
