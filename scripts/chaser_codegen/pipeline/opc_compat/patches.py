@@ -134,6 +134,10 @@ PATCHES: tuple[Patch, ...] = (
             "openapi_python_client.parser.openapi:import_string_from_class",
             "templates:models_init.py.jinja",
             "templates:model.py.jinja",
+            "openapi_python_client.parser.openapi:GeneratorData",
+            "openapi_python_client.strings:PythonIdentifier.__new__",
+            "openapi_python_client.strings:ClassName.__new__",
+            "openapi_python_client.schema:Schema",
         ),
     ),
 )

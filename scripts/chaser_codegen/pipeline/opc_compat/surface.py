@@ -141,6 +141,30 @@ INTERNALS: tuple[Internal, ...] = (
     ),
     Internal("openapi_python_client:Project.build", "function", "(self)", "render_package"),
     Internal(
+        "openapi_python_client.parser.openapi:GeneratorData",
+        "fields",
+        "title description version models errors endpoint_collections_by_tag enums",
+        "the models' worker gets the parse without its models, enums and endpoints",
+    ),
+    Internal(
+        "openapi_python_client.strings:PythonIdentifier.__new__",
+        "staticmethod",
+        "(cls, value, prefix, skip_snake_case=False)",
+        "pickle_models sends a PythonIdentifier as the str it is (its constructor re-derives it)",
+    ),
+    Internal(
+        "openapi_python_client.strings:ClassName.__new__",
+        "staticmethod",
+        "(cls, value, prefix)",
+        "pickle_models sends a ClassName as the str it is",
+    ),
+    Internal(
+        "openapi_python_client.schema:Schema",
+        "same-object",
+        "openapi_python_client.schema.openapi_schema_pydantic.schema:Schema",
+        "pickle_models drops the parsed schemas (no template reads them)",
+    ),
+    Internal(
         "openapi_python_client.parser.openapi:import_string_from_class",
         "function",
         "(class_, prefix='')",
