@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from chaser_codegen.pipeline import opc_compat
 from chaser_codegen.pipeline import parse as pipeline_parse
-from chaser_codegen.pipeline.opc_compat import surface
+from chaser_codegen.pipeline.opc_compat import patches, surface
 from chaser_codegen.pipeline.repair.log import RepairLog
 
 from tests.pipeline.test_opc_compat import exponent, parse_calls
@@ -131,20 +131,19 @@ def test_parameters_differing_only_in_symbols_get_spelled_out_names_in_the_repai
     ]
 
 
-PATCHED = (
-    ("openapi_python_client.parser.openapi", "deepcopy"),
-    ("openapi_python_client.parser.properties", "property_from_data"),
-    ("openapi_python_client.parser.bodies", "property_from_data"),
-    ("openapi_python_client.parser.responses", "property_from_data"),
-    ("openapi_python_client.parser.openapi", "property_from_data"),
-    ("openapi_python_client.parser.openapi", "Endpoint.sort_parameters"),
-    ("openapi_python_client.parser.openapi", "Endpoint._check_parameters_for_conflicts"),
-    ("openapi_python_client.parser.properties.model_property", "ModelProperty.build"),
-)
-
-
 def installed() -> list[Any]:
-    return [surface.resolve(f"{module}:{attribute}") for module, attribute in PATCHED]
+    return [surface.resolve(where) for where in patches.REPLACED]
+
+
+def test_the_list_of_replaced_attributes_is_what_patched_replaces():
+    owners = [
+        (owner.__module__ if isinstance(owner, type) else owner.__name__, attribute)
+        for owner, attribute, _ in patches._replacements(opc_compat.ParseContext())
+    ]
+    assert [
+        (module, where.split(".")[-1]) for module, where in (w.split(":") for w in patches.REPLACED)
+    ] == owners
+    assert set(patches.REPLACED) <= {internal.where for internal in surface.INTERNALS}
 
 
 def test_the_patches_are_in_place_for_one_parse_and_gone_after_it():

@@ -416,7 +416,8 @@ def start_verify(tree: Path, sources: dict[str, str], api: Any) -> tuple[Any, An
 
     from .opc_compat import default_start_method
 
-    context = multiprocessing.get_context(default_start_method())
+    fork = default_start_method() == "fork"
+    context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
         target=_verify_in_child,

@@ -162,12 +162,25 @@ class ParseContext:
     last_property_error: Any = None
 
 
-@contextmanager
-def patched(context: ParseContext) -> Iterator[ParseContext]:
-    """openapi-python-client with the patches in place, for one parse; restored on exit."""
-    swaps: list[tuple[Any, str, Any]] = []
+# Every attribute `patched` replaces, as surface.INTERNALS names it. property_from_data is
+# replaced in each module that imported it by name (each holds its own reference), with one
+# wrapper for all of them, since it relates consecutive calls.
+REPLACED = (
+    "openapi_python_client.parser.openapi:deepcopy",
+    "openapi_python_client.parser.openapi:Endpoint._check_parameters_for_conflicts",
+    "openapi_python_client.parser.openapi:Endpoint.sort_parameters",
+    "openapi_python_client.parser.properties.model_property:ModelProperty.build",
+    "openapi_python_client.parser.properties:property_from_data",
+    "openapi_python_client.parser.bodies:property_from_data",
+    "openapi_python_client.parser.responses:property_from_data",
+    "openapi_python_client.parser.openapi:property_from_data",
+)
+
+
+def _replacements(context: ParseContext) -> list[tuple[Any, str, Any]]:
+    """(owner, attribute, replacement) for each of REPLACED, in its order."""
     union_causes = _union_causes(properties.property_from_data, context)
-    replacements: list[tuple[Any, str, Any]] = [
+    return [
         (oapc_openapi, "deepcopy", _copy_endpoint),
         (
             Endpoint,
@@ -180,15 +193,19 @@ def patched(context: ParseContext) -> Iterator[ParseContext]:
             staticmethod(_sort_parameters_allowing_repeats(Endpoint.sort_parameters)),
         ),
         (ModelProperty, "build", classmethod(_same_model_once(ModelProperty.build))),
-        # Modules that imported property_from_data by name hold their own reference: one wrapper
-        # for all of them, since it relates consecutive calls.
         *(
             (module, "property_from_data", union_causes)
             for module in (properties, bodies, responses, oapc_openapi)
         ),
     ]
+
+
+@contextmanager
+def patched(context: ParseContext) -> Iterator[ParseContext]:
+    """openapi-python-client with the patches in place, for one parse; restored on exit."""
+    swaps: list[tuple[Any, str, Any]] = []
     try:
-        for owner, attribute, replacement in replacements:
+        for owner, attribute, replacement in _replacements(context):
             original = vars(owner)[attribute]
             if _is_patch(original):
                 raise RuntimeError(
