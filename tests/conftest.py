@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chaser_codegen.layout import ROOT
 from chaser_core._env import ENV_VARS
 
-ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "openapi.json"
 OVERLAY = ROOT / "spec" / "overlay.yaml"
 EXCLUSIONS = ROOT / "spec" / "exclusions.yaml"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline import model, normalize, parse
 from chaser_codegen.pipeline.load import load_document
 from chaser_codegen.pipeline.overlay import apply_overlay
 from chaser_codegen.pipeline.render import RUNTIME
@@ -30,7 +30,7 @@ def overlaid_spec() -> dict[str, Any]:
 @functools.cache
 def project_api() -> model.Api:
     document = overlaid_spec()
-    data = lowlevel.parse(document, source="spec/openapi.json")
+    data = parse.parse(document, source="spec/openapi.json")
     return model.build_api(
         document,
         data,

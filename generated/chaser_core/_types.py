@@ -45,5 +45,5 @@ class RequestOptions(NamedTuple):
     extra_headers: Headers | None = None
     extra_query: Query | None = None
     extra_body: Body | None = None
-    timeout: Timeout | Unset = UNSET
-    max_retries: int | Unset = UNSET
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN

@@ -2,12 +2,13 @@
 
 `scripts/generate` runs the stages of `pipeline/` in this order:
 
-    load -> repair -> overlay -> validate -> normalize -> lowlevel (openapi-python-client's
-    parse, and the repairs it calls for) -> model -> render -> header -> format -> verify -> write
+    load -> repair -> overlay -> validate -> normalize -> parse (openapi-python-client's parse,
+    and the repairs it calls for) -> model -> render -> header -> format -> verify -> write
 
 - `pipeline/`: one module (or sub-package) per stage: `load`, `repair/`, `overlay`, `validate`,
-  `normalize`, `lowlevel`, `model/`, `render/`; `generate` strings them together (header, format,
+  `normalize`, `parse`, `model/`, `render/`; `generate` strings them together (header, format,
   verify and write are its last steps), `check` is `--check`, `golden` is `--update-golden`.
+  `opc_compat/` is the only code that touches openapi-python-client (CONTRIBUTING.md).
 - `release/`: fetch-spec and sync-spec (`fetch`, `sync`), spec-diff (`specdiff`, `repairdiff`),
   version-gate (`gate`), release-notes (`notes`), check-wheel and lowest-constraints
   (`releasecheck`).

@@ -12,7 +12,8 @@ from .errors import PipelineError
 
 
 def _generate_inputs(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .pipeline.generate import ROOT, Inputs, project_version
+    from .layout import ROOT
+    from .pipeline.generate import Inputs, project_version
 
     if args.spec is None:
         inputs = Inputs.default()
@@ -91,12 +92,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _shown(path: Path) -> str:
-    from .pipeline.generate import ROOT
+    from .layout import ROOT
 
     try:
-        return str(path.relative_to(ROOT))
+        return path.relative_to(ROOT).as_posix()
     except ValueError:
-        return str(path)
+        return path.as_posix()
 
 
 def _update_golden() -> int:
@@ -104,8 +105,8 @@ def _update_golden() -> int:
     import os
     import subprocess
 
+    from .layout import ROOT
     from .pipeline import golden
-    from .pipeline.generate import ROOT
 
     for line in golden.update_all():
         print(f"golden: {line}")
@@ -168,7 +169,7 @@ def _check(inputs, *, quiet: bool) -> int:  # type: ignore[no-untyped-def]
 
 
 def cmd_fetch_spec(args: argparse.Namespace) -> int:
-    from .pipeline.generate import ROOT
+    from .layout import ROOT
     from .release.fetch import DEFAULT_URL, fetch_spec
 
     source = args.source or DEFAULT_URL
@@ -199,7 +200,8 @@ def cmd_fetch_spec(args: argparse.Namespace) -> int:
 def cmd_spec_diff(args: argparse.Namespace) -> int:
     import json
 
-    from .pipeline.generate import ROOT, project_version
+    from .layout import ROOT
+    from .pipeline.generate import project_version
     from .pipeline.load import load_document
     from .release import repairdiff
     from .release.specdiff import bump_reason, diff_documents, implied_bump, next_version, render_text
@@ -242,7 +244,8 @@ def cmd_spec_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_version_gate(args: argparse.Namespace) -> int:
-    from .pipeline.generate import ROOT, project_version
+    from .layout import ROOT
+    from .pipeline.generate import project_version
     from .pipeline.load import load_document
     from .release.gate import check_version
 
@@ -259,7 +262,8 @@ def cmd_version_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_release_notes(args: argparse.Namespace) -> int:
-    from .pipeline.generate import ROOT, project_version
+    from .layout import ROOT
+    from .pipeline.generate import project_version
     from .release.notes import draft_release
 
     drafted = draft_release(ROOT, args.version or project_version(), write=args.write)
@@ -272,7 +276,7 @@ def cmd_release_notes(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_spec(args: argparse.Namespace) -> int:
-    from .pipeline.generate import ROOT
+    from .layout import ROOT
     from .release.fetch import DEFAULT_URL
     from .release.sync import sync_spec
 

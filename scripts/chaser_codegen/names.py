@@ -6,21 +6,76 @@ import builtins
 import keyword
 import re
 
-from openapi_python_client import strings as oapc_strings
-
+from . import runtime_source
+from .pipeline.opc_compat import snake_case
 from .pipeline.repair.naming import pascal
 
-# Methods and attributes every generated resource already has.
+# The package inside the SDK that holds openapi-python-client's low-level layer.
+LOW_LEVEL_PACKAGE = "_api"
+
+# -- reserved names: the names generated code uses itself, in one place ---------------------------
+# A name from the spec that equals one of these is renamed where it would be used; each set says
+# where that is, since each place compares and renames in its own way (the wire name never changes).
+
+# Methods and attributes every generated resource already has (an operation of this name is
+# named after its operation id instead).
 RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
 
-# The per-call options every generated method takes, in RequestOptions' field order, as the
-# method's signature declares them (the templates render both from here).
+# Names every generated endpoint or model module imports (openapi-python-client's templates and
+# ours): a model of one of these names would shadow it. Lower-cased, as model names compare; such a
+# model gets the suffix `Model`.
+MODULE_IMPORT_NAMES = frozenset(
+    {
+        "client",
+        "authenticatedclient",
+        "response",
+        "file",
+        "filetypes",
+        "unset",
+        "httpstatus",
+        "any",
+        "cast",
+        "errors",
+        # What the generated resource and CLI modules import from the runtime by name (a model
+        # called Query, as in one vendor's time-series API, shadowed `_types.Query`: ruff F811).
+        "asyncapiresource",
+        "syncapiresource",
+        "asyncpaginator",
+        "syncpage",
+        "paginationspec",
+        "asyncstream",
+        "stream",
+        "body",
+        "headers",
+        "query",
+        "timeout",
+        "notgiven",
+        "requestoptions",
+        "fileinput",
+        "bridgespec",
+        "waiterspec",
+        "literal",
+        "mapping",
+        "io",
+    }
+)
+
+# Names the low-level endpoint module template uses itself, besides the "client" and "url" that
+# openapi-python-client already reserves: a parameter named `quote` would shadow
+# urllib.parse.quote inside _get_kwargs (a TypeError at call time), and one named `params`,
+# `headers` or `cookies` would be overwritten by the dict of that name. Such parameters get the
+# suffix openapi-python-client itself uses for its reserved names (`quote_query`). Found by
+# tests/pipeline/test_hostile_specs.py.
+ENDPOINT_MODULE_NAMES = frozenset(
+    {"quote", "params", "headers", "cookies", "httpx", "errors", "cast", "kwargs", "response", "json_body"}
+)
+
+# The per-call options every generated method takes: the fields of the runtime's RequestOptions
+# (templates/runtime/_types.py), their only definition. Each method declares them as the class
+# does (`timeout: Timeout | NotGiven = NOT_GIVEN`) and passes them to it by keyword.
 PER_CALL_OPTIONS = {
-    "extra_headers": "Headers | None = None",
-    "extra_query": "Query | None = None",
-    "extra_body": "Body | None = None",
-    "timeout": "Timeout | NotGiven = NOT_GIVEN",
-    "max_retries": "int | NotGiven = NOT_GIVEN",
+    name: f"{annotation} = {default}" if default is not None else annotation
+    for name, annotation, default in runtime_source.named_tuple_fields("_types.py", "RequestOptions")
 }
 # The arguments a waiter (`wait_until_ready(id, timeout=, interval=)`) and a download
 # (`download_to_file(id, destination)`) add to those of their operation.
@@ -60,7 +115,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def snake(value: str) -> str:
     """snake_case using openapi-python-client's word splitting, so both layers agree."""
-    return oapc_strings.snake_case(value)
+    return snake_case(value)
 
 
 def ascii_identifier(value: str, *, prefix: str) -> str | None:

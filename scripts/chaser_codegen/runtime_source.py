@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ast
 import functools
-from pathlib import Path
 from typing import Any
 
-RUNTIME = Path(__file__).resolve().parents[2] / "templates" / "runtime"
+from .layout import ROOT
+
+RUNTIME = ROOT / "templates" / "runtime"
 
 
 @functools.cache
@@ -30,3 +31,22 @@ def constant(module: str, name: str) -> Any:
         if any(isinstance(target, ast.Name) and target.id == name for target in targets):
             return ast.literal_eval(value)
     raise LookupError(f"templates/runtime/{module} has no literal constant {name}")
+
+
+@functools.cache
+def named_tuple_fields(module: str, class_name: str) -> tuple[tuple[str, str, str | None], ...]:
+    """(name, annotation, default) of each field of a NamedTuple (or any class of annotated
+    fields) of a runtime module, in order, as its source spells them."""
+    tree = ast.parse((RUNTIME / module).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            return tuple(
+                (
+                    statement.target.id,
+                    ast.unparse(statement.annotation),
+                    None if statement.value is None else ast.unparse(statement.value),
+                )
+                for statement in node.body
+                if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+            )
+    raise LookupError(f"templates/runtime/{module} has no class {class_name}")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from chaser_codegen.bench import synthetic
 from chaser_codegen.bench.bench import main as bench_main
+from chaser_codegen.layout import HTTP_METHODS
 from chaser_codegen.pipeline.validate import validate_spec
 
 N = 12
@@ -115,7 +116,7 @@ def test_has_path_query_and_header_parameters(spec):
         for parameter in item.get("parameters", []):
             locations.add(parameter["in"])
             assert "{" + parameter["name"] + "}" in path
-        for method in synthetic.HTTP_METHODS:
+        for method in HTTP_METHODS:
             for parameter in item.get(method, {}).get("parameters", []):
                 if "$ref" in parameter:
                     parameter = spec["components"]["parameters"][parameter["$ref"].split("/")[-1]]

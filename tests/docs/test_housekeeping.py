@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import chaser_core
 import pytest
+from chaser_core._types import RequestOptions
 
 from tests.conftest import ROOT
 from tests.spec_model import project_api
@@ -160,7 +161,7 @@ def test_no_x_notes_style_extension_text_reaches_users() -> None:
 
 # -- per-call options in docstrings -----------------------------------------------------------------
 
-PER_CALL_OPTIONS = ("timeout", "max_retries", "extra_headers", "extra_query", "extra_body")
+PER_CALL_OPTIONS = RequestOptions._fields  # their one definition
 
 
 def api_methods() -> Iterator[tuple[str, object]]:

@@ -9,10 +9,10 @@ from chaser_codegen.errors import PipelineError
 from chaser_codegen.names import ascii_identifier
 from chaser_codegen.pipeline.model import iter_operations
 from chaser_codegen.pipeline.normalize import normalize
+from chaser_codegen.pipeline.opc_compat import ClassName
 from chaser_codegen.pipeline.overlay import apply_overlay
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openapi_python_client.strings import ClassName
 
 NAMES = st.text(
     alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs", "Cc"]), max_size=12

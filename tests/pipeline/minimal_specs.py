@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline import model, normalize, parse
 from chaser_codegen.pipeline.render import RUNTIME
 
 SOURCE = "minimal.yaml"
@@ -26,7 +26,7 @@ def spec(paths: dict[str, Any], schemas: dict[str, Any] | None = None, **top: An
 
 def build(document: dict[str, Any], *, helpers: bool = False) -> model.Api:
     normalized, _ = normalize.normalize(document, [], source=SOURCE)
-    data = lowlevel.parse(normalized, source=SOURCE)
+    data = parse.parse(normalized, source=SOURCE)
     return model.build_api(
         normalized,
         data,

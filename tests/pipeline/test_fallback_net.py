@@ -19,7 +19,7 @@ from chaser_codegen.pipeline import generate as pipeline
 from chaser_codegen.pipeline.completeness import check_complete, snapshot
 from chaser_codegen.pipeline.repair.fallback import units_containing
 from chaser_codegen.pipeline.repair.log import RepairLog, place_of
-from chaser_codegen.pipeline.repair.lowlevel import ParserCrashed, parse_until_clean
+from chaser_codegen.pipeline.repair.parse_errors import ParserCrashed, parse_until_clean
 
 
 def ok(schema: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +140,7 @@ def test_a_document_openapi_python_client_refuses_whole_is_narrowed_to_the_schem
     # it does not accept (`enum: []` in a 3.1 document, before the empty-enum rule, sank a chat
     # platform's 242 operations). pydantic's error locations name the union member it tried
     # (`Schema`, `Reference`): the fault is found in the document without them.
-    from chaser_codegen.pipeline.repair.lowlevel import DocumentRejected
+    from chaser_codegen.pipeline.repair.parse_errors import DocumentRejected
 
     document = spec(
         {
@@ -184,13 +184,16 @@ def _booby_trapped(parse: Any, marker: str) -> Any:
 
 
 def _real_parse() -> Any:
-    from chaser_codegen.pipeline import lowlevel
-    from chaser_codegen.pipeline.lowlevel import make_config
-    from openapi_python_client.parser import GeneratorData
+    """openapi-python-client's parse as the pipeline runs it (its patches in place for each call)."""
+    from chaser_codegen.pipeline import opc_compat
 
-    lowlevel.install_patches()
-    config = make_config(Path("unused"))
-    return lambda document: GeneratorData.from_dict(document, config=config)
+    config = opc_compat.make_config(Path("unused"))
+
+    def parse(document: dict[str, Any]) -> Any:
+        with opc_compat.patched(opc_compat.ParseContext()):
+            return opc_compat.parse_document(document, config)
+
+    return parse
 
 
 def test_a_parser_crash_is_bisected_to_the_one_unit_that_causes_it():
@@ -221,7 +224,7 @@ def test_a_crash_no_unit_explains_is_refused_with_the_error():
 def _failing_on(parse: Any, marker: str) -> Any:
     """A parse that reports (as openapi-python-client does) every component schema that has
     `marker` in one of its properties, and every component that refers to one of those."""
-    from openapi_python_client.parser.errors import PropertyError
+    from chaser_codegen.pipeline.opc_compat import PropertyError
 
     def failing(document: dict[str, Any]) -> Any:
         data = parse(document)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -42,29 +41,62 @@ def test_two_runs_produce_byte_identical_trees(tiny_generated, tmp_path):
     assert tree_files(again) == tree_files(tiny_generated)
 
 
-def test_models_rendered_in_two_processes_are_the_models_rendered_in_one(
-    tiny_generated, tmp_path, monkeypatch
+@pytest.mark.parametrize("start_method", ["spawn", "fork"])
+def test_models_rendered_in_a_second_process_are_the_models_rendered_in_one(
+    tiny_generated, tmp_path, monkeypatch, start_method
 ):
-    """A large spec's models are rendered half in a forked child; the tree is the same bytes."""
-    from chaser_codegen.pipeline import lowlevel
+    """A large spec's models are rendered partly by a worker process; the tree is the same bytes,
+    whether the worker is spawned (Windows, macOS) or forked (Linux)."""
+    import multiprocessing
 
-    monkeypatch.setattr(lowlevel, "PARALLEL_MODELS", 2)
-    children: list[int] = []
-    real_fork = lowlevel.os.fork
+    from chaser_codegen.pipeline.opc_compat import project
 
-    def fork() -> int:
-        caller = sys._getframe(1).f_code.co_name  # the import check and validation fork too
-        pid = real_fork()
-        if pid and caller == "_build_models":
-            children.append(pid)
-        return pid
+    if start_method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{start_method} is not available here")
+    monkeypatch.setattr(project.LowLevelProject, "parallel_models", 2)
+    monkeypatch.setattr(project.LowLevelProject, "start_method", start_method)
+    shipped: list[int] = []
+    contexts: list[str] = []
+    real_pickle, real_context = project.pickle_models, project.multiprocessing.get_context
 
-    monkeypatch.setattr(lowlevel.os, "fork", fork)
+    def pickle_models(models):
+        shipped.append(len(models))
+        return real_pickle(models)
+
+    def get_context(method):
+        contexts.append(method)
+        return real_context(method)
+
+    monkeypatch.setattr(project, "pickle_models", pickle_models)
+    monkeypatch.setattr(project.multiprocessing, "get_context", get_context)
     parallel = tmp_path / "parallel"
     pipeline.generate(tiny_inputs(parallel))
-    assert len(children) == 1
+    # The models' pool comes first; the import check starts its own child afterwards.
+    assert contexts[0] == start_method and len(shipped) == 1 and shipped[0] >= 1
     assert len(list((parallel / "chaser_core" / "_api" / "models").glob("[!_]*.py"))) >= 2
     assert tree_files(parallel) == tree_files(tiny_generated)
+
+
+def test_a_failing_model_worker_fails_generation_with_its_error(tmp_path, monkeypatch):
+    from chaser_codegen.pipeline.opc_compat import project
+
+    monkeypatch.setattr(project.LowLevelProject, "parallel_models", 2)
+    monkeypatch.setattr(project, "pickle_models", lambda models: b"not a pickle")
+    with pytest.raises(
+        PipelineError, match="rendering the models in a second process failed: UnpicklingError"
+    ):
+        pipeline.generate(tiny_inputs(tmp_path / "out"))
+
+
+def test_two_generations_into_one_directory_take_turns(tmp_path):
+    """The lock is held while a generation swaps its tree in: a second one waits for it."""
+    from filelock import FileLock, Timeout
+
+    out = tmp_path / "out"
+    with pipeline.output_lock(out), pytest.raises(Timeout):
+        FileLock(tmp_path / ".out.lock", timeout=0).acquire()
+    with FileLock(tmp_path / ".out.lock", timeout=0):
+        pass  # released
 
 
 def test_names_come_from_tags_and_operation_ids_when_no_overlay_is_given(tiny_generated):

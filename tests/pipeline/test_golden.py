@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from chaser_codegen.pipeline import golden
 
+from tests.conftest import ROOT
 from tests.golden import UPDATE
 
 SPECS = golden.fixture_specs()
-OVERRIDES = Path(__file__).resolve().parents[2] / "templates" / "openapi-python-client"
+OVERRIDES = ROOT / "templates" / "openapi-python-client"
 # What each template override emits, so the golden records prove every override is exercised.
 OVERRIDE_MARKERS = {
     "literal_enum.py.jinja": "# A value this version of the spec does not list: keep it rather than fail.",

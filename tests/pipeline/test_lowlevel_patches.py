@@ -1,5 +1,7 @@
-"""The patches to openapi-python-client 0.29.1 (scripts/chaser_codegen/pipeline/lowlevel.py), each on the
-construct it is for: that it does its job, and that the parse stays linear.
+"""The patches to openapi-python-client 0.29.1 (scripts/chaser_codegen/pipeline/opc_compat/), each on
+the construct it is for: that it does its job, that the parse stays linear, and that it is in
+place for one parse only. (tests/pipeline/test_opc_compat.py shows each defect on upstream's own
+code, unpatched.)
 
 The slope is measured in Python function calls (cProfile's count), not in seconds: a count is
 the same on every run of the same code on the same input, whatever else the machine is doing.
@@ -7,71 +9,29 @@ the same on every run of the same code on the same input, whatever else the mach
 
 from __future__ import annotations
 
-import json
-import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from chaser_codegen.pipeline import lowlevel
+import pytest
+from chaser_codegen.pipeline import opc_compat
+from chaser_codegen.pipeline import parse as pipeline_parse
+from chaser_codegen.pipeline.opc_compat import patches, surface
+from chaser_codegen.pipeline.repair.log import RepairLog
 
-from tests.conftest import ROOT
-
-COUNT_CALLS = """
-import cProfile, json, pstats, sys
-sys.path.insert(0, "scripts")
-from pathlib import Path
-from openapi_python_client.parser import GeneratorData
-from chaser_codegen.pipeline import lowlevel, normalize
-from chaser_codegen.bench.synthetic import make_spec
-
-patched = sys.argv[1] == "patched"
-counts = []
-for n in map(int, sys.argv[2:]):
-    document, _ = normalize.normalize(make_spec(n, chained=True), [], source="chained")
-    if patched:
-        lowlevel.install_patches()
-    config = lowlevel.make_config(Path("unused"))
-    profile = cProfile.Profile()
-    profile.enable()
-    GeneratorData.from_dict(document, config=config)
-    profile.disable()
-    counts.append(pstats.Stats(profile).total_calls)
-print(json.dumps(counts))
-"""
+from tests.pipeline.test_opc_compat import exponent, parse_calls
 
 
-def parse_calls(variant: str, *sizes: int) -> list[int]:
-    """Python calls openapi-python-client's parse makes on chained specs of each size, in a fresh
-    interpreter (the patches are process-wide: the unpatched count needs one without them)."""
-    completed = subprocess.run(
-        [sys.executable, "-c", COUNT_CALLS, variant, *map(str, sizes)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    counts: list[int] = json.loads(completed.stdout)
-    return counts
-
-
-def exponent(sizes: tuple[int, int], counts: list[int]) -> float:
-    return math.log(counts[1] / counts[0]) / math.log(sizes[1] / sizes[0])
-
-
-def test_the_parse_of_chained_schemas_is_linear_with_the_patch_and_quadratic_without():
+def test_the_parse_of_chained_schemas_is_linear_with_the_patch():
     """0.29.1 deep-copies each endpoint with every model it reaches: on a chain (each schema
-    refers to the previous one) that is quadratic. The patch shares the models."""
-    patched = parse_calls("patched", 20, 80)
-    unpatched = parse_calls("unpatched", 20, 40)
+    refers to the previous one) that is quadratic (test_opc_compat shows it). The patch shares
+    the models."""
+    patched = (parse_calls(20, patched=True), parse_calls(80, patched=True))
     assert exponent((20, 80), patched) < 1.15
-    assert exponent((20, 40), unpatched) > 1.4
-    assert patched[0] * 5 < unpatched[0]  # already at N=20, the copies are most of the work
+    assert patched[0] * 5 < parse_calls(20, patched=False)  # already at N=20, the copies are most of the work
 
 
 def parse(document: dict[str, Any]) -> Any:
-    return lowlevel.parse(document, source="test")
+    return pipeline_parse.parse(document, source="test")
 
 
 def small_spec(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -132,44 +92,69 @@ def test_a_model_nested_in_a_union_member_is_built_once():
 
 def test_a_union_members_failure_keeps_its_cause():
     """Without the patch, the error says only 'Invalid property in union'."""
-    from openapi_python_client.parser.errors import PropertyError
-    from openapi_python_client.parser.properties import property_from_data
+    document = small_spec({}, {"U": {"anyOf": [{"type": "string"}, {"type": "array"}]}})
+    with opc_compat.patched(opc_compat.ParseContext()):
+        data = opc_compat.parse_document(document, opc_compat.make_config(Path("unused")))
+    [error] = data.errors  # type: ignore[union-attr]
+    assert "Invalid property in union" in (error.detail or "")
+    assert "must have items" in (error.cause.detail or "")  # type: ignore[attr-defined]
 
-    lowlevel.install_patches()
-    from openapi_python_client import schema as oai
-    from openapi_python_client.parser.properties import Schemas
-    from openapi_python_client.schema.untrusted_string import UntrustedString
 
-    data = oai.Schema.model_validate({"anyOf": [{"type": "string"}, {"type": "array"}]})
-    prop, _ = property_from_data(
-        name=UntrustedString("u"),
-        required=True,
-        data=data,
-        schemas=Schemas(),
-        parent_name="p",
-        config=lowlevel.make_config(Path("unused")),
+def test_parameters_differing_only_in_symbols_get_spelled_out_names_in_the_repair_log():
+    parameters = [
+        {"name": name, "in": "query", "schema": {"type": "string"}}
+        for name in ("DateCreated<", "DateCreated>")
+    ]
+    log = RepairLog()
+    data = pipeline_parse.parse(
+        small_spec(
+            {
+                "/a": {
+                    "get": {
+                        "operationId": "op",
+                        "parameters": parameters,
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            }
+        ),
+        source="test",
+        log=log,
     )
-    assert isinstance(prop, PropertyError)
-    assert "Invalid property in union" in (prop.detail or "")
-    assert "must have items" in (prop.cause.detail or "")  # type: ignore[attr-defined]
+    [endpoint] = [e for c in data.endpoint_collections_by_tag.values() for e in c.endpoints]
+    assert [str(p.python_name) for p in endpoint.query_parameters] == ["date_created_lt", "date_created_gt"]
+    assert [
+        repair.after for repair in log.repairs if repair.rule == pipeline_parse.PARAMETER_PYTHON_NAME
+    ] == [
+        "date_created_lt",
+        "date_created_gt",
+    ]
 
 
-def test_installing_the_patches_twice_changes_nothing():
-    from openapi_python_client.parser import openapi as oapc_openapi
-    from openapi_python_client.parser import properties
-    from openapi_python_client.parser.openapi import Endpoint
+def installed() -> list[Any]:
+    return [surface.resolve(where) for where in patches.REPLACED]
 
-    lowlevel.install_patches()
-    before = (
-        oapc_openapi.deepcopy,
-        properties.property_from_data,
-        Endpoint.sort_parameters,
-        Endpoint._check_parameters_for_conflicts,
-    )
-    lowlevel.install_patches()
-    assert (
-        oapc_openapi.deepcopy,
-        properties.property_from_data,
-        Endpoint.sort_parameters,
-        Endpoint._check_parameters_for_conflicts,
-    ) == before
+
+def test_the_list_of_replaced_attributes_is_what_patched_replaces():
+    owners = [
+        (owner.__module__ if isinstance(owner, type) else owner.__name__, attribute)
+        for owner, attribute, _ in patches._replacements(opc_compat.ParseContext())
+    ]
+    assert [
+        (module, where.split(".")[-1]) for module, where in (w.split(":") for w in patches.REPLACED)
+    ] == owners
+    assert set(patches.REPLACED) <= {internal.where for internal in surface.INTERNALS}
+
+
+def test_the_patches_are_in_place_for_one_parse_and_gone_after_it():
+    before = installed()
+    with opc_compat.patched(opc_compat.ParseContext()):
+        during = installed()
+        assert all(a is not b for a, b in zip(before, during, strict=True))
+        with (
+            pytest.raises(RuntimeError, match="already patched"),
+            opc_compat.patched(opc_compat.ParseContext()),
+        ):
+            pass  # pragma: no cover
+        assert installed() == during  # the refused second installation changed nothing
+    assert installed() == before

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from chaser_codegen.errors import PipelineError
-from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline import model, normalize, parse
 from chaser_codegen.pipeline.overlay import apply_overlay
 from chaser_codegen.pipeline.render import RUNTIME
 
@@ -21,7 +21,7 @@ def build(change: Callable[[dict[str, Any]], None] = lambda document: None) -> m
     overlaid, _ = apply_overlay(copy.deepcopy(BASE), OVERLAY_DOC, source="spec/overlay.yaml")
     change(overlaid)
     normalized, _ = normalize.normalize(overlaid, [], source="spec/openapi.json")
-    data = lowlevel.parse(normalized, source="spec/openapi.json")
+    data = parse.parse(normalized, source="spec/openapi.json")
     return model.build_api(
         normalized,
         data,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from chaser_codegen.errors import PipelineError
 from chaser_codegen.pipeline import generate as pipeline
-from chaser_codegen.pipeline import lowlevel, model, normalize
+from chaser_codegen.pipeline import model, normalize, parse
 from chaser_codegen.pipeline.check import compare_trees
 from chaser_codegen.pipeline.load import load_document
 from chaser_codegen.pipeline.overlay import apply_overlay
@@ -42,7 +42,7 @@ def build_model(document: dict[str, Any]) -> model.Api:
     """The pipeline up to the model stage: overlay, normalize, low-level parse, model guards."""
     overlaid, _ = apply_overlay(document, OVERLAY_DOC, source="spec/overlay.yaml")
     normalized, _ = normalize.normalize(overlaid, [], source="spec/openapi.json")
-    data = lowlevel.parse(normalized, source="spec/openapi.json")
+    data = parse.parse(normalized, source="spec/openapi.json")
     return model.build_api(
         normalized,
         data,
@@ -204,7 +204,7 @@ def test_a_helper_whose_method_disappears_fails_generation():
     with pytest.raises(PipelineError, match=r"helper FilesHelpers relies on files\.download"):
         model.build_api(
             normalized,
-            lowlevel.parse(normalized, source="spec"),
+            parse.parse(normalized, source="spec"),
             package="chaser_core",
             source="spec",
             exclusions=[],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from chaser_codegen import runtime_source
-from chaser_codegen.pipeline.render import cli, lowlevel_names, python
+from chaser_codegen.pipeline.render import api_names, cli, python
 from chaser_codegen.pipeline.render.public_names import public_names
 
 from tests.pipeline.minimal_specs import WIDGET, json_body, ok, only_operation, ref, spec
@@ -31,7 +31,7 @@ def test_an_option_named_like_one_the_command_defines_gets_its_location_as_prefi
         "_cmd_widget_groups_list_widgets",
     )
     assert cli.cli_example(op).raw == "chaser-core widget-groups list-widgets"
-    assert (lowlevel_names.ll_alias(op), lowlevel_names.const(op)) == (
+    assert (api_names.ll_alias(op), api_names.const(op)) == (
         "_widget_groups_list_widgets_api",
         "_WIDGET_GROUPS_LIST_WIDGETS",
     )

@@ -12,10 +12,10 @@ import json
 from typing import Any
 
 import pytest
-from chaser_codegen.pipeline import lowlevel, normalize, validate
+from chaser_codegen.pipeline import normalize, parse, validate
 from chaser_codegen.pipeline.repair import RULES, repair_document
 from chaser_codegen.pipeline.repair.log import ABSENT, RepairLog
-from chaser_codegen.pipeline.repair.lowlevel import content_type_overrides
+from chaser_codegen.pipeline.repair.parse_errors import content_type_overrides
 from chaser_codegen.pipeline.repair.rule import REASONS
 
 OK = {"200": {"description": "ok"}}
@@ -53,7 +53,7 @@ def generates(document: dict[str, Any]) -> RepairLog:
     validate.validate_spec(result.document, "test")
     normalized, _ = normalize.normalize(result.document, [], source="test", log=result.log)
     overrides = content_type_overrides(normalized, result.log)
-    data = lowlevel.parse(normalized, source="test", log=result.log, content_type_overrides=overrides)
+    data = parse.parse(normalized, source="test", log=result.log, content_type_overrides=overrides)
     parsed = sum(len(c.endpoints) for c in data.endpoint_collections_by_tag.values())
     assert parsed == sum(
         1

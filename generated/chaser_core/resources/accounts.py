@@ -118,7 +118,13 @@ class AccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_list_api._get_kwargs(),
             _p.field(_p.model(AccountsListResponse2XX), lambda body: body.accounts),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -148,7 +154,13 @@ class AccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_current_api._get_kwargs(),
             _p.field(_p.model(AccountsCurrentResponse2XX), lambda body: body.account),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -182,7 +194,13 @@ class AccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_create_organization_api._get_kwargs(body=body),
             _p.field(_p.model(AccountsCreateOrganizationResponse2XX), lambda body: body.account),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -245,7 +263,13 @@ class AsyncAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_list_api._get_kwargs(),
             _p.field(_p.model(AccountsListResponse2XX), lambda body: body.accounts),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -275,7 +299,13 @@ class AsyncAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_current_api._get_kwargs(),
             _p.field(_p.model(AccountsCurrentResponse2XX), lambda body: body.account),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -309,7 +339,13 @@ class AsyncAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_create_organization_api._get_kwargs(body=body),
             _p.field(_p.model(AccountsCreateOrganizationResponse2XX), lambda body: body.account),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -364,7 +400,13 @@ class AccountsMembersResource(SyncAPIResource):
         return self._client.request(
             _accounts_members_list_api._get_kwargs(),
             _p.field(_p.model(AccountsMembersListResponse2XX), lambda body: body.members),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -406,7 +448,13 @@ class AccountsMembersResource(SyncAPIResource):
         return self._client.request(
             _accounts_members_add_api._get_kwargs(body=body),
             _p.field(_p.model(AccountsMembersAddResponse2XX), lambda body: body.member),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -438,7 +486,13 @@ class AccountsMembersResource(SyncAPIResource):
         return self._client.request(
             _accounts_members_remove_api._get_kwargs(user_id=user_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -474,7 +528,13 @@ class AccountsMembersResource(SyncAPIResource):
         return self._client.request(
             _accounts_members_update_api._get_kwargs(user_id=user_id, body=body),
             _p.field(_p.model(AccountsMembersUpdateResponse2XX), lambda body: body.member),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -522,7 +582,13 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_members_list_api._get_kwargs(),
             _p.field(_p.model(AccountsMembersListResponse2XX), lambda body: body.members),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -564,7 +630,13 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_members_add_api._get_kwargs(body=body),
             _p.field(_p.model(AccountsMembersAddResponse2XX), lambda body: body.member),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -596,7 +668,13 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_members_remove_api._get_kwargs(user_id=user_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -632,7 +710,13 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_members_update_api._get_kwargs(user_id=user_id, body=body),
             _p.field(_p.model(AccountsMembersUpdateResponse2XX), lambda body: body.member),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -684,7 +768,13 @@ class AccountsServiceAccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
             _p.field(_p.model(AccountsServiceAccountsListResponse2XX), lambda body: body.service_accounts),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -718,7 +808,13 @@ class AccountsServiceAccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_service_accounts_create_api._get_kwargs(body=body),
             _p.field(_p.model(AccountsServiceAccountsCreateResponse2XX), lambda body: body.service_account),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -750,7 +846,13 @@ class AccountsServiceAccountsResource(SyncAPIResource):
         return self._client.request(
             _accounts_service_accounts_delete_api._get_kwargs(service_account_id=service_account_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -805,7 +907,13 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_service_accounts_list_api._get_kwargs(),
             _p.field(_p.model(AccountsServiceAccountsListResponse2XX), lambda body: body.service_accounts),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -839,7 +947,13 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_service_accounts_create_api._get_kwargs(body=body),
             _p.field(_p.model(AccountsServiceAccountsCreateResponse2XX), lambda body: body.service_account),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -871,7 +985,13 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_service_accounts_delete_api._get_kwargs(service_account_id=service_account_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -924,7 +1044,13 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
         return self._client.request(
             _accounts_service_accounts_keys_list_api._get_kwargs(service_account_id=service_account_id),
             _p.field(_p.model(AccountsServiceAccountsKeysListResponse2XX), lambda body: body.keys),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -970,7 +1096,13 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 service_account_id=service_account_id, body=body
             ),
             _p.model(CreateServiceAccountKeyResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -1006,7 +1138,13 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
                 service_account_id=service_account_id, key_id=key_id
             ),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -1055,7 +1193,13 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
         return await self._client.request(
             _accounts_service_accounts_keys_list_api._get_kwargs(service_account_id=service_account_id),
             _p.field(_p.model(AccountsServiceAccountsKeysListResponse2XX), lambda body: body.keys),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -1101,7 +1245,13 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 service_account_id=service_account_id, body=body
             ),
             _p.model(CreateServiceAccountKeyResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -1137,7 +1287,13 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
                 service_account_id=service_account_id, key_id=key_id
             ),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

@@ -61,7 +61,13 @@ class AssistantsResource(SyncAPIResource):
         return self._client.request(
             _assistants_list_api._get_kwargs(),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -103,7 +109,13 @@ class AssistantsResource(SyncAPIResource):
         return self._client.request(
             _assistants_create_api._get_kwargs(body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -139,7 +151,13 @@ class AssistantsResource(SyncAPIResource):
         return self._client.request(
             _assistants_add_channel_api._get_kwargs(id=id, body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -171,7 +189,13 @@ class AssistantsResource(SyncAPIResource):
         return self._client.request(
             _assistants_pause_api._get_kwargs(id=id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -203,7 +227,13 @@ class AssistantsResource(SyncAPIResource):
         return self._client.request(
             _assistants_resume_api._get_kwargs(id=id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -252,7 +282,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
         return await self._client.request(
             _assistants_list_api._get_kwargs(),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -294,7 +330,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
         return await self._client.request(
             _assistants_create_api._get_kwargs(body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -330,7 +372,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
         return await self._client.request(
             _assistants_add_channel_api._get_kwargs(id=id, body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -362,7 +410,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
         return await self._client.request(
             _assistants_pause_api._get_kwargs(id=id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -394,7 +448,13 @@ class AsyncAssistantsResource(AsyncAPIResource):
         return await self._client.request(
             _assistants_resume_api._get_kwargs(id=id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 

@@ -73,7 +73,13 @@ class AuditResource(SyncAPIResource):
                 limit=limit,
             ),
             _p.field(_p.model(AuditListResponse2XX), lambda body: body.events),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -137,7 +143,13 @@ class AsyncAuditResource(AsyncAPIResource):
                 limit=limit,
             ),
             _p.field(_p.model(AuditListResponse2XX), lambda body: body.events),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

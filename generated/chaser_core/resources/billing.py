@@ -70,7 +70,13 @@ class BillingResource(SyncAPIResource):
         return self._client.request(
             _billing_update_account_api._get_kwargs(body=body),
             _p.model(BillingSummaryResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -115,7 +121,13 @@ class BillingResource(SyncAPIResource):
         return self._client.request(
             _billing_create_checkout_api._get_kwargs(body=body),
             _p.model(BillingCreateCheckoutResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -145,7 +157,13 @@ class BillingResource(SyncAPIResource):
         return self._client.request(
             _billing_summary_api._get_kwargs(),
             _p.model(BillingSummaryResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -204,7 +222,13 @@ class AsyncBillingResource(AsyncAPIResource):
         return await self._client.request(
             _billing_update_account_api._get_kwargs(body=body),
             _p.model(BillingSummaryResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -249,7 +273,13 @@ class AsyncBillingResource(AsyncAPIResource):
         return await self._client.request(
             _billing_create_checkout_api._get_kwargs(body=body),
             _p.model(BillingCreateCheckoutResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -279,7 +309,13 @@ class AsyncBillingResource(AsyncAPIResource):
         return await self._client.request(
             _billing_summary_api._get_kwargs(),
             _p.model(BillingSummaryResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

@@ -57,7 +57,13 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
         return self._client.request(
             _browser_list_targets_api._get_kwargs(id=id),
             _p.list_of(_p.model(BrowserCdpTargetInfo)),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -89,7 +95,13 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
         return self._client.request(
             _browser_version_api._get_kwargs(id=id),
             _p.model(BrowserCdpVersionInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -137,7 +149,13 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
         return await self._client.request(
             _browser_list_targets_api._get_kwargs(id=id),
             _p.list_of(_p.model(BrowserCdpTargetInfo)),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -169,7 +187,13 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
         return await self._client.request(
             _browser_version_api._get_kwargs(id=id),
             _p.model(BrowserCdpVersionInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

@@ -67,7 +67,13 @@ class CommandsResource(SyncAPIResource):
         return self._client.request(
             _commands_list_api._get_kwargs(id=id),
             _p.field(_p.model(CommandsListResponse2XX), lambda body: body.commands),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -101,7 +107,13 @@ class CommandsResource(SyncAPIResource):
         return self._client.request(
             _commands_get_api._get_kwargs(id=id, cid=cid),
             _p.model(SessionCommandInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -165,7 +177,13 @@ class CommandsResource(SyncAPIResource):
         return self._client.request(
             _commands_kill_api._get_kwargs(id=id, cid=cid, body=body),
             _p.model(CommandsKillResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -211,7 +229,13 @@ class CommandsResource(SyncAPIResource):
         return self._client.request(
             _commands_send_stdin_api._get_kwargs(id=id, cid=cid, body=body),
             _p.model(CommandsSendStdinResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -255,7 +279,13 @@ class CommandsResource(SyncAPIResource):
             _commands_stream_api._get_kwargs(
                 id=id, cid=cid, from_=from_, interval_ms=interval_ms, max_bytes=max_bytes
             ),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def stream_url(
@@ -322,7 +352,13 @@ class AsyncCommandsResource(AsyncAPIResource):
         return await self._client.request(
             _commands_list_api._get_kwargs(id=id),
             _p.field(_p.model(CommandsListResponse2XX), lambda body: body.commands),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -356,7 +392,13 @@ class AsyncCommandsResource(AsyncAPIResource):
         return await self._client.request(
             _commands_get_api._get_kwargs(id=id, cid=cid),
             _p.model(SessionCommandInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -420,7 +462,13 @@ class AsyncCommandsResource(AsyncAPIResource):
         return await self._client.request(
             _commands_kill_api._get_kwargs(id=id, cid=cid, body=body),
             _p.model(CommandsKillResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -466,7 +514,13 @@ class AsyncCommandsResource(AsyncAPIResource):
         return await self._client.request(
             _commands_send_stdin_api._get_kwargs(id=id, cid=cid, body=body),
             _p.model(CommandsSendStdinResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -510,7 +564,13 @@ class AsyncCommandsResource(AsyncAPIResource):
             _commands_stream_api._get_kwargs(
                 id=id, cid=cid, from_=from_, interval_ms=interval_ms, max_bytes=max_bytes
             ),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def stream_url(

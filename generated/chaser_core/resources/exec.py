@@ -83,7 +83,13 @@ class ExecResource(SyncAPIResource):
         return self._client.request(
             _exec_run_api._get_kwargs(body=body),
             _p.model(SandboxExecResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -137,7 +143,13 @@ class ExecResource(SyncAPIResource):
         return self._client.request(
             _exec_in_session_api._get_kwargs(id=id, body=body),
             _p.model(SandboxExecResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -207,7 +219,13 @@ class AsyncExecResource(AsyncAPIResource):
         return await self._client.request(
             _exec_run_api._get_kwargs(body=body),
             _p.model(SandboxExecResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -261,7 +279,13 @@ class AsyncExecResource(AsyncAPIResource):
         return await self._client.request(
             _exec_in_session_api._get_kwargs(id=id, body=body),
             _p.model(SandboxExecResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 

@@ -64,7 +64,13 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         return self._client.request(
             _files_download_api._get_kwargs(id=id, path=path),
             _p.bytes_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -86,7 +92,13 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         return self._client.download(
             _files_download_api._get_kwargs(id=id, path=path),
             destination,
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -127,7 +139,13 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         return self._client.request(
             _files_upload_api._get_kwargs(id=id, body=body),
             _p.model(SessionFileUploadResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -179,7 +197,13 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         return await self._client.request(
             _files_download_api._get_kwargs(id=id, path=path),
             _p.bytes_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -201,7 +225,13 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         return await self._client.download(
             _files_download_api._get_kwargs(id=id, path=path),
             destination,
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -242,7 +272,13 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         return await self._client.request(
             _files_upload_api._get_kwargs(id=id, body=body),
             _p.model(SessionFileUploadResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 

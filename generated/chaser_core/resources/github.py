@@ -52,7 +52,13 @@ class GithubResource(SyncAPIResource):
         return self._client.request(
             _github_list_repositories_api._get_kwargs(),
             _p.model(GithubRepositoriesResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -97,7 +103,13 @@ class AsyncGithubResource(AsyncAPIResource):
         return await self._client.request(
             _github_list_repositories_api._get_kwargs(),
             _p.model(GithubRepositoriesResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

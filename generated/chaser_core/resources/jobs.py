@@ -82,7 +82,13 @@ class JobsResource(SyncAPIResource):
                 total_attr="total",
                 has_more_attr="has_more",
             ),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -137,7 +143,13 @@ class JobsResource(SyncAPIResource):
         return self._client.request(
             _idempotency.with_key(_jobs_create_api._get_kwargs(body=body), idempotency_key),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -169,7 +181,13 @@ class JobsResource(SyncAPIResource):
         return self._client.request(
             _jobs_list_kinds_api._get_kwargs(),
             _p.model(JobKindsInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -201,7 +219,13 @@ class JobsResource(SyncAPIResource):
         return self._client.request(
             _jobs_get_api._get_kwargs(job_id=job_id),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -258,7 +282,13 @@ class JobsResource(SyncAPIResource):
         return self._client.request(
             _jobs_cancel_api._get_kwargs(job_id=job_id),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -290,7 +320,13 @@ class JobsResource(SyncAPIResource):
         return self._client.request(
             _jobs_retry_api._get_kwargs(job_id=job_id),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -357,7 +393,13 @@ class AsyncJobsResource(AsyncAPIResource):
                 total_attr="total",
                 has_more_attr="has_more",
             ),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -412,7 +454,13 @@ class AsyncJobsResource(AsyncAPIResource):
         return await self._client.request(
             _idempotency.with_key(_jobs_create_api._get_kwargs(body=body), idempotency_key),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -444,7 +492,13 @@ class AsyncJobsResource(AsyncAPIResource):
         return await self._client.request(
             _jobs_list_kinds_api._get_kwargs(),
             _p.model(JobKindsInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -476,7 +530,13 @@ class AsyncJobsResource(AsyncAPIResource):
         return await self._client.request(
             _jobs_get_api._get_kwargs(job_id=job_id),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -533,7 +593,13 @@ class AsyncJobsResource(AsyncAPIResource):
         return await self._client.request(
             _jobs_cancel_api._get_kwargs(job_id=job_id),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -565,7 +631,13 @@ class AsyncJobsResource(AsyncAPIResource):
         return await self._client.request(
             _jobs_retry_api._get_kwargs(job_id=job_id),
             _p.model(JobInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 

@@ -60,7 +60,13 @@ class KeysResource(SyncAPIResource):
         return self._client.request(
             _keys_list_api._get_kwargs(),
             _p.field(_p.model(KeysListResponse2XX), lambda body: body.keys),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -105,7 +111,13 @@ class KeysResource(SyncAPIResource):
         return self._client.request(
             _keys_create_api._get_kwargs(body=body),
             _p.model(CreateApiKeyResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -137,7 +149,13 @@ class KeysResource(SyncAPIResource):
         return self._client.request(
             _keys_revoke_api._get_kwargs(key_id=key_id),
             _p.model(KeysRevokeResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -184,7 +202,13 @@ class AsyncKeysResource(AsyncAPIResource):
         return await self._client.request(
             _keys_list_api._get_kwargs(),
             _p.field(_p.model(KeysListResponse2XX), lambda body: body.keys),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -229,7 +253,13 @@ class AsyncKeysResource(AsyncAPIResource):
         return await self._client.request(
             _keys_create_api._get_kwargs(body=body),
             _p.model(CreateApiKeyResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -261,7 +291,13 @@ class AsyncKeysResource(AsyncAPIResource):
         return await self._client.request(
             _keys_revoke_api._get_kwargs(key_id=key_id),
             _p.model(KeysRevokeResponse2XX),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

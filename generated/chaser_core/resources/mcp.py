@@ -77,7 +77,13 @@ class McpResource(SyncAPIResource):
         return self._client.request(
             _mcp_call_api._get_kwargs(body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -143,7 +149,13 @@ class AsyncMcpResource(AsyncAPIResource):
         return await self._client.request(
             _mcp_call_api._get_kwargs(body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 

@@ -89,7 +89,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
                 offset_param="offset",
                 total_attr="total",
             ),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     def create(
@@ -159,7 +165,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         return self._client.request(
             _sessions_create_api._get_kwargs(body=body),
             _p.model(SessionInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -214,7 +226,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         return self._client.request(
             _sessions_bulk_terminate_api._get_kwargs(body=body),
             _p.model(BulkTerminateResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -249,7 +267,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         return self._client.request(
             _sessions_get_api._get_kwargs(id=id),
             _p.model(SessionInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -309,7 +333,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         return self._client.request(
             _sessions_terminate_api._get_kwargs(id=id, force=force),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -353,7 +383,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         return self._client.request(
             _sessions_resize_pty_api._get_kwargs(id=id, body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -388,7 +424,13 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
         return self._client.request(
             _sessions_self_test_api._get_kwargs(id=id),
             _p.model(SessionSelfTestResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -454,7 +496,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
                 offset_param="offset",
                 total_attr="total",
             ),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
 
     async def create(
@@ -524,7 +572,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         return await self._client.request(
             _sessions_create_api._get_kwargs(body=body),
             _p.model(SessionInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -579,7 +633,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         return await self._client.request(
             _sessions_bulk_terminate_api._get_kwargs(body=body),
             _p.model(BulkTerminateResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -614,7 +674,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         return await self._client.request(
             _sessions_get_api._get_kwargs(id=id),
             _p.model(SessionInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -674,7 +740,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         return await self._client.request(
             _sessions_terminate_api._get_kwargs(id=id, force=force),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -718,7 +790,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         return await self._client.request(
             _sessions_resize_pty_api._get_kwargs(id=id, body=body),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -753,7 +831,13 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
         return await self._client.request(
             _sessions_self_test_api._get_kwargs(id=id),
             _p.model(SessionSelfTestResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

@@ -59,7 +59,13 @@ class SshKeysResource(SyncAPIResource):
         return self._client.request(
             _ssh_keys_list_api._get_kwargs(),
             _p.field(_p.model(SshKeysListResponse2XX), lambda body: body.keys),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -101,7 +107,13 @@ class SshKeysResource(SyncAPIResource):
         return self._client.request(
             _ssh_keys_create_api._get_kwargs(body=body),
             _p.field(_p.model(SshKeysCreateResponse2XX), lambda body: body.key),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -133,7 +145,13 @@ class SshKeysResource(SyncAPIResource):
         return self._client.request(
             _ssh_keys_delete_api._get_kwargs(key_id=key_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -180,7 +198,13 @@ class AsyncSshKeysResource(AsyncAPIResource):
         return await self._client.request(
             _ssh_keys_list_api._get_kwargs(),
             _p.field(_p.model(SshKeysListResponse2XX), lambda body: body.keys),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -222,7 +246,13 @@ class AsyncSshKeysResource(AsyncAPIResource):
         return await self._client.request(
             _ssh_keys_create_api._get_kwargs(body=body),
             _p.field(_p.model(SshKeysCreateResponse2XX), lambda body: body.key),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -254,7 +284,13 @@ class AsyncSshKeysResource(AsyncAPIResource):
         return await self._client.request(
             _ssh_keys_delete_api._get_kwargs(key_id=key_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 

@@ -77,7 +77,13 @@ class WebhooksResource(SyncAPIResource):
         return self._client.request(
             _webhooks_list_api._get_kwargs(),
             _p.field(_p.model(WebhooksListResponse2XX), lambda body: body.webhooks),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -122,7 +128,13 @@ class WebhooksResource(SyncAPIResource):
         return self._client.request(
             _webhooks_create_api._get_kwargs(body=body),
             _p.model(CreateCustomerWebhookResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -154,7 +166,13 @@ class WebhooksResource(SyncAPIResource):
         return self._client.request(
             _webhooks_delete_api._get_kwargs(webhook_id=webhook_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -209,7 +227,13 @@ class AsyncWebhooksResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_list_api._get_kwargs(),
             _p.field(_p.model(WebhooksListResponse2XX), lambda body: body.webhooks),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -254,7 +278,13 @@ class AsyncWebhooksResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_create_api._get_kwargs(body=body),
             _p.model(CreateCustomerWebhookResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -286,7 +316,13 @@ class AsyncWebhooksResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_delete_api._get_kwargs(webhook_id=webhook_id),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -343,7 +379,13 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         return self._client.request(
             _webhooks_deliveries_list_api._get_kwargs(webhook_id=webhook_id, status=status, limit=limit),
             _p.field(_p.model(WebhooksDeliveriesListResponse2XX), lambda body: body.deliveries),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -375,7 +417,13 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         return self._client.request(
             _webhooks_deliveries_get_api._get_kwargs(delivery_id=delivery_id),
             _p.field(_p.model(WebhooksDeliveriesGetResponse2XX), lambda body: body.delivery),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -407,7 +455,13 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         return self._client.request(
             _webhooks_deliveries_discard_api._get_kwargs(delivery_id=delivery_id),
             _p.field(_p.model(WebhooksDeliveriesDiscardResponse2XX), lambda body: body.delivery),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -439,7 +493,13 @@ class WebhooksDeliveriesResource(SyncAPIResource):
         return self._client.request(
             _webhooks_deliveries_replay_api._get_kwargs(delivery_id=delivery_id),
             _p.field(_p.model(WebhooksDeliveriesReplayResponse2XX), lambda body: body.delivery),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -493,7 +553,13 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_deliveries_list_api._get_kwargs(webhook_id=webhook_id, status=status, limit=limit),
             _p.field(_p.model(WebhooksDeliveriesListResponse2XX), lambda body: body.deliveries),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -525,7 +591,13 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_deliveries_get_api._get_kwargs(delivery_id=delivery_id),
             _p.field(_p.model(WebhooksDeliveriesGetResponse2XX), lambda body: body.delivery),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -557,7 +629,13 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_deliveries_discard_api._get_kwargs(delivery_id=delivery_id),
             _p.field(_p.model(WebhooksDeliveriesDiscardResponse2XX), lambda body: body.delivery),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -589,7 +667,13 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
         return await self._client.request(
             _webhooks_deliveries_replay_api._get_kwargs(delivery_id=delivery_id),
             _p.field(_p.model(WebhooksDeliveriesReplayResponse2XX), lambda body: body.delivery),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 

@@ -86,7 +86,13 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_list_api._get_kwargs(),
             _p.list_of(_p.model(WorkspaceInfo)),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -137,7 +143,13 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_create_api._get_kwargs(body=body),
             _p.model(WorkspaceInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -182,7 +194,13 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_bulk_delete_api._get_kwargs(body=body),
             _p.model(BulkDeleteWorkspacesResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -230,7 +248,13 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_import_from_github_api._get_kwargs(body=body),
             _p.model(ImportWorkspaceResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -264,7 +288,13 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_delete_api._get_kwargs(workspace=workspace, force=force),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -300,7 +330,13 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_rename_api._get_kwargs(workspace=workspace, body=body),
             _p.model(WorkspaceNameResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -336,7 +372,13 @@ class WorkspacesResource(SyncAPIResource):
         return self._client.request(
             _workspaces_set_template_api._get_kwargs(workspace=workspace, body=body),
             _p.model(WorkspaceTemplateResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -395,7 +437,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_list_api._get_kwargs(),
             _p.list_of(_p.model(WorkspaceInfo)),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -446,7 +494,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_create_api._get_kwargs(body=body),
             _p.model(WorkspaceInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -491,7 +545,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_bulk_delete_api._get_kwargs(body=body),
             _p.model(BulkDeleteWorkspacesResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -539,7 +599,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_import_from_github_api._get_kwargs(body=body),
             _p.model(ImportWorkspaceResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -573,7 +639,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_delete_api._get_kwargs(workspace=workspace, force=force),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -609,7 +681,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_rename_api._get_kwargs(workspace=workspace, body=body),
             _p.model(WorkspaceNameResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -645,7 +723,13 @@ class AsyncWorkspacesResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_set_template_api._get_kwargs(workspace=workspace, body=body),
             _p.model(WorkspaceTemplateResponse),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -702,7 +786,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         return self._client.request(
             _workspaces_snapshots_list_api._get_kwargs(workspace=workspace),
             _p.list_of(_p.model(WorkspaceSnapshotInfo)),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -738,7 +828,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         return self._client.request(
             _workspaces_snapshots_create_api._get_kwargs(workspace=workspace, body=body),
             _p.model(WorkspaceSnapshotInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -772,7 +868,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         return self._client.request(
             _workspaces_snapshots_delete_api._get_kwargs(workspace=workspace, snapshot=snapshot),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -810,7 +912,13 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
         return self._client.request(
             _workspaces_snapshots_restore_api._get_kwargs(workspace=workspace, snapshot=snapshot, body=body),
             _p.model(WorkspaceSnapshotInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -860,7 +968,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_snapshots_list_api._get_kwargs(workspace=workspace),
             _p.list_of(_p.model(WorkspaceSnapshotInfo)),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -896,7 +1010,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_snapshots_create_api._get_kwargs(workspace=workspace, body=body),
             _p.model(WorkspaceSnapshotInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 
@@ -930,7 +1050,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_snapshots_delete_api._get_kwargs(workspace=workspace, snapshot=snapshot),
             _p.none_(),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=True,
         )
 
@@ -968,7 +1094,13 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
         return await self._client.request(
             _workspaces_snapshots_restore_api._get_kwargs(workspace=workspace, snapshot=snapshot, body=body),
             _p.model(WorkspaceSnapshotInfo),
-            RequestOptions(extra_headers, extra_query, extra_body, timeout, max_retries),
+            RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
             idempotent=False,
         )
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..layout import ROOT
 from .client import (
     bench_fanout,
     bench_fanout_memory,
@@ -38,7 +39,7 @@ from .client import (
     bench_per_call,
 )
 from .plan import Context, Plan
-from .process import ROOT, BenchError
+from .process import BenchError
 from .regen import (
     bench_check,
     bench_regen_chaser,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
+from ..layout import ROOT
+
 PYTHON = sys.executable
 VENV_BIN = Path(PYTHON).parent
 

@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..layout import ROOT
 from .plan import Context
-from .process import PYTHON, ROOT, VENV_BIN, BenchError, base_env, pipeline_env, run_timed
+from .process import PYTHON, VENV_BIN, BenchError, base_env, pipeline_env, run_timed
 from .report import Row, ratio_row
 from .stats import Spread, fit_power_law, interleave, median
 

@@ -28,6 +28,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from ..layout import HTTP_METHODS
 from .synthetic_schemas import action_schemas, delete_schemas, ref, resource_schemas, shared_schemas
 
 DEFAULT_SEED = 20240607
@@ -342,8 +343,6 @@ def dumps(document: dict[str, Any]) -> str:
 # ----------------------------------------------------------------------------------------------
 # Counting (the tests and the benchmark report use these)
 # ----------------------------------------------------------------------------------------------
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

@@ -36,8 +36,9 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import PipelineError, json_pointer
+from ..layout import HTTP_METHODS
 from .load import MAX_DOCUMENT_BYTES, load_document, parse_document
-from .repair.walk import HTTP_METHODS, walk
+from .repair.walk import walk
 from .validate import is_data
 
 MAX_FILES = 20_000

@@ -26,7 +26,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
+from ..layout import ROOT
+
 CACHE_DIR = ROOT / ".cache"
 TOOLS = (
     "openapi-python-client",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PipelineError
+from ..layout import HTTP_METHODS
 from ..refs import resolve
 from .model.operations import operation_key
-from .repair.walk import HTTP_METHODS
 
 # Header parameters OpenAPI itself says to ignore (the security scheme and the media types say
 # what they carry); a repair that removes them removes nothing.

@@ -12,7 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .generate import ROOT, Inputs, build
+from ..layout import ROOT
+from .generate import Inputs, build
 from .render import RUNTIME
 
 SPECS = ROOT / "tests" / "fixtures" / "specs"

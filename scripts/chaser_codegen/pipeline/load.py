@@ -1,4 +1,4 @@
-"""Stage 1, load: read an OpenAPI or Overlay document from JSON or YAML, defensively.
+"""Load: read an OpenAPI or Overlay document from JSON or YAML, defensively.
 
 The spec is untrusted input. Besides syntax errors, this stage refuses documents that are too
 large, too deeply nested, that repeat a key, or that expand (through YAML aliases) into more

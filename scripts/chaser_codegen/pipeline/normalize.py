@@ -1,4 +1,4 @@
-"""Stage 5, normalize: the reviewed exclusions, and names openapi-python-client cannot take as is.
+"""Normalize: the reviewed exclusions, and names openapi-python-client cannot take as is.
 
 - Operations listed in spec/exclusions.yaml are removed, each for its stated reason. An entry
   that matches no operation is stale and fails the run, so the list never lies.
@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.strings import ClassName
-
 from ..errors import PipelineError, json_pointer
-from ..names import ascii_identifier
+from ..names import MODULE_IMPORT_NAMES, ascii_identifier
 from .load import load_document
 from .model import Exclusion, iter_operations, operation_key
+from .opc_compat import ClassName
 from .repair.log import ABSENT, RepairLog
 from .repair.rule import named
 
@@ -60,44 +59,6 @@ MODEL_KEY_RENAMED = named(
     "component keys that make the same model name (My-Model, MyModel), are too long, or are a name "
     "the generated modules use themselves (Client, Response, File: ResponseModel): the key is "
     "renamed, and every $ref to it rewritten",
-)
-
-# Names every generated endpoint or model module imports (openapi-python-client's templates and
-# ours): a model of one of these names would shadow it, lower-cased as model names compare.
-RESERVED_MODEL_NAMES = frozenset(
-    {
-        "client",
-        "authenticatedclient",
-        "response",
-        "file",
-        "filetypes",
-        "unset",
-        "httpstatus",
-        "any",
-        "cast",
-        "errors",
-        # What the generated resource and CLI modules import from the runtime by name (a model
-        # called Query, as in one vendor's time-series API, shadowed `_types.Query`: ruff F811).
-        "asyncapiresource",
-        "syncapiresource",
-        "asyncpaginator",
-        "syncpage",
-        "paginationspec",
-        "asyncstream",
-        "stream",
-        "body",
-        "headers",
-        "query",
-        "timeout",
-        "notgiven",
-        "requestoptions",
-        "fileinput",
-        "bridgespec",
-        "waiterspec",
-        "literal",
-        "mapping",
-        "io",
-    }
 )
 
 
@@ -204,13 +165,13 @@ def _distinct_model_names(document: dict[str, Any], log: RepairLog) -> None:
         if isinstance(title, str) and (
             len(title) > MAX_NAME_LENGTH
             or _class_name(title) in taken
-            or _class_name(title) in RESERVED_MODEL_NAMES
+            or _class_name(title) in MODULE_IMPORT_NAMES
         ):
             del schema["title"]
             log.record(MODEL_TITLE_CLASH, ("components", "schemas", key, "title"), before=title)
             title = None
         name = _class_name(title if isinstance(title, str) else new_key)
-        if name in RESERVED_MODEL_NAMES:
+        if name in MODULE_IMPORT_NAMES:
             new_key = f"{new_key}Model"
             name = _class_name(new_key)
         counter = 2

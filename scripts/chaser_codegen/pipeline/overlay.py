@@ -1,4 +1,4 @@
-"""Stage 2, overlay: apply an OpenAPI Overlay 1.0 document to the spec.
+"""Overlay: apply an OpenAPI Overlay 1.0 document to the spec.
 
 Targets are RFC 9535 JSONPath queries (evaluated by the jsonpath-rfc9535 library). An `update`
 is merged recursively into each selected object (arrays inside it are appended to, as the

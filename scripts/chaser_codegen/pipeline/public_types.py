@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openapi_python_client.parser import GeneratorData
-from openapi_python_client.parser.properties.model_property import ModelProperty
-
 from ..errors import PipelineError
+from .opc_compat import GeneratorData, ModelProperty
 
 
 @dataclass(frozen=True)

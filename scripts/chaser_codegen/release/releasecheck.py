@@ -7,7 +7,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from ..pipeline.generate import ROOT
+from ..layout import ROOT
 
 REQUIRED = (
     "chaser_core/__init__.py",

@@ -31,7 +31,8 @@ from typing import Any
 
 from .. import directives
 from ..errors import json_pointer
-from ..pipeline.model import HTTP_METHODS, iter_operations, operation_key
+from ..layout import HTTP_METHODS
+from ..pipeline.model import iter_operations, operation_key
 from ..refs import resolve
 
 MAX_SCHEMA_DEPTH = 12

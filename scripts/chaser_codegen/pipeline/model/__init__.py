@@ -17,7 +17,7 @@ the plain data of `types`: spec text wrapped in `SpecText`, no openapi-python-cl
 from __future__ import annotations
 
 from .build import build_api
-from .operations import HTTP_METHODS, iter_operations, operation_key
+from .operations import iter_operations, operation_key
 from .types import (
     Api,
     Body,
@@ -36,7 +36,6 @@ from .types import (
 )
 
 __all__ = [
-    "HTTP_METHODS",
     "Api",
     "Body",
     "Exclusion",

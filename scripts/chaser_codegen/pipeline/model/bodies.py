@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties.file import FileProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-from openapi_python_client.parser.properties.union import UnionProperty
-
 from ...escaping import SpecText
+from ..opc_compat import Endpoint, FileProperty, ModelProperty, UnionProperty
 from .context import SpecContext, text, wire_name
 from .fields import as_optional, field_from
 from .types import Body, BodyKind, Field, JsonSchema

@@ -1,13 +1,12 @@
-"""Stage 6, model: `build_api` walks the normalized spec once, operation by operation."""
+"""Model: `build_api` walks the normalized spec once, operation by operation."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.parser import GeneratorData
-
 from ...escaping import SpecText, spec_text
+from ..opc_compat import GeneratorData
 from .context import SpecContext
 from .helpers import EXTENSION as HELPERS_EXTENSION
 from .helpers import attach_helpers, read_helpers

@@ -6,15 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openapi_python_client.parser import GeneratorData
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import Property
-from openapi_python_client.parser.properties.model_property import ModelProperty
-from openapi_python_client.parser.properties.protocol import PropertyProtocol
-
 from ... import refs
 from ...errors import PipelineError, json_pointer
-from ..lowlevel import LOW_LEVEL_PACKAGE
+from ...names import LOW_LEVEL_PACKAGE
+from ..opc_compat import Endpoint, GeneratorData, ModelProperty, Property, PropertyProtocol
 
 Pointer = tuple[str | int, ...]
 

@@ -8,25 +8,26 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from openapi_python_client.parser.properties.boolean import BooleanProperty
-from openapi_python_client.parser.properties.const import ConstProperty
-from openapi_python_client.parser.properties.date import DateProperty
-from openapi_python_client.parser.properties.datetime import DateTimeProperty
-from openapi_python_client.parser.properties.file import FileProperty
-from openapi_python_client.parser.properties.float import FloatProperty
-from openapi_python_client.parser.properties.int import IntProperty
-from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.literal_enum_property import LiteralEnumProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-from openapi_python_client.parser.properties.none import NoneProperty
-from openapi_python_client.parser.properties.protocol import PropertyProtocol
-from openapi_python_client.parser.properties.string import StringProperty
-from openapi_python_client.parser.properties.union import UnionProperty
-from openapi_python_client.parser.properties.uuid import UuidProperty
-
 from ... import directives
 from ...escaping import SpecText, spec_text
 from ...names import RESERVED_ARGUMENT_NAMES
+from ..opc_compat import (
+    BooleanProperty,
+    ConstProperty,
+    DateProperty,
+    DateTimeProperty,
+    FileProperty,
+    FloatProperty,
+    IntProperty,
+    ListProperty,
+    LiteralEnumProperty,
+    ModelProperty,
+    NoneProperty,
+    PropertyProtocol,
+    StringProperty,
+    UnionProperty,
+    UuidProperty,
+)
 from .context import SpecContext, text, wire_name
 from .types import Field, FieldLocation, JsonSchema, ValueShape
 

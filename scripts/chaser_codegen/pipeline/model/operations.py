@@ -9,6 +9,7 @@ from typing import Any
 from ... import directives
 from ...errors import json_pointer
 from ...escaping import spec_text
+from ...layout import HTTP_METHODS
 from ...names import RESERVED_MEMBER_NAMES, ascii_identifier
 from .bodies import body_of
 from .context import Pointer, SpecContext
@@ -20,7 +21,6 @@ from .results import result_of
 from .types import Operation
 from .waiters import waiters_of
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # The resource of an operation without tags.
 DEFAULT_RESOURCE = "default"
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-
 from ... import directives
+from ..opc_compat import Endpoint, ListProperty, ModelProperty
 from .context import Pointer, SpecContext, properties_by_wire_name
 from .results import success_model
 from .types import Field, Pagination, Result

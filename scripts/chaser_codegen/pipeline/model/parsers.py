@@ -3,23 +3,24 @@ property's type, as a typed `Parser` value that the templates render."""
 
 from __future__ import annotations
 
-from openapi_python_client.parser.properties.any import AnyProperty
-from openapi_python_client.parser.properties.boolean import BooleanProperty
-from openapi_python_client.parser.properties.const import ConstProperty
-from openapi_python_client.parser.properties.date import DateProperty
-from openapi_python_client.parser.properties.datetime import DateTimeProperty
-from openapi_python_client.parser.properties.enum_property import EnumProperty
-from openapi_python_client.parser.properties.float import FloatProperty
-from openapi_python_client.parser.properties.int import IntProperty
-from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.literal_enum_property import LiteralEnumProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-from openapi_python_client.parser.properties.none import NoneProperty
-from openapi_python_client.parser.properties.protocol import PropertyProtocol
-from openapi_python_client.parser.properties.string import StringProperty
-from openapi_python_client.parser.properties.union import UnionProperty
-from openapi_python_client.parser.properties.uuid import UuidProperty
-
+from ..opc_compat import (
+    AnyProperty,
+    BooleanProperty,
+    ConstProperty,
+    DateProperty,
+    DateTimeProperty,
+    EnumProperty,
+    FloatProperty,
+    IntProperty,
+    ListProperty,
+    LiteralEnumProperty,
+    ModelProperty,
+    NoneProperty,
+    PropertyProtocol,
+    StringProperty,
+    UnionProperty,
+    UuidProperty,
+)
 from .context import Pointer, SpecContext
 from .types import Parser, ParserKind
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from openapi_python_client.parser import GeneratorData
-
 from ...errors import PipelineError
 from ...names import kebab
+from ..opc_compat import GeneratorData
 from .mcp_bridge import MCP_BRIDGE_COMMANDS
 from .types import Operation, Resource
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties.any import AnyProperty
-from openapi_python_client.parser.properties.file import FileProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-from openapi_python_client.parser.properties.protocol import PropertyProtocol
-from openapi_python_client.parser.responses import HTTPStatusPattern
-
 from ... import directives
+from ..opc_compat import (
+    AnyProperty,
+    Endpoint,
+    FileProperty,
+    HTTPStatusPattern,
+    ModelProperty,
+    PropertyProtocol,
+)
 from .context import Pointer, SpecContext, wire_name
 from .parsers import is_precise_type, parser_of
 from .types import Parser, ParserKind, Result, ResultKind

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ...escaping import SpecText
-from ...names import class_name
-from ..lowlevel import LOW_LEVEL_PACKAGE
+from ...names import LOW_LEVEL_PACKAGE, class_name
 
 if TYPE_CHECKING:
-    from openapi_python_client.parser import GeneratorData
+    from ..opc_compat import GeneratorData
 
 ResultKind = Literal["json", "text", "bytes", "sse", "none"]
 FieldLocation = Literal["path", "query", "header", "cookie", "body"]

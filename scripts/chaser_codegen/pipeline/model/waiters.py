@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties.enum_property import EnumProperty
-from openapi_python_client.parser.properties.literal_enum_property import LiteralEnumProperty
-from openapi_python_client.parser.properties.protocol import PropertyProtocol
-from openapi_python_client.parser.properties.union import UnionProperty
-
 from ... import directives
 from ...names import is_safe_identifier
+from ..opc_compat import Endpoint, EnumProperty, LiteralEnumProperty, PropertyProtocol, UnionProperty
 from .context import Pointer, SpecContext, properties_by_wire_name
 from .results import success_model
 from .types import Waiter

@@ -1,4 +1,4 @@
-"""Stage 7, render: every surface, from the one model, into a staging directory.
+"""Render: every surface, from the one model, into a staging directory.
 
 - the low-level package (openapi-python-client, with our template overrides) in <pkg>/_api/
 - the runtime modules, copied verbatim from templates/runtime/
@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
-from openapi_python_client.parser import GeneratorData
 
 from ... import escaping, runtime_source
 from ...errors import PipelineError
-from ...names import PER_CALL_OPTIONS
-from .. import lowlevel
+from ...names import LOW_LEVEL_PACKAGE, PER_CALL_OPTIONS
+from .. import opc_compat
 from ..model import Api, Operation, Resource
+from ..opc_compat import GeneratorData
+from ..parse import describe_error
 from ..public_types import public_types
 from . import cli, python
-from .lowlevel_names import const, ll_alias, low_level_import
+from .api_names import const, ll_alias, low_level_import
 from .public_names import public_names
 
 RUNTIME = runtime_source.RUNTIME
@@ -101,13 +102,7 @@ def make_environment() -> jinja2.Environment:
 def render_package(api: Api, package_dir: Path, *, version: str) -> None:
     """Write the whole package into package_dir (which must not exist yet)."""
     package_dir.mkdir(parents=True)
-    with contextlib.redirect_stdout(io.StringIO()):  # openapi-python-client prints progress
-        lowlevel.render(
-            lowlevel_data(api),
-            package_dir / lowlevel.LOW_LEVEL_PACKAGE,
-            custom_templates=OAPC_OVERRIDES,
-            bytecode_cache=template_cache(),
-        )
+    render_low_level_package(api, package_dir / LOW_LEVEL_PACKAGE)
     for module in sorted(RUNTIME.rglob("*.py")):
         target = package_dir / module.relative_to(RUNTIME)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +147,22 @@ def render_docs(api: Api, target: Path) -> None:
     )
 
 
-def lowlevel_data(api: Api) -> GeneratorData:
+def render_low_level_package(api: Api, target: Path) -> None:
+    """openapi-python-client's client, models and one module per operation (`sync`,
+    `sync_detailed`, `asyncio`, `asyncio_detailed`, and the `_get_kwargs` the resources, the CLI
+    and the MCP bridge build their requests with), with our template overrides.
+    (Content-type overrides only steer parsing, so the renderer's settings need none.)"""
+    with contextlib.redirect_stdout(io.StringIO()):  # openapi-python-client prints progress
+        errors = opc_compat.render_package(
+            parsed_data(api), target, custom_templates=OAPC_OVERRIDES, bytecode_cache=template_cache()
+        )
+    if errors:
+        raise PipelineError(
+            "low-level", "; ".join(describe_error(error) for error in errors), location=str(target)
+        )
+
+
+def parsed_data(api: Api) -> GeneratorData:
     """openapi-python-client's parse of the spec, which the model was built from."""
     if api.low_level_data is None:
         raise PipelineError("render", "the model carries no low-level parse to render", location=api.package)
@@ -215,6 +225,6 @@ def _writer(env: jinja2.Environment, package_dir: Path) -> Writer:
             raise PipelineError("render", f"{type(exc).__name__}: {exc}", location=where) from exc
         path = package_dir / target
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="\n")
 
     return write

@@ -10,7 +10,7 @@ from ...escaping import SpecText
 from ...names import kebab
 from ..model import Field, Operation, Resource
 from ..model.mcp_bridge import MCP_BRIDGE_COMMANDS
-from .lowlevel_names import const
+from .api_names import const
 from .python import example_value
 
 

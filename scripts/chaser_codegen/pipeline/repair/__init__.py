@@ -8,7 +8,7 @@ in the `RepairLog`, which the pipeline prints as a summary and writes as a repor
 (`spec/repairs.json` for the vendored spec).
 
 What no rule repairs reaches the validate stage unchanged, and fails there as before. Repairs
-that depend on what openapi-python-client can express run later, in `repair.lowlevel`, with the
+that depend on what openapi-python-client can express run later, in `repair.parse_errors`, with the
 same log.
 """
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import json_pointer
+from ...layout import HTTP_METHODS
 from ...refs import MISSING, lookup, resolve
 from .log import RepairLog
 from .rule import named
-from .walk import HTTP_METHODS
 
 Path = tuple[str | int, ...]
 

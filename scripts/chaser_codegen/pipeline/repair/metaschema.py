@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ...layout import HTTP_METHODS
+
 # Our walk's kinds -> the definition name in the 3.0 and the 3.1 schema.
 _DEFINITIONS = {
     "document": (None, None),
@@ -83,7 +85,7 @@ def allowed_fields(kind: str, version: str) -> frozenset[str] | None:
         return None
     fields = _evaluated_properties(definition, schema, set())
     if kind == "path-item":
-        fields |= {"get", "put", "post", "delete", "options", "head", "patch", "trace", "$ref"}
+        fields |= {*HTTP_METHODS, "$ref"}
     return frozenset(fields)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...layout import HTTP_METHODS
 from ...refs import resolve
 from .log import ABSENT
 from .naming import extension_key
 from .rule import Context, rule
-from .walk import HTTP_METHODS, Node
+from .walk import Node
 
 _PATH_TEMPLATE = re.compile(r"{([^{}/]+)}")
 # The placeholder names openapi-python-client can template (openapi.py's _PATH_PARAM_REGEX).

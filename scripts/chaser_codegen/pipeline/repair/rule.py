@@ -86,7 +86,7 @@ def catalogue() -> str:
 
     # The modules that register repairs besides the walked rules: the low-level stage's, the
     # parse's (parameter names) and normalize's (operation and model names).
-    for module in ("repair.lowlevel", "lowlevel", "normalize"):
+    for module in ("repair.parse_errors", "parse", "normalize"):
         importlib.import_module(f"chaser_codegen.pipeline.{module}")
 
     walked = [rule.name for rule in RULES]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from ...layout import HTTP_METHODS
 
 Path = tuple[str | int, ...]
 

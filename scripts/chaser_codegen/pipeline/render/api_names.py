@@ -3,7 +3,7 @@ module imports the operation's low-level module, and the prefix of its module-le
 
 from __future__ import annotations
 
-from ..lowlevel import LOW_LEVEL_PACKAGE
+from ...names import LOW_LEVEL_PACKAGE
 from ..model import Operation
 
 

@@ -22,17 +22,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_python_client.parser import GeneratorData
-from openapi_python_client.parser.errors import GeneratorError
-
 from ...errors import PipelineError, json_pointer
+from ...layout import HTTP_METHODS
 from ...refs import MISSING, component_ref, lookup, resolve
+from ..opc_compat import GeneratorData, GeneratorError
 from .composition import merge_in_place
 from .fallback import fall_back, units_containing
 from .log import ABSENT, RepairLog
 from .naming import context_name, hoist_name, taken_names, unique_name
 from .rule import named
-from .walk import HTTP_METHODS
 
 # Each round repairs the root causes it sees (or falls back one unit larger); the echoes of a
 # repaired cause are gone in the next. Real specs need three at most; the rest is margin for the
@@ -87,7 +85,8 @@ class Problem:
 
     @property
     def root_cause(self) -> GeneratorError:
-        """The innermost error (a union's failing member's own error; see lowlevel._UnionCauses)."""
+        """The innermost error (a union's failing member's own error: the union-member-cause patch
+        of opc_compat keeps it)."""
         error = self.error
         while getattr(error, "cause", None) is not None:
             error = error.cause  # type: ignore[attr-defined]
@@ -567,7 +566,7 @@ def content_type_overrides(document: dict[str, Any], log: RepairLog) -> dict[str
     Returns the generator's content-type overrides (media type -> application/octet-stream);
     the Content-Type on the wire stays what the spec says.
     """
-    from ..lowlevel import make_config
+    from ..opc_compat import make_config
     from .walk import walk
 
     config = make_config(_unused_path())
@@ -648,7 +647,7 @@ def _is_json(media: str) -> bool:
 
 
 def _readable(media: str, config: Any, *, request: bool) -> bool:
-    from openapi_python_client.strings import get_content_type
+    from ..opc_compat import get_content_type
 
     parsed = get_content_type(media, config)
     if parsed is None:
