@@ -421,3 +421,29 @@ def test_a_path_item_or_an_operation_written_as_a_local_reference_is_inlined_nev
     assert not [repair for repair in result.repairs.repairs if "$ref" in json.dumps(repair.to_json())]
     [create] = [op for op in result.api.operations if op.name == "create_thing"]
     assert create.result.model_class is not None
+
+
+def test_an_example_that_refers_to_nothing_is_set_aside_and_the_body_keeps_its_types(tmp_path):
+    # Okta's management API (3.0.3): a request body's `examples` refer to examples that no longer
+    # exist; the body (and then the whole operation) used to fall back to Any for it.
+    body = {
+        "content": {
+            "application/json": {
+                "schema": ref("Thing"),
+                "examples": {
+                    "good": {"value": {"id": "1"}},
+                    "gone": {"$ref": "#/components/examples/nowhere"},
+                },
+            }
+        }
+    }
+    document = spec(
+        {"/t": {"post": {"operationId": "createThing", "requestBody": body, "responses": ok(ref("Thing"))}}},
+        {"Thing": THING},
+    )
+    result = generate(tmp_path, document)
+    assert fallbacks(result) == {}
+    [entry] = [r for r in result.repairs.repairs if r.rule == "example-set-aside"]
+    assert entry.pointer == "#/paths/~1t/post/requestBody/content/application~1json/examples/gone"
+    [operation] = result.api.operations
+    assert operation.body is not None and operation.body.variants == ("Thing",)

@@ -1079,7 +1079,7 @@ def test_the_30_nullable_wrapper_with_an_empty_object_part_reads_as_the_model_or
     assert ("empty-allof-part", "#/components/schemas/FileNullable/allOf") in repairs
     assert fixed["components"]["schemas"]["FileNullable"] == {
         "nullable": True,
-        "allOf": [{"$ref": "#/components/schemas/File"}],
+        "anyOf": [{"$ref": "#/components/schemas/File"}],
     }
     log = generates(document)
     assert not [repair for repair in log.repairs if "fallback" in repair.rule]
@@ -1113,7 +1113,7 @@ def test_the_nullable_wrapper_whose_empty_part_is_itself_nullable_reads_as_the_m
     file = {"type": "object", "properties": {"id": {"type": "string"}}}
     document = returning({"$ref": "#/components/schemas/FileNullable"}, File=file, FileNullable=wrapper)
     fixed, _ = repaired(document)
-    assert fixed["components"]["schemas"]["FileNullable"]["allOf"] == [{"$ref": "#/components/schemas/File"}]
+    assert fixed["components"]["schemas"]["FileNullable"]["anyOf"] == [{"$ref": "#/components/schemas/File"}]
     assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]
 
 
@@ -1129,4 +1129,36 @@ def test_an_empty_enum_beside_an_allof_is_dropped_and_the_allof_stands():
     assert (
         "enum" not in fixed["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     )
+    assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]
+
+
+def test_a_nullable_allof_of_one_reference_becomes_an_anyof_the_generator_always_builds():
+    # Plaid (2020-09-14, 3.0.0): `NumbersACHNullable: {nullable: true, allOf: [{$ref: NumbersACH},
+    # {type: object, additionalProperties: true}]}`; openapi-python-client built it only when
+    # NumbersACH came first ("Reference in allOf was not processed"), and 14 fell back to Any.
+    numbers = {
+        "allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"account": {"type": "string"}}}]
+    }
+    wrapper = {
+        "nullable": True,
+        "allOf": [
+            {"$ref": "#/components/schemas/NumbersACH"},
+            {"type": "object", "additionalProperties": True},
+        ],
+    }
+    holder = {"type": "object", "properties": {"ach": {"$ref": "#/components/schemas/ANumbersACHNullable"}}}
+    base = {"type": "object", "properties": {"id": {"type": "string"}}}
+    document = returning(
+        {"$ref": "#/components/schemas/Holder"},
+        ANumbersACHNullable=wrapper,
+        Holder=holder,
+        NumbersACH=numbers,
+        Base=base,
+    )
+    fixed, repairs = repaired(document)
+    assert fixed["components"]["schemas"]["ANumbersACHNullable"] == {
+        "nullable": True,
+        "anyOf": [{"$ref": "#/components/schemas/NumbersACH"}],
+    }
+    assert ("nullable-single-allof", "#/components/schemas/ANumbersACHNullable") in repairs
     assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]

@@ -244,12 +244,40 @@ def empty_allof_part(node: Node, ctx: Context) -> None:
 
 def _says_nothing(member: Any) -> bool:
     """A part that adds no constraint to an object: `{}`, `{type: object}`, and the same with
-    `nullable: true` (which the whole then carries) or only a description."""
+    `nullable: true` (which the whole then carries), `additionalProperties: true` (objects are
+    open anyway) or only a description."""
     return (
         isinstance(member, dict)
-        and set(member) <= {"type", "nullable", "description", "title"}
+        and set(member) <= {"type", "nullable", "description", "title", "additionalProperties"}
         and member.get("type", "object") == "object"
+        and member.get("additionalProperties", True) is True
     )
+
+
+@rule(
+    "nullable-single-allof",
+    "a nullable schema that is an allOf of one reference (`{nullable: true, allOf: [{$ref: X}]}`, "
+    "the 3.0 way to say 'X or null') is the same as an anyOf of that one reference; "
+    "openapi-python-client builds the allOf form only when X happens to be built first ('Reference "
+    "in allOf was not processed'), and the anyOf form always",
+    kinds={"schema"},
+    versions={"3.0"},
+)
+def nullable_single_allof(node: Node, ctx: Context) -> None:
+    schema = node.value
+    members = schema.get("allOf")
+    if schema.get("nullable") is not True or not isinstance(members, list) or len(members) != 1:
+        return
+    if (
+        not (isinstance(members[0], dict) and set(members[0]) == {"$ref"})
+        or "anyOf" in schema
+        or "oneOf" in schema
+    ):
+        return
+    if "properties" in schema:
+        return  # the schema adds properties of its own: an allOf proper
+    schema["anyOf"] = schema.pop("allOf")
+    ctx.record(node.path, before={"allOf": members}, after={"anyOf": members})
 
 
 ALLOF_CONFLICT_FALLBACK = named(

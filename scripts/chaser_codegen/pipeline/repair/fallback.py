@@ -62,9 +62,26 @@ FIELD_SET_ASIDE = named(
 _SCHEMA_KEEPS = ("description", "title", "nullable", "readOnly", "writeOnly", "deprecated")
 
 
+EXAMPLE_SET_ASIDE = named(
+    "example-set-aside",
+    "an example (documentation only: nothing is typed from it) that is invalid or refers to "
+    "nothing is removed, so that the body, parameter or response it illustrates keeps its types",
+)
+
+
 def units_containing(document: dict[str, Any], path: Path) -> list[Path]:
     """The units that contain `path`, smallest first, that a fallback can make untyped."""
     units: list[Path] = []
+    # An example entry (`examples: {name: ...}` of a media type, parameter or header) first: it
+    # only documents, and what it documents need not lose its types for it.
+    for index in range(len(path) - 1, 0, -1):
+        if (
+            path[index - 1] == "examples"
+            and "schema" not in path[:index]
+            and path[:2] != ("components", "examples")
+        ):
+            units.append(path[: index + 1])
+            break
     # Every schema on the way down, innermost first: a property's schema, then its model's.
     schema_paths = _schema_prefixes(path)
     units.extend(reversed(schema_paths))
@@ -125,6 +142,8 @@ def _schema_prefixes(path: Path) -> list[Path]:
 
 def fall_back(document: dict[str, Any], unit: Path, log: RepairLog, why: str) -> bool:
     """Make `unit` untyped, recording it; False when there is nothing there to change."""
+    if len(unit) >= 2 and unit[-2] == "examples" and "schema" not in unit:
+        return example_set_aside(document, unit, log, why)
     if unit[:1] == ("paths",) and len(unit) == 3:
         return operation_fallback(document, unit, log, why)
     if len(unit) == 5 and unit[:1] == ("paths",) and unit[3] == "responses":
@@ -134,6 +153,15 @@ def fall_back(document: dict[str, Any], unit: Path, log: RepairLog, why: str) ->
     if len(unit) == 5 and unit[:1] == ("paths",) and unit[3] == "parameters":
         return parameter_fallback(document, unit, log, why)
     return schema_fallback(document, unit, log, why)
+
+
+def example_set_aside(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    examples = lookup(document, json_pointer(*where[:-1]))
+    if not isinstance(examples, dict) or where[-1] not in examples:
+        return False
+    before = examples.pop(where[-1])
+    log.record(EXAMPLE_SET_ASIDE, where, before=_with_why(before, why))
+    return True
 
 
 def schema_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
