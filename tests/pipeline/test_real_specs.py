@@ -184,23 +184,32 @@ def test_openapi_python_clients_own_documents_generate_completely(document, oper
         ("missing-body-ref.yaml", "#/paths/~1/post/requestBody", "points at nothing"),
     ],
 )
-def test_its_documents_invalid_beyond_repair_are_refused_naming_stage_and_location(
+def test_its_documents_with_a_broken_body_reference_degrade_there_and_strict_refuses_them(
     document, location, message, tmp_path
 ):
-    out = tmp_path / "out"
-    with pytest.raises(PipelineError) as caught:
-        pipeline.generate(
-            pipeline.Inputs(
-                spec=OAPC / "documents_with_errors" / document,
-                overlay=None,
-                exclusions=None,
-                out=out,
-                version="0.0.0",
-            )
+    # Each defect is inside one request body: the operation is still generated, its body typed
+    # Any and reported at the defect's pointer, with the validator's words.
+    def inputs(out: Path, *, strict: bool) -> pipeline.Inputs:
+        return pipeline.Inputs(
+            spec=OAPC / "documents_with_errors" / document,
+            overlay=None,
+            exclusions=None,
+            out=out,
+            version="0.0.0",
+            strict=strict,
         )
-    assert caught.value.stage == "validate"
-    assert location in str(caught.value) and message in str(caught.value)
-    assert not out.exists()
+
+    result = pipeline.generate(inputs(tmp_path / "out", strict=False))
+    assert len(result.api.operations) == 1
+    [fallback] = [repair for repair in result.repairs.repairs if "fallback" in repair.rule]
+    assert (fallback.rule, fallback.pointer) == ("body-fallback-any", location)
+    assert message in fallback.before["why"]
+
+    strict = tmp_path / "strict"
+    with pytest.raises(PipelineError) as caught:
+        pipeline.generate(inputs(strict, strict=True))
+    assert caught.value.stage in ("repair", "validate")
+    assert not strict.exists()
 
 
 def test_a_spec_with_schemas_and_no_paths_generates_its_models_and_an_empty_client(tmp_path):

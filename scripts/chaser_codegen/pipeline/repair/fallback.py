@@ -17,6 +17,7 @@ Every fallback is recorded with its pointer and why, like any other repair.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ...errors import json_pointer
@@ -95,8 +96,8 @@ def units_containing(document: dict[str, Any], path: Path) -> list[Path]:
         elif rest[:1] == ("parameters",) and len(rest) >= 2:
             units.append((*operation, "parameters", rest[1]))
         units.append(operation)
-    elif path[:2] == ("components", "schemas") and len(path) >= 3 and path[:3] not in units:
-        units.append(path[:3])
+    elif len(path) >= 3 and (path[:2] == ("components", "schemas") or path[:2] in _COMPONENT_STANDINS):
+        units.append(path[:3])  # the component itself (deduplicated below)
     return [unit for index, unit in enumerate(units) if unit not in units[:index]]
 
 
@@ -142,8 +143,15 @@ def _schema_prefixes(path: Path) -> list[Path]:
 
 def fall_back(document: dict[str, Any], unit: Path, log: RepairLog, why: str) -> bool:
     """Make `unit` untyped, recording it; False when there is nothing there to change."""
-    if len(unit) >= 2 and unit[-2] == "examples" and "schema" not in unit:
+    if (
+        len(unit) >= 2
+        and unit[-2] == "examples"
+        and "schema" not in unit
+        and unit[:2] != ("components", "examples")
+    ):
         return example_set_aside(document, unit, log, why)
+    if len(unit) == 3 and unit[:2] in _COMPONENT_STANDINS:
+        return component_fallback(document, unit, log, why)
     if unit[:1] == ("paths",) and len(unit) == 3:
         return operation_fallback(document, unit, log, why)
     if len(unit) == 5 and unit[:1] == ("paths",) and unit[3] == "responses":
@@ -153,6 +161,32 @@ def fall_back(document: dict[str, Any], unit: Path, log: RepairLog, why: str) ->
     if len(unit) == 5 and unit[:1] == ("paths",) and unit[3] == "parameters":
         return parameter_fallback(document, unit, log, why)
     return schema_fallback(document, unit, log, why)
+
+
+# What an unreadable reusable component becomes: the same kind of object, untyped.
+_COMPONENT_STANDINS: dict[tuple[str | int, ...], dict[str, Any]] = {
+    ("components", "requestBodies"): {"content": {"application/json": {"schema": {}}}},
+    ("components", "responses"): {"description": "", "content": {"application/json": {"schema": {}}}},
+    ("components", "headers"): {"schema": {}},
+    ("components", "examples"): {"value": None},
+}
+
+
+def component_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
+    """A request body, response, header or example component that cannot be read (a reference to
+    nothing, a cycle) becomes an untyped one of its kind, so that what refers to it still reads."""
+    section = lookup(document, json_pointer(*where[:2]))
+    standin = _COMPONENT_STANDINS[where[:2]]
+    if not isinstance(section, dict) or where[2] not in section or section[where[2]] == standin:
+        return False
+    before = section[where[2]]
+    keep = {key: before[key] for key in ("description",) if isinstance(before, dict) and key in before}
+    section[where[2]] = {**copy.deepcopy(standin), **keep}
+    rule = {"responses": RESPONSE_FALLBACK_ANY, "requestBodies": BODY_FALLBACK_ANY}.get(
+        str(where[1]), SCHEMA_FALLBACK_ANY
+    )
+    log.record(rule, where, before=_with_why(before, why), after=section[where[2]])
+    return True
 
 
 def example_set_aside(document: dict[str, Any], where: Path, log: RepairLog, why: str = "") -> bool:
@@ -217,7 +251,9 @@ def body_fallback(document: dict[str, Any], where: Path, log: RepairLog, why: st
     for media in body.get("content") or {"application/json": {}}:
         form = str(media).startswith(("multipart/", "application/x-www-form-urlencoded"))
         content[media] = {"schema": {"type": "object"} if form else {}}
-    replacement = {**{k: v for k, v in body.items() if k != "content"}, "content": content}
+    # What the body says besides its content (its description, whether it is required), but
+    # never a reference that did not resolve.
+    replacement = {**{k: v for k, v in body.items() if k not in ("content", "$ref")}, "content": content}
     before = operation["requestBody"]
     if before == replacement:
         return False
@@ -277,12 +313,28 @@ def set_field_aside(document: dict[str, Any], where: Path, log: RepairLog, why: 
         return False
     if key == "$ref":
         return False  # a reference is never renamed: what it points at would be lost silently
+    if _is_map(where[:-1]):
+        return False  # an entry of a map (a component, a path, a status code) is no field
     target = extension_key(holder, key)
     holder[target] = holder.pop(key)
     log.record(
         FIELD_SET_ASIDE, where, before=_with_why({key: holder[target]}, why), after={target: holder[target]}
     )
     return True
+
+
+# Objects whose keys are names, not fields: their entries are never set aside as x- fields.
+_MAP_KEYS = frozenset(
+    {"paths", "responses", "properties", "patternProperties", "content", "headers", "examples",
+     "encoding", "callbacks", "links", "variables", "mapping", "scopes", "webhooks", "$defs",
+     "definitions", "securitySchemes"}
+)  # fmt: skip
+
+
+def _is_map(holder: Path) -> bool:
+    if holder[:1] == ("components",) and len(holder) == 2:
+        return True
+    return bool(holder) and holder[-1] in _MAP_KEYS
 
 
 def _quietly(fallback: Any, document: dict[str, Any], where: Path) -> bool:
