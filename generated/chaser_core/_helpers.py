@@ -9,7 +9,7 @@ not describe (the session gateway, port forwards and the PTY WebSocket) live her
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from urllib.parse import quote, urlencode
 
 from ._exceptions import ChaserError
@@ -36,7 +36,7 @@ class _AsyncFiles(Protocol):
 
 
 class FilesHelpers:
-    __requires__ = ("upload", "download")
+    __requires__: ClassVar[tuple[str, ...]] = ("upload", "download")
 
     def upload_text(
         self: _SyncFiles, session_id: str, path: str, text: str, *, filename: str = "upload.txt"
@@ -50,7 +50,7 @@ class FilesHelpers:
 
 
 class AsyncFilesHelpers:
-    __requires__ = ("upload", "download")
+    __requires__: ClassVar[tuple[str, ...]] = ("upload", "download")
 
     async def upload_text(
         self: _AsyncFiles, session_id: str, path: str, text: str, *, filename: str = "upload.txt"
@@ -66,7 +66,7 @@ class AsyncFilesHelpers:
 class SessionsHelpers:
     """URLs of a session that the REST spec does not describe (gateway, forwards, PTY)."""
 
-    __requires__ = ()
+    __requires__: ClassVar[tuple[str, ...]] = ()
 
     def gateway_url(self: _HasClient, session_id: str, tail: str = "") -> str:
         """The HTTPS gateway of a session: {base_url}/s/{session_id}{tail}."""
@@ -107,7 +107,7 @@ def _debugger_url(session_id: str, version: Any) -> str:
 
 
 class BrowserHelpers:
-    __requires__ = ("version",)
+    __requires__: ClassVar[tuple[str, ...]] = ("version",)
 
     def cdp_websocket_url(self: _SyncBrowser, session_id: str) -> str:
         """The Chrome DevTools Protocol WebSocket URL of a ready browser session, for a CDP client
@@ -123,7 +123,7 @@ class BrowserHelpers:
 
 
 class AsyncBrowserHelpers:
-    __requires__ = ("version",)
+    __requires__: ClassVar[tuple[str, ...]] = ("version",)
 
     async def cdp_websocket_url(self: _AsyncBrowser, session_id: str) -> str:
         """The Chrome DevTools Protocol WebSocket URL of a ready browser session."""
@@ -139,7 +139,7 @@ class AsyncBrowserHelpers:
 class AsyncSessionsHelpers(SessionsHelpers):
     """Building URLs does no I/O, so the async resource shares the sync helpers."""
 
-    __requires__ = ()
+    __requires__: ClassVar[tuple[str, ...]] = ()
 
 
 def _base(resource: _HasClient) -> str:

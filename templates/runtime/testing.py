@@ -36,11 +36,12 @@ import httpx
 
 try:
     import respx
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError('chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"') from exc
+except ImportError as _missing:  # pragma: no cover - depends on the installation
+    # A private name: type checkers would read `exc` as a public name of this module.
+    raise ImportError('chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"') from _missing
 
-from . import _transport
 from ._spec import OPERATIONS, document
+from ._transport import AsyncTransport, PreparedRequest
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -236,11 +237,35 @@ class _Operation:
         )
 
 
+class _RoutedTransport(AsyncTransport):
+    """The transport of an aiohttp client of MockAPI: each request goes to the mock's routes (which
+    respx cannot reach through aiohttp), within the client's connection limit."""
+
+    def __init__(self, router: respx.MockRouter, max_connections: int | None) -> None:
+        super().__init__(max_connections)
+        self._router = router
+
+    async def _send(self, request: PreparedRequest, *, stream: bool) -> httpx.Response:
+        httpx_request = request.to_httpx()
+        try:
+            response = await self._router.async_handler(httpx_request)
+        except httpx.RequestError as exc:  # a route that simulates a network failure
+            exc.request = httpx_request
+            raise
+        response.request = httpx_request
+        if not stream:
+            await response.aread()
+        return response
+
+    async def close(self) -> None:
+        """Nothing to release: no connection was opened."""
+
+
 class MockAPI:
     """A respx router with one validating route per operation of the API."""
 
     def __init__(self, *, base_url: str = DEFAULT_BASE_URL, validate: bool = True) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url: str = base_url.rstrip("/")
         self.validate = validate
         doc = document()
         self._doc = _openapi_30_to_json_schema(doc) if str(doc.get("openapi", "")).startswith("3.0") else doc
@@ -259,34 +284,24 @@ class MockAPI:
 
     # -- context management ---------------------------------------------------------------------
 
-    # respx answers for the httpx transport; the aiohttp transport, which httpx mocks cannot see,
-    # asks `_transport.mock_handler` instead, so the same routes answer on both.
+    # While the mock is active, respx answers for every httpx client (as respx always does). The
+    # aiohttp transport is not httpx, and its production path knows nothing of mocks: a client
+    # that async_client(transport="aiohttp") builds gets a transport that asks these routes.
 
     def __enter__(self) -> MockAPI:
         self._router.__enter__()
-        self._intercept()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self._release()
         self._router.__exit__(exc_type, exc, traceback)
 
     def start(self) -> None:
         self._router.start()
-        self._intercept()
 
     def stop(self) -> None:
-        self._release()
         self._router.stop()
-
-    def _intercept(self) -> None:
-        self._previous_handler = _transport.mock_handler
-        _transport.mock_handler = self._router.async_handler
-
-    def _release(self) -> None:
-        _transport.mock_handler = getattr(self, "_previous_handler", None)
 
     # -- clients ---------------------------------------------------------------------------------
 
@@ -299,7 +314,11 @@ class MockAPI:
         """An AsyncChaser on this mock; async_client(transport="aiohttp") mocks that transport too."""
         from ._client import AsyncChaser
 
-        return AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
+        client = AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
+        if options.get("transport") == "aiohttp":
+            # In place of the aiohttp transport, which opens its session on first use: nothing to close.
+            client._transport = _RoutedTransport(self._router, client._transport.max_connections)
+        return client
 
     # -- routes, answers and calls -----------------------------------------------------------------
 

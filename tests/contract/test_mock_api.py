@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 
 import httpx
 import jsonschema
@@ -128,21 +129,39 @@ async def test_the_async_client_works_against_the_mock_on_either_transport(api, 
 
 
 @pytest.mark.anyio
-async def test_a_client_built_by_hand_is_mocked_too_and_simulated_failures_are_typed(api, transport):
+async def test_an_httpx_client_built_by_hand_is_mocked_too_and_simulated_failures_are_typed(api):
     from chaser_core import APIConnectionError, AsyncChaser
 
     api.respond_with("sessions.get", lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused")))
-    async with AsyncChaser(
-        api_key="sk_test", base_url=api.base_url, max_retries=0, transport=transport
-    ) as client:
+    async with AsyncChaser(api_key="sk_test", base_url=api.base_url, max_retries=0) as client:
         with pytest.raises(APIConnectionError, match="ConnectError"):
             await client.sessions.get("s1")
 
 
 @pytest.mark.anyio
-async def test_the_aiohttp_transport_is_not_intercepted_once_the_mock_stops():
-    from chaser_core import _transport
+async def test_simulated_failures_on_the_mocks_aiohttp_client_are_typed(api):
+    from chaser_core import APIConnectionError
 
-    with MockAPI():
-        assert _transport.mock_handler is not None
-    assert _transport.mock_handler is None
+    api.respond_with("sessions.get", lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused")))
+    async with api.async_client(transport="aiohttp", max_retries=0) as client:
+        with pytest.raises(APIConnectionError, match="ConnectError"):
+            await client.sessions.get("s1")
+
+
+@pytest.mark.anyio
+async def test_the_mock_answers_its_own_aiohttp_clients_and_no_other_aiohttp_client():
+    """The aiohttp transport never looks for a mock: only the clients MockAPI builds reach it."""
+    from chaser_core import APIConnectionError, AsyncChaser
+
+    with socket.socket() as probe:  # a local port nothing listens on: a real request is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with MockAPI(base_url=f"http://127.0.0.1:{port}") as api:
+        async with api.async_client(transport="aiohttp") as mocked:
+            assert (await mocked.sessions.get("s1")).id == api.example_response("sessions.get")["id"]
+        async with AsyncChaser(
+            api_key="sk_test", base_url=api.base_url, transport="aiohttp", max_retries=0
+        ) as by_hand:
+            with pytest.raises(APIConnectionError):
+                await by_hand.sessions.get("s1")
+        assert len(api.calls("sessions.get")) == 1
