@@ -110,8 +110,9 @@ class BrowserHelpers:
         return _debugger_url(session_id, self.version(session_id))
 
     def cdp(self: _SyncBrowser, session_id: str, *, timeout: float | None = 30.0) -> CdpClient:
-        """A connected CdpClient on the browser session (the `cdp` extra): use it in a `with` block.
-        `timeout` is each command's default (seconds). Call sessions.wait_until_ready() first."""
+        """A connected CdpClient on the browser session (the `cdp` extra), closed at the end of
+        `with client.browser.cdp(session_id) as cdp:`. `timeout` is each command's default
+        (seconds). Call sessions.wait_until_ready() first."""
         from .cdp import CdpClient
 
         return CdpClient(self.cdp_websocket_url(session_id), timeout=timeout).connect()
@@ -121,11 +122,14 @@ class AsyncBrowserHelpers:
     __requires__: ClassVar[tuple[str, ...]] = ("version",)
 
     async def cdp_websocket_url(self: _AsyncBrowser, session_id: str) -> str:
-        """The Chrome DevTools Protocol WebSocket URL of a ready browser session."""
+        """The Chrome DevTools Protocol WebSocket URL of a ready browser session, for a CDP client
+        such as Playwright's connect_over_cdp(). Call sessions.wait_until_ready() first."""
         return _debugger_url(session_id, await self.version(session_id))
 
     async def cdp(self: _AsyncBrowser, session_id: str, *, timeout: float | None = 30.0) -> AsyncCdpClient:
-        """A connected AsyncCdpClient on the browser session (the `cdp` extra; asyncio)."""
+        """A connected AsyncCdpClient on the browser session (the `cdp` extra), closed at the end of
+        `async with await client.browser.cdp(session_id) as cdp:`. `timeout` is each command's default
+        (seconds). Call sessions.wait_until_ready() first."""
         from .cdp import AsyncCdpClient
 
         return await AsyncCdpClient(await self.cdp_websocket_url(session_id), timeout=timeout).connect()
