@@ -27,10 +27,12 @@ import email
 import email.message
 import email.policy
 import functools
+import importlib.util
 import json
 import re
+import unittest.mock
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -247,18 +249,13 @@ class _Operation:
         )
 
 
-class _RoutedTransport(AsyncTransport):
-    """The transport of an aiohttp client of MockAPI: each request goes to the mock's routes (which
-    respx cannot reach through aiohttp), within the client's connection limit."""
+def _routed_send(router: respx.MockRouter) -> Callable[..., Awaitable[httpx.Response]]:
+    """What the aiohttp transport's `_send` does while a MockAPI is active: ask its routes."""
 
-    def __init__(self, router: respx.MockRouter, max_connections: int | None) -> None:
-        super().__init__(max_connections)
-        self._router = router
-
-    async def _send(self, request: PreparedRequest, *, stream: bool) -> httpx.Response:
+    async def send(transport: AsyncTransport, request: PreparedRequest, *, stream: bool) -> httpx.Response:
         httpx_request = request.to_httpx()
         try:
-            response = await self._router.async_handler(httpx_request)
+            response = await router.async_handler(httpx_request)
         except httpx.RequestError as exc:  # a route that simulates a network failure
             exc.request = httpx_request
             raise
@@ -267,8 +264,7 @@ class _RoutedTransport(AsyncTransport):
             await response.aread()
         return response
 
-    async def close(self) -> None:
-        """Nothing to release: no connection was opened."""
+    return send
 
 
 class MockAPI:
@@ -282,6 +278,7 @@ class MockAPI:
         self._router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self._operations: dict[str, _Operation] = {}
         self._overrides: dict[str, Callable[[httpx.Request], httpx.Response]] = {}
+        self._aiohttp_patch: Any = None  # the patch of the aiohttp transport while the mock is active
         for name, (method, path, pointer) in OPERATIONS.items():
             self._operations[name] = _Operation(self._doc, name, method, path, pointer)
         # Routes match in order: an operation with a fixed query before the one without.
@@ -294,24 +291,43 @@ class MockAPI:
 
     # -- context management ---------------------------------------------------------------------
 
-    # While the mock is active, respx answers for every httpx client (as respx always does). The
-    # aiohttp transport is not httpx, and its production path knows nothing of mocks: a client
-    # that async_client(transport="aiohttp") builds gets a transport that asks these routes.
+    # While the mock is active, respx answers for every httpx client, as respx does. The aiohttp
+    # transport, which respx cannot see, is patched for as long (its `_send` asks these routes):
+    # the transport itself never looks for a mock, and every client is answered, however built.
 
     def __enter__(self) -> MockAPI:
         self._router.__enter__()
+        self._patch_aiohttp()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
+        self._unpatch_aiohttp()
         self._router.__exit__(exc_type, exc, traceback)
 
     def start(self) -> None:
         self._router.start()
+        self._patch_aiohttp()
 
     def stop(self) -> None:
+        self._unpatch_aiohttp()
         self._router.stop()
+
+    def _patch_aiohttp(self) -> None:
+        if self._aiohttp_patch is not None or importlib.util.find_spec("aiohttp") is None:
+            return  # already patched, or no aiohttp transport to patch (the extra is not installed)
+        from ._aiohttp import AiohttpTransport
+
+        self._aiohttp_patch = unittest.mock.patch.object(
+            AiohttpTransport, "_send", _routed_send(self._router)
+        )
+        self._aiohttp_patch.start()
+
+    def _unpatch_aiohttp(self) -> None:
+        if self._aiohttp_patch is not None:
+            self._aiohttp_patch.stop()
+            self._aiohttp_patch = None
 
     # -- clients ---------------------------------------------------------------------------------
 
@@ -321,14 +337,10 @@ class MockAPI:
         return Chaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
 
     def async_client(self, **options: Any) -> AsyncChaser:
-        """An AsyncChaser on this mock; async_client(transport="aiohttp") mocks that transport too."""
+        """An AsyncChaser on this mock; async_client(transport="aiohttp") on aiohttp."""
         from ._client import AsyncChaser
 
-        client = AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
-        if options.get("transport") == "aiohttp":
-            # In place of the aiohttp transport, which opens its session on first use: nothing to close.
-            client._transport = _RoutedTransport(self._router, client._transport.max_connections)
-        return client
+        return AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
 
     # -- routes, answers and calls -----------------------------------------------------------------
 

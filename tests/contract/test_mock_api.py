@@ -129,39 +129,38 @@ async def test_the_async_client_works_against_the_mock_on_either_transport(api, 
 
 
 @pytest.mark.anyio
-async def test_an_httpx_client_built_by_hand_is_mocked_too_and_simulated_failures_are_typed(api):
+async def test_a_client_built_by_hand_is_mocked_too_and_simulated_failures_are_typed(api, transport):
     from chaser_core import APIConnectionError, AsyncChaser
 
     api.respond_with("sessions.get", lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused")))
-    async with AsyncChaser(api_key="sk_test", base_url=api.base_url, max_retries=0) as client:
+    async with AsyncChaser(
+        api_key="sk_test", base_url=api.base_url, max_retries=0, transport=transport
+    ) as client:
         with pytest.raises(APIConnectionError, match="ConnectError"):
             await client.sessions.get("s1")
 
 
 @pytest.mark.anyio
-async def test_simulated_failures_on_the_mocks_aiohttp_client_are_typed(api):
-    from chaser_core import APIConnectionError
-
-    api.respond_with("sessions.get", lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused")))
-    async with api.async_client(transport="aiohttp", max_retries=0) as client:
-        with pytest.raises(APIConnectionError, match="ConnectError"):
-            await client.sessions.get("s1")
-
-
-@pytest.mark.anyio
-async def test_the_mock_answers_its_own_aiohttp_clients_and_no_other_aiohttp_client():
-    """The aiohttp transport never looks for a mock: only the clients MockAPI builds reach it."""
+async def test_the_aiohttp_transport_goes_to_the_network_again_once_the_mock_stops():
+    """The transport never looks for a mock: the mock patches it while active, and only then."""
     from chaser_core import APIConnectionError, AsyncChaser
+    from chaser_core._aiohttp import AiohttpTransport
 
+    production = AiohttpTransport._send
     with socket.socket() as probe:  # a local port nothing listens on: a real request is refused
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with MockAPI(base_url=f"http://127.0.0.1:{port}") as api:
-        async with api.async_client(transport="aiohttp") as mocked:
-            assert (await mocked.sessions.get("s1")).id == api.example_response("sessions.get")["id"]
-        async with AsyncChaser(
-            api_key="sk_test", base_url=api.base_url, transport="aiohttp", max_retries=0
-        ) as by_hand:
-            with pytest.raises(APIConnectionError):
-                await by_hand.sessions.get("s1")
-        assert len(api.calls("sessions.get")) == 1
+        base_url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    outer = MockAPI(base_url=base_url)
+    with outer:
+        with MockAPI(base_url=base_url):
+            assert AiohttpTransport._send is not production
+        assert AiohttpTransport._send is not production  # the outer mock is still active
+        async with AsyncChaser(api_key="sk_test", base_url=base_url, transport="aiohttp") as client:
+            await client.sessions.get("s1")
+        assert len(outer.calls("sessions.get")) == 1
+    assert AiohttpTransport._send is production
+    async with AsyncChaser(
+        api_key="sk_test", base_url=base_url, transport="aiohttp", max_retries=0
+    ) as client:
+        with pytest.raises(APIConnectionError):
+            await client.sessions.get("s1")
