@@ -294,10 +294,12 @@ def test_the_twins_are_found_by_themselves_everywhere() -> None:
         "chaser_core.resources.sessions.AsyncSessionsResourceWithRawResponse",
     }
     assert expected <= found
-    resources = [pair for pair in PAIRS if pair.module.__name__.startswith("chaser_core.resources.")]
-    client_resources = [name for name in dir(chaser_core.Chaser) if not name.startswith("_")]
-    assert len(resources) >= 2 * len({pair.module for pair in resources}) >= 2 * 10
-    assert "sessions" in client_resources
+    resource_modules = [module for module in MODULES if module.__name__.startswith("chaser_core.resources.")]
+    assert len(resource_modules) >= 10
+    for module in resource_modules:
+        for name in module.__all__:
+            if name.startswith("Async"):
+                assert {f"{module.__name__}.{name}", f"{module.__name__}.{name}WithRawResponse"} <= found
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[pair.name for pair in PAIRS])
