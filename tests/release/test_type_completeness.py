@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -26,7 +27,8 @@ import pytest
 from tests.conftest import ROOT
 
 CONSUMER = ROOT / "tests" / "typing" / "consumer.py"
-PYRIGHT = Path(sys.executable).with_name("pyright")
+# The pinned pyright, next to this interpreter (pyright.exe in Scripts on Windows).
+PYRIGHT = shutil.which("pyright", path=str(Path(sys.executable).parent))
 PIP = (sys.executable, "-m", "pip", "--disable-pip-version-check")
 MYPY = (sys.executable, "-m", "mypy", "--strict", "--no-error-summary")
 FLOOR_KEY = "type-completeness-floor"
@@ -64,6 +66,7 @@ class WheelEnvironment:
 
     def pyright(self, *args: str) -> dict[str, Any]:
         """pyright's JSON report, run as in the venv (pyright asks the `python` it finds first)."""
+        assert PYRIGHT is not None, "pyright is not installed: scripts/bootstrap installs the dev extra"
         env = {
             **os.environ,
             "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -72,7 +75,7 @@ class WheelEnvironment:
             "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1",
         }
         result = subprocess.run(
-            [str(PYRIGHT), "--outputjson", *args], env=env, cwd=self.work, capture_output=True, text=True
+            [PYRIGHT, "--outputjson", *args], env=env, cwd=self.work, capture_output=True, text=True
         )
         assert result.stdout.startswith("{"), result.stdout + result.stderr
         report: dict[str, Any] = json.loads(result.stdout)
