@@ -9,7 +9,7 @@ not describe (the session gateway, port forwards and the PTY WebSocket) live her
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from urllib.parse import quote, urlencode
 
 from ._exceptions import ChaserError
@@ -36,7 +36,7 @@ class _AsyncFiles(Protocol):
 
 
 class FilesHelpers:
-    __requires__ = ("upload", "download")
+    __requires__: ClassVar[tuple[str, ...]] = ("upload", "download")
 
     def upload_text(
         self: _SyncFiles, session_id: str, path: str, text: str, *, filename: str = "upload.txt"
@@ -50,7 +50,7 @@ class FilesHelpers:
 
 
 class AsyncFilesHelpers:
-    __requires__ = ("upload", "download")
+    __requires__: ClassVar[tuple[str, ...]] = ("upload", "download")
 
     async def upload_text(
         self: _AsyncFiles, session_id: str, path: str, text: str, *, filename: str = "upload.txt"
@@ -66,7 +66,7 @@ class AsyncFilesHelpers:
 class SessionsHelpers:
     """URLs of a session that the REST spec does not describe (gateway, forwards, PTY)."""
 
-    __requires__ = ()
+    __requires__: ClassVar[tuple[str, ...]] = ()
 
     def gateway_url(self: _HasClient, session_id: str, tail: str = "") -> str:
         """The HTTPS gateway of a session: {base_url}/s/{session_id}{tail}."""
@@ -107,7 +107,7 @@ def _debugger_url(session_id: str, version: Any) -> str:
 
 
 class BrowserHelpers:
-    __requires__ = ("version",)
+    __requires__: ClassVar[tuple[str, ...]] = ("version",)
 
     def cdp_websocket_url(self: _SyncBrowser, session_id: str) -> str:
         """The Chrome DevTools Protocol WebSocket URL of a ready browser session, for a CDP client
@@ -115,22 +115,26 @@ class BrowserHelpers:
         return _debugger_url(session_id, self.version(session_id))
 
     def cdp(self: _SyncBrowser, session_id: str, *, timeout: float | None = 30.0) -> CdpClient:
-        """A connected CdpClient on the browser session (the `cdp` extra): use it in a `with` block.
-        `timeout` is each command's default (seconds). Call sessions.wait_until_ready() first."""
+        """A connected CdpClient on the browser session (the `cdp` extra), closed at the end of
+        `with client.browser.cdp(session_id) as cdp:`. `timeout` is each command's default
+        (seconds). Call sessions.wait_until_ready() first."""
         from .cdp import CdpClient
 
         return CdpClient(self.cdp_websocket_url(session_id), timeout=timeout).connect()
 
 
 class AsyncBrowserHelpers:
-    __requires__ = ("version",)
+    __requires__: ClassVar[tuple[str, ...]] = ("version",)
 
     async def cdp_websocket_url(self: _AsyncBrowser, session_id: str) -> str:
-        """The Chrome DevTools Protocol WebSocket URL of a ready browser session."""
+        """The Chrome DevTools Protocol WebSocket URL of a ready browser session, for a CDP client
+        such as Playwright's connect_over_cdp(). Call sessions.wait_until_ready() first."""
         return _debugger_url(session_id, await self.version(session_id))
 
     async def cdp(self: _AsyncBrowser, session_id: str, *, timeout: float | None = 30.0) -> AsyncCdpClient:
-        """A connected AsyncCdpClient on the browser session (the `cdp` extra; asyncio)."""
+        """A connected AsyncCdpClient on the browser session (the `cdp` extra), closed at the end of
+        `async with await client.browser.cdp(session_id) as cdp:`. `timeout` is each command's default
+        (seconds). Call sessions.wait_until_ready() first."""
         from .cdp import AsyncCdpClient
 
         return await AsyncCdpClient(await self.cdp_websocket_url(session_id), timeout=timeout).connect()
@@ -139,7 +143,7 @@ class AsyncBrowserHelpers:
 class AsyncSessionsHelpers(SessionsHelpers):
     """Building URLs does no I/O, so the async resource shares the sync helpers."""
 
-    __requires__ = ()
+    __requires__: ClassVar[tuple[str, ...]] = ()
 
 
 def _base(resource: _HasClient) -> str:

@@ -17,7 +17,7 @@ import httpx
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError
-from ._response import APIResponse, raw_response_mode
+from ._response import APIResponse, take_raw_flag
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
@@ -130,14 +130,15 @@ def _not_an_event_stream(response: httpx.Response) -> APIResponseValidationError
 
 
 def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions) -> Stream:
-    """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
+    """Send an SSE request; for a raw call, return its APIResponse (parse() gives the Stream)."""
+    raw, options = take_raw_flag(options)
     options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
     response, retries = client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:
         response.close()
         raise error
-    if raw_response_mode.get():
+    if raw:
         return APIResponse(response, lambda: Stream(response), retries_taken=retries)  # type: ignore[return-value]
     return Stream(response)
 
@@ -145,13 +146,14 @@ def open_stream(client: SyncAPIClient, kwargs: Mapping[str, Any], options: Reque
 async def async_open_stream(
     client: AsyncAPIClient, kwargs: Mapping[str, Any], options: RequestOptions
 ) -> AsyncStream:
-    """Send an SSE request; in raw-response mode, return its APIResponse (parse() gives the Stream)."""
+    """Send an SSE request; for a raw call, return its APIResponse (parse() gives the Stream)."""
+    raw, options = take_raw_flag(options)
     options = options._replace(extra_headers={**SSE_HEADERS, **(options.extra_headers or {})})
     response, retries = await client.send_request(kwargs, options, idempotent=True, stream=True)
     error = _not_an_event_stream(response)
     if error is not None:
         await response.aclose()
         raise error
-    if raw_response_mode.get():
+    if raw:
         return APIResponse(response, lambda: AsyncStream(response), retries_taken=retries)  # type: ignore[return-value]
     return AsyncStream(response)

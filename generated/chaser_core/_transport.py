@@ -21,7 +21,7 @@ response, until it is closed.
 from __future__ import annotations
 
 import queue
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import anyio
@@ -259,14 +259,3 @@ class AsyncHttpxTransport(AsyncTransport):
     async def close(self) -> None:
         if self._owned:
             await self.http.aclose()
-
-
-# ----------------------------------------------------------------------------------------------
-# Test doubles for transports that httpx mocks (respx) cannot see
-# ----------------------------------------------------------------------------------------------
-
-#: Set by chaser_core.testing.MockAPI while it is active: the transports that do not go through
-#: httpx (aiohttp) hand their requests to it instead of the network, so the same mock answers
-#: on every transport. None otherwise (the only cost: one global read per request).
-AsyncMockHandler = Callable[[httpx.Request], Awaitable[httpx.Response]]
-mock_handler: AsyncMockHandler | None = None

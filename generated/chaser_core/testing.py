@@ -27,23 +27,26 @@ import email
 import email.message
 import email.policy
 import functools
+import importlib.util
 import json
 import re
+import unittest.mock
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 try:
     import respx
-except ImportError as exc:  # pragma: no cover - depends on the installation
+except ImportError as _missing:  # pragma: no cover - depends on the installation
+    # A private name: type checkers would read `exc` as a public name of this module.
     raise ImportError(
         'chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"'
-    ) from exc
+    ) from _missing
 
-from . import _transport
 from ._spec import OPERATIONS, document
+from ._transport import AsyncTransport, PreparedRequest
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -246,17 +249,36 @@ class _Operation:
         )
 
 
+def _routed_send(router: respx.MockRouter) -> Callable[..., Awaitable[httpx.Response]]:
+    """What the aiohttp transport's `_send` does while a MockAPI is active: ask its routes."""
+
+    async def send(transport: AsyncTransport, request: PreparedRequest, *, stream: bool) -> httpx.Response:
+        httpx_request = request.to_httpx()
+        try:
+            response = await router.async_handler(httpx_request)
+        except httpx.RequestError as exc:  # a route that simulates a network failure
+            exc.request = httpx_request
+            raise
+        response.request = httpx_request
+        if not stream:
+            await response.aread()
+        return response
+
+    return send
+
+
 class MockAPI:
     """A respx router with one validating route per operation of the API."""
 
     def __init__(self, *, base_url: str = DEFAULT_BASE_URL, validate: bool = True) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url: str = base_url.rstrip("/")
         self.validate = validate
         doc = document()
         self._doc = _openapi_30_to_json_schema(doc) if str(doc.get("openapi", "")).startswith("3.0") else doc
         self._router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self._operations: dict[str, _Operation] = {}
         self._overrides: dict[str, Callable[[httpx.Request], httpx.Response]] = {}
+        self._aiohttp_patch: Any = None  # the patch of the aiohttp transport while the mock is active
         for name, (method, path, pointer) in OPERATIONS.items():
             self._operations[name] = _Operation(self._doc, name, method, path, pointer)
         # Routes match in order: an operation with a fixed query before the one without.
@@ -269,34 +291,43 @@ class MockAPI:
 
     # -- context management ---------------------------------------------------------------------
 
-    # respx answers for the httpx transport; the aiohttp transport, which httpx mocks cannot see,
-    # asks `_transport.mock_handler` instead, so the same routes answer on both.
+    # While the mock is active, respx answers for every httpx client, as respx does. The aiohttp
+    # transport, which respx cannot see, is patched for as long (its `_send` asks these routes):
+    # the transport itself never looks for a mock, and every client is answered, however built.
 
     def __enter__(self) -> MockAPI:
         self._router.__enter__()
-        self._intercept()
+        self._patch_aiohttp()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self._release()
+        self._unpatch_aiohttp()
         self._router.__exit__(exc_type, exc, traceback)
 
     def start(self) -> None:
         self._router.start()
-        self._intercept()
+        self._patch_aiohttp()
 
     def stop(self) -> None:
-        self._release()
+        self._unpatch_aiohttp()
         self._router.stop()
 
-    def _intercept(self) -> None:
-        self._previous_handler = _transport.mock_handler
-        _transport.mock_handler = self._router.async_handler
+    def _patch_aiohttp(self) -> None:
+        if self._aiohttp_patch is not None or importlib.util.find_spec("aiohttp") is None:
+            return  # already patched, or no aiohttp transport to patch (the extra is not installed)
+        from ._aiohttp import AiohttpTransport
 
-    def _release(self) -> None:
-        _transport.mock_handler = getattr(self, "_previous_handler", None)
+        self._aiohttp_patch = unittest.mock.patch.object(
+            AiohttpTransport, "_send", _routed_send(self._router)
+        )
+        self._aiohttp_patch.start()
+
+    def _unpatch_aiohttp(self) -> None:
+        if self._aiohttp_patch is not None:
+            self._aiohttp_patch.stop()
+            self._aiohttp_patch = None
 
     # -- clients ---------------------------------------------------------------------------------
 
@@ -306,7 +337,7 @@ class MockAPI:
         return Chaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
 
     def async_client(self, **options: Any) -> AsyncChaser:
-        """An AsyncChaser on this mock; async_client(transport="aiohttp") mocks that transport too."""
+        """An AsyncChaser on this mock; async_client(transport="aiohttp") on aiohttp."""
         from ._client import AsyncChaser
 
         return AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})

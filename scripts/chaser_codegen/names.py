@@ -85,7 +85,7 @@ DOWNLOAD_ARGUMENTS = ("destination",)
 METHOD_BODY_NAMES = (
     "self", "body", "cast", "to_file", "pick_variant", "as_model", "as_optional_model", "as_variant", "wait", "async_wait",
     "sync_paginate", "open_stream", "async_open_stream", "builtins", "os", "IO", "Any", "Mapping",
-    "cli_state", "kwargs", "client", "resource", "page", "stream", "result",
+    "cli_state", "kwargs", "client", "resource", "page", "stream", "result", "raw_headers", "async_first_page_raw",
 )  # fmt: skip
 # Argument names the generated methods use themselves: a parameter or a body property with one of
 # these names keeps its place in the signature under the name with a trailing underscore

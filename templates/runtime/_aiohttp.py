@@ -34,7 +34,6 @@ import aiohttp
 import httpx
 from yarl import URL
 
-from . import _transport
 from ._transport import AsyncTransport, PreparedRequest
 from ._types import Timeout
 
@@ -82,9 +81,6 @@ class AiohttpTransport(AsyncTransport):
         return found
 
     async def _send(self, request: PreparedRequest, *, stream: bool) -> httpx.Response:
-        mock = _transport.mock_handler
-        if mock is not None:
-            return await _mocked(mock, request, stream=stream)
         session = self._session or self._open()
         started = time.monotonic()
         try:
@@ -217,19 +213,3 @@ def to_httpx_error(exc: BaseException, request: PreparedRequest) -> httpx.Reques
     else:  # ClientOSError and the like: reset or broken after the request went out
         kind = httpx.ReadError
     return kind(message, request=httpx_request)
-
-
-async def _mocked(
-    mock: _transport.AsyncMockHandler, request: PreparedRequest, *, stream: bool
-) -> httpx.Response:
-    """Ask chaser_core.testing.MockAPI instead of the network (as respx does for httpx)."""
-    httpx_request = request.to_httpx()
-    try:
-        response = await mock(httpx_request)
-    except httpx.RequestError as exc:  # a route that simulates a network failure
-        exc.request = httpx_request
-        raise
-    response.request = httpx_request
-    if not stream:
-        await response.aread()
-    return response

@@ -43,7 +43,7 @@ from ._exceptions import (
 )
 from ._logging import logger, redact_headers, setup_logging
 from ._parsing import Parser, ResponseShapeError
-from ._response import make_api_response, raw_response_mode
+from ._response import make_api_response, take_raw_flag
 from ._transport import (
     AsyncHttpxTransport,
     AsyncTransport,
@@ -296,8 +296,8 @@ class BaseClient:
                 f"the response body does not match the spec: {exc}", response=response, body=data
             ) from exc
 
-    def _finish(self, response: httpx.Response, parser: Parser[T], retries_taken: int) -> T:
-        if raw_response_mode.get():
+    def _finish(self, response: httpx.Response, parser: Parser[T], retries_taken: int, raw: bool) -> T:
+        if raw:
             return make_api_response(response, parser, self.parse_response, retries_taken)  # type: ignore[return-value]
         return self.parse_response(response, parser)
 
@@ -517,8 +517,10 @@ class SyncAPIClient(BaseClient):
         *,
         idempotent: bool,
     ) -> T:
+        # A raw call (with_raw_response) asks for its APIResponse with a flag in extra_headers.
+        raw, options = take_raw_flag(options)
         response, retries = self.send_request(kwargs, options, idempotent=idempotent)
-        return self._finish(response, parser, retries)
+        return self._finish(response, parser, retries, raw)
 
     def download(
         self,
@@ -639,8 +641,10 @@ class AsyncAPIClient(BaseClient):
         *,
         idempotent: bool,
     ) -> T:
+        # A raw call (with_raw_response) asks for its APIResponse with a flag in extra_headers.
+        raw, options = take_raw_flag(options)
         response, retries = await self.send_request(kwargs, options, idempotent=idempotent)
-        return self._finish(response, parser, retries)
+        return self._finish(response, parser, retries, raw)
 
     async def download(
         self,

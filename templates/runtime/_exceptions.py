@@ -174,9 +174,9 @@ class APIResponseValidationError(APIError):
     def __init__(self, message: str, *, response: httpx.Response, body: Any = None) -> None:
         super().__init__(message, request=response.request)
         self.response = response
-        self.status_code = response.status_code
+        self.status_code: int = response.status_code
         self.body = body
-        self.request_id = response.headers.get("x-request-id")
+        self.request_id: str | None = response.headers.get("x-request-id")
 
 
 class APIStatusError(APIError):
@@ -193,7 +193,7 @@ class APIStatusError(APIError):
         self.code: str | None = _detail(body, "code") or _detail(body, "error")
         self.details = body
         self.request_id: str | None = response.headers.get("x-request-id")
-        self.rate_limit = RateLimitInfo.from_headers(response.headers)
+        self.rate_limit: RateLimitInfo = RateLimitInfo.from_headers(response.headers)
 
     def __str__(self) -> str:
         parts = [f"{self.status_code} {self.message}"]

@@ -8,12 +8,12 @@ The async twin: `async for s in client.sessions.list()` or `page = await client.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from ._api.types import Unset
-from ._response import APIResponse, raw_response_mode
+from ._response import APIResponse, take_raw_flag
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
-P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -217,9 +216,10 @@ def sync_paginate(
     spec: PaginationSpec,
     options: RequestOptions,
 ) -> SyncPage[Any, PageT]:
-    """The first page (or, in raw-response mode, the first page's APIResponse)."""
+    """The first page (or, for a raw call, the first page's APIResponse)."""
     kwargs, options = spec.take_paging_from_extra_query(kwargs, options)
-    if raw_response_mode.get():
+    raw, options = take_raw_flag(options)
+    if raw:
         response, retries = client.send_request(kwargs, options, idempotent=True)
         return APIResponse(  # type: ignore[return-value]
             response,
@@ -230,22 +230,14 @@ def sync_paginate(
     return SyncPage(client, kwargs, parser, spec, options, page)
 
 
-def async_paginated_raw_wrapper(
-    func: Callable[P, AsyncPaginator[ItemT, PageT]],
-) -> Callable[P, Awaitable[APIResponse[AsyncPage[ItemT, PageT]]]]:
-    """The raw variant of an async list method: awaits to the first page's APIResponse."""
+async def async_first_page_raw(paginator: AsyncPaginator[ItemT, PageT]) -> APIResponse[AsyncPage[ItemT, PageT]]:
+    """The raw variant of an async list method: the first page's APIResponse (nothing is sent
+    before the paginator is awaited or iterated, so the raw call sends the first request itself)."""
+    client = paginator._client
+    response, retries = await client.send_request(paginator._kwargs, paginator._options, idempotent=True)
 
-    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[AsyncPage[ItemT, PageT]]:
-        paginator = func(*args, **kwargs)
-        client = paginator._client
-        response, retries = await client.send_request(paginator._kwargs, paginator._options, idempotent=True)
+    def parse() -> AsyncPage[ItemT, PageT]:
+        page = client.parse_response(response, paginator._parser)
+        return AsyncPage(client, paginator._kwargs, paginator._parser, paginator._spec, paginator._options, page)
 
-        def parse() -> AsyncPage[ItemT, PageT]:
-            page = client.parse_response(response, paginator._parser)
-            return AsyncPage(
-                client, paginator._kwargs, paginator._parser, paginator._spec, paginator._options, page
-            )
-
-        return APIResponse(response, parse, retries_taken=retries)
-
-    return wrapped
+    return APIResponse(response, parse, retries_taken=retries)

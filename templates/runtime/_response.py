@@ -1,19 +1,19 @@
 """Raw responses: `client.sessions.with_raw_response.get(...)` returns an `APIResponse`.
 
-The raw variant of a method is the method itself, called with raw mode switched on. Raw mode
-is a context variable, so it is private to the calling thread or asyncio task, and the client
-checks it after the response arrives: instead of parsing the body it returns the response
-wrapped in an `APIResponse`, whose `parse()` gives the value the plain method would have.
+The raw variant of a method asks for it explicitly, on the call itself: it calls the method
+with a flag among its `extra_headers` (`raw_headers()`), which the client takes out again
+(`take_raw_flag()`) before anything is sent. Instead of parsing the body, the client then
+returns the response wrapped in an `APIResponse`, whose `parse()` gives the value the plain
+method would have. Nothing is kept between calls: a raw call cannot make another call raw.
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime
 import functools
 import json
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -21,12 +21,15 @@ from ._idempotency import REQUEST_KEY
 
 if TYPE_CHECKING:
     from ._parsing import Parser
+    from ._types import RequestOptions
 
-P = ParamSpec("P")
-R = TypeVar("R")
+__all__ = ["APIResponse"]
+
 T = TypeVar("T")
 
-raw_response_mode: contextvars.ContextVar[bool] = contextvars.ContextVar("chaser_core_raw_response", default=False)
+# The flag a raw call carries among its extra_headers. The client removes it before sending:
+# it never reaches the wire (tests/sdk/test_raw_responses.py checks).
+_RAW_FLAG = "X-Chaser-Raw-Response"
 
 
 class APIResponse(Generic[T]):
@@ -98,29 +101,15 @@ def make_api_response(
     return APIResponse(response, functools.partial(decode, response, parser), retries_taken=retries_taken)
 
 
-def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
-    """The raw variant of a sync method: same arguments, returns APIResponse[R]."""
-
-    @functools.wraps(func)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        token = raw_response_mode.set(True)
-        try:
-            return cast("APIResponse[R]", func(*args, **kwargs))
-        finally:
-            raw_response_mode.reset(token)
-
-    return wrapped
+def raw_headers(extra_headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The extra_headers of a raw call: the caller's, plus the flag that asks for the APIResponse."""
+    return {**(extra_headers or {}), _RAW_FLAG: "true"}
 
 
-def async_to_raw_response_wrapper(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[APIResponse[R]]]:
-    """The raw variant of an async method: same arguments, awaits to APIResponse[R]."""
-
-    @functools.wraps(func)
-    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        token = raw_response_mode.set(True)
-        try:
-            return cast("APIResponse[R]", await func(*args, **kwargs))
-        finally:
-            raw_response_mode.reset(token)
-
-    return wrapped
+def take_raw_flag(options: RequestOptions) -> tuple[bool, RequestOptions]:
+    """Whether the call asks for its APIResponse, and its options without the flag."""
+    headers = options.extra_headers
+    if not headers or _RAW_FLAG not in headers:
+        return False, options
+    rest = {name: value for name, value in headers.items() if name != _RAW_FLAG}
+    return True, options._replace(extra_headers=rest or None)

@@ -38,10 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 try:
     import websockets  # noqa: F401 - the check that the extra is installed
-except ImportError as exc:  # pragma: no cover - depends on the installation
+except ImportError as _missing:  # pragma: no cover - depends on the installation
+    # A private name: type checkers would read `exc` as a public name of this module.
     raise ImportError(
         'chaser_core.cdp needs the cdp extra: pip install "chaser-core[cdp]" (it installs websockets)'
-    ) from exc
+    ) from _missing
 
 from websockets.asyncio.client import ClientConnection as AsyncConnection
 from websockets.asyncio.client import connect as async_connect

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 
 import httpx
 import jsonschema
@@ -140,9 +141,26 @@ async def test_a_client_built_by_hand_is_mocked_too_and_simulated_failures_are_t
 
 
 @pytest.mark.anyio
-async def test_the_aiohttp_transport_is_not_intercepted_once_the_mock_stops():
-    from chaser_core import _transport
+async def test_the_aiohttp_transport_goes_to_the_network_again_once_the_mock_stops():
+    """The transport never looks for a mock: the mock patches it while active, and only then."""
+    from chaser_core import APIConnectionError, AsyncChaser
+    from chaser_core._aiohttp import AiohttpTransport
 
-    with MockAPI():
-        assert _transport.mock_handler is not None
-    assert _transport.mock_handler is None
+    production = AiohttpTransport._send
+    with socket.socket() as probe:  # a local port nothing listens on: a real request is refused
+        probe.bind(("127.0.0.1", 0))
+        base_url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    outer = MockAPI(base_url=base_url)
+    with outer:
+        with MockAPI(base_url=base_url):
+            assert AiohttpTransport._send is not production
+        assert AiohttpTransport._send is not production  # the outer mock is still active
+        async with AsyncChaser(api_key="sk_test", base_url=base_url, transport="aiohttp") as client:
+            await client.sessions.get("s1")
+        assert len(outer.calls("sessions.get")) == 1
+    assert AiohttpTransport._send is production
+    async with AsyncChaser(
+        api_key="sk_test", base_url=base_url, transport="aiohttp", max_retries=0
+    ) as client:
+        with pytest.raises(APIConnectionError):
+            await client.sessions.get("s1")

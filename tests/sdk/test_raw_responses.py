@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from chaser_core import APIResponse, APIResponseValidationError, AsyncPage, NotFoundError, SyncPage
+from chaser_core import (
+    APIResponse,
+    APIResponseValidationError,
+    AsyncChaser,
+    AsyncPage,
+    NotFoundError,
+    SyncPage,
+)
 from chaser_core._api.models.account_member_info import AccountMemberInfo
 from chaser_core._api.models.session_info import SessionInfo
 
-from tests.conftest import session_json
+from tests.conftest import KEY, session_json
 
 from .conftest import is_async, run, sequence
 
@@ -156,3 +164,33 @@ async def test_raw_first_page_keeps_paginating_from_parse(make_client: Any, api:
 
     assert [session.id for session in next_page.items] == ["s2"]
     assert route.call_count == 2
+
+
+async def test_a_raw_call_sends_the_callers_extra_headers_and_never_its_raw_flag(
+    make_client: Any, api: respx.MockRouter
+) -> None:
+    get = api.get("/v1/sessions/s1").respond(json=session_json())
+    listing = api.get("/v1/sessions").respond(json={"sessions": [session_json()], "total": 1})
+    client = make_client()
+
+    await run(client.sessions.with_raw_response.get("s1", extra_headers={"X-Trace": "t1"}))
+    await run(client.sessions.with_raw_response.list(extra_headers={"X-Trace": "t2"}))
+
+    for route, trace in ((get, "t1"), (listing, "t2")):
+        sent = route.calls.last.request.headers
+        assert sent["x-trace"] == trace
+        assert [name for name in sent if "raw" in name.lower()] == []
+
+
+async def test_raw_and_plain_calls_in_flight_together_each_get_their_own_kind_of_answer(
+    api: respx.MockRouter,
+) -> None:
+    api.get("/v1/sessions/s1").respond(json=session_json())
+
+    async with AsyncChaser(api_key=KEY) as client:
+        raw, plain = await asyncio.gather(
+            client.sessions.with_raw_response.get("s1"), client.sessions.get("s1")
+        )
+
+    assert isinstance(raw, APIResponse)
+    assert type(plain) is SessionInfo

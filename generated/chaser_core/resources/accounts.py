@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.accounts import accounts_create_organization as _accounts_create_organization_api
@@ -61,7 +62,7 @@ from .._api.models.service_account_info import ServiceAccountInfo
 from .._api.models.service_account_key_info import ServiceAccountKeyInfo
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
@@ -206,11 +207,75 @@ class AccountsResource(SyncAPIResource):
 
 
 class AccountsResourceWithRawResponse:
+    """`client.accounts.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AccountsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.current = to_raw_response_wrapper(resource.current)
-        self.create_organization = to_raw_response_wrapper(resource.create_organization)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[AccountInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[AccountInfo]]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def current(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountInfo]:
+        """`current()`, returning its APIResponse; `.parse()` gives what `current()` returns."""
+        return cast(
+            "APIResponse[AccountInfo]",
+            self._resource.current(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create_organization(
+        self,
+        *,
+        name: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountInfo]:
+        """`create_organization()`, returning its APIResponse; `.parse()` gives what `create_organization()` returns."""
+        return cast(
+            "APIResponse[AccountInfo]",
+            self._resource.create_organization(
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def members(self) -> AccountsMembersResourceWithRawResponse:
@@ -351,11 +416,75 @@ class AsyncAccountsResource(AsyncAPIResource):
 
 
 class AsyncAccountsResourceWithRawResponse:
+    """`client.accounts.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncAccountsResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.current = async_to_raw_response_wrapper(resource.current)
-        self.create_organization = async_to_raw_response_wrapper(resource.create_organization)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[AccountInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[AccountInfo]]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def current(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountInfo]:
+        """`current()`, returning its APIResponse; `.parse()` gives what `current()` returns."""
+        return cast(
+            "APIResponse[AccountInfo]",
+            await self._resource.current(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create_organization(
+        self,
+        *,
+        name: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountInfo]:
+        """`create_organization()`, returning its APIResponse; `.parse()` gives what `create_organization()` returns."""
+        return cast(
+            "APIResponse[AccountInfo]",
+            await self._resource.create_organization(
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def members(self) -> AsyncAccountsMembersResourceWithRawResponse:
@@ -540,12 +669,104 @@ class AccountsMembersResource(SyncAPIResource):
 
 
 class AccountsMembersResourceWithRawResponse:
+    """`client.accounts.members.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AccountsMembersResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.add = to_raw_response_wrapper(resource.add)
-        self.remove = to_raw_response_wrapper(resource.remove)
-        self.update = to_raw_response_wrapper(resource.update)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[AccountMemberInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[AccountMemberInfo]]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def add(
+        self,
+        *,
+        email: str,
+        role: AccountRole | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountMemberInfo]:
+        """`add()`, returning its APIResponse; `.parse()` gives what `add()` returns."""
+        return cast(
+            "APIResponse[AccountMemberInfo]",
+            self._resource.add(
+                email=email,
+                role=role,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def remove(
+        self,
+        user_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`remove()`, returning its APIResponse; `.parse()` gives what `remove()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.remove(
+                user_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def update(
+        self,
+        user_id: str,
+        *,
+        role: AccountRole,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountMemberInfo]:
+        """`update()`, returning its APIResponse; `.parse()` gives what `update()` returns."""
+        return cast(
+            "APIResponse[AccountMemberInfo]",
+            self._resource.update(
+                user_id,
+                role=role,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncAccountsMembersResource(AsyncAPIResource):
@@ -722,12 +943,104 @@ class AsyncAccountsMembersResource(AsyncAPIResource):
 
 
 class AsyncAccountsMembersResourceWithRawResponse:
+    """`client.accounts.members.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncAccountsMembersResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.add = async_to_raw_response_wrapper(resource.add)
-        self.remove = async_to_raw_response_wrapper(resource.remove)
-        self.update = async_to_raw_response_wrapper(resource.update)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[AccountMemberInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[AccountMemberInfo]]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def add(
+        self,
+        *,
+        email: str,
+        role: AccountRole | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountMemberInfo]:
+        """`add()`, returning its APIResponse; `.parse()` gives what `add()` returns."""
+        return cast(
+            "APIResponse[AccountMemberInfo]",
+            await self._resource.add(
+                email=email,
+                role=role,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def remove(
+        self,
+        user_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`remove()`, returning its APIResponse; `.parse()` gives what `remove()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.remove(
+                user_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def update(
+        self,
+        user_id: str,
+        *,
+        role: AccountRole,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AccountMemberInfo]:
+        """`update()`, returning its APIResponse; `.parse()` gives what `update()` returns."""
+        return cast(
+            "APIResponse[AccountMemberInfo]",
+            await self._resource.update(
+                user_id,
+                role=role,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AccountsServiceAccountsResource(SyncAPIResource):
@@ -858,11 +1171,77 @@ class AccountsServiceAccountsResource(SyncAPIResource):
 
 
 class AccountsServiceAccountsResourceWithRawResponse:
+    """`client.accounts.service_accounts.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AccountsServiceAccountsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.delete = to_raw_response_wrapper(resource.delete)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[ServiceAccountInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[ServiceAccountInfo]]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        name: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[ServiceAccountInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[ServiceAccountInfo]",
+            self._resource.create(
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def delete(
+        self,
+        service_account_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.delete(
+                service_account_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def keys(self) -> AccountsServiceAccountsKeysResourceWithRawResponse:
@@ -997,11 +1376,77 @@ class AsyncAccountsServiceAccountsResource(AsyncAPIResource):
 
 
 class AsyncAccountsServiceAccountsResourceWithRawResponse:
+    """`client.accounts.service_accounts.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncAccountsServiceAccountsResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.delete = async_to_raw_response_wrapper(resource.delete)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[ServiceAccountInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[ServiceAccountInfo]]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        name: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[ServiceAccountInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[ServiceAccountInfo]",
+            await self._resource.create(
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def delete(
+        self,
+        service_account_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.delete(
+                service_account_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def keys(self) -> AsyncAccountsServiceAccountsKeysResourceWithRawResponse:
@@ -1150,11 +1595,85 @@ class AccountsServiceAccountsKeysResource(SyncAPIResource):
 
 
 class AccountsServiceAccountsKeysResourceWithRawResponse:
+    """`client.accounts.service_accounts.keys.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AccountsServiceAccountsKeysResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.revoke = to_raw_response_wrapper(resource.revoke)
+
+    def list(
+        self,
+        service_account_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[ServiceAccountKeyInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[ServiceAccountKeyInfo]]",
+            self._resource.list(
+                service_account_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        service_account_id: str,
+        *,
+        name: str | Unset = UNSET,
+        scopes: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CreateServiceAccountKeyResponse]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[CreateServiceAccountKeyResponse]",
+            self._resource.create(
+                service_account_id,
+                name=name,
+                scopes=scopes,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def revoke(
+        self,
+        service_account_id: str,
+        key_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`revoke()`, returning its APIResponse; `.parse()` gives what `revoke()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.revoke(
+                service_account_id,
+                key_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
@@ -1299,8 +1818,82 @@ class AsyncAccountsServiceAccountsKeysResource(AsyncAPIResource):
 
 
 class AsyncAccountsServiceAccountsKeysResourceWithRawResponse:
+    """`client.accounts.service_accounts.keys.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncAccountsServiceAccountsKeysResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.revoke = async_to_raw_response_wrapper(resource.revoke)
+
+    async def list(
+        self,
+        service_account_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[ServiceAccountKeyInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[ServiceAccountKeyInfo]]",
+            await self._resource.list(
+                service_account_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        service_account_id: str,
+        *,
+        name: str | Unset = UNSET,
+        scopes: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CreateServiceAccountKeyResponse]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[CreateServiceAccountKeyResponse]",
+            await self._resource.create(
+                service_account_id,
+                name=name,
+                scopes=scopes,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def revoke(
+        self,
+        service_account_id: str,
+        key_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`revoke()`, returning its APIResponse; `.parse()` gives what `revoke()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.revoke(
+                service_account_id,
+                key_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

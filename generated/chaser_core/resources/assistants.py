@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from .. import _parsing as _p
 from .._api.api.assistants import assistants_add_channel as _assistants_add_channel_api
@@ -21,7 +21,7 @@ from .._api.models.assistants_create_body import AssistantsCreateBody
 from .._api.models.assistants_create_body_config import AssistantsCreateBodyConfig
 from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = ["AssistantsResource", "AsyncAssistantsResource"]
@@ -239,13 +239,127 @@ class AssistantsResource(SyncAPIResource):
 
 
 class AssistantsResourceWithRawResponse:
+    """`client.assistants.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AssistantsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.add_channel = to_raw_response_wrapper(resource.add_channel)
-        self.pause = to_raw_response_wrapper(resource.pause)
-        self.resume = to_raw_response_wrapper(resource.resume)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        config: AssistantsCreateBodyConfig | Mapping[str, Any] | Unset = UNSET,
+        name: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.create(
+                config=config,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def add_channel(
+        self,
+        id: str,
+        *,
+        channel_type: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`add_channel()`, returning its APIResponse; `.parse()` gives what `add_channel()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.add_channel(
+                id,
+                channel_type=channel_type,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def pause(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`pause()`, returning its APIResponse; `.parse()` gives what `pause()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.pause(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def resume(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`resume()`, returning its APIResponse; `.parse()` gives what `resume()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.resume(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncAssistantsResource(AsyncAPIResource):
@@ -460,10 +574,124 @@ class AsyncAssistantsResource(AsyncAPIResource):
 
 
 class AsyncAssistantsResourceWithRawResponse:
+    """`client.assistants.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncAssistantsResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.add_channel = async_to_raw_response_wrapper(resource.add_channel)
-        self.pause = async_to_raw_response_wrapper(resource.pause)
-        self.resume = async_to_raw_response_wrapper(resource.resume)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        config: AssistantsCreateBodyConfig | Mapping[str, Any] | Unset = UNSET,
+        name: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.create(
+                config=config,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def add_channel(
+        self,
+        id: str,
+        *,
+        channel_type: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`add_channel()`, returning its APIResponse; `.parse()` gives what `add_channel()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.add_channel(
+                id,
+                channel_type=channel_type,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def pause(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`pause()`, returning its APIResponse; `.parse()` gives what `pause()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.pause(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def resume(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`resume()`, returning its APIResponse; `.parse()` gives what `resume()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.resume(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.audit import audit_list as _audit_list_api
 from .._api.models.audit_event_info import AuditEventInfo
 from .._api.models.audit_list_response_2xx import AuditListResponse2XX
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = ["AuditResource", "AsyncAuditResource"]
@@ -85,9 +86,43 @@ class AuditResource(SyncAPIResource):
 
 
 class AuditResourceWithRawResponse:
+    """`client.audit.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AuditResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
+
+    def list(
+        self,
+        *,
+        action: str | Unset = UNSET,
+        resource_type: str | Unset = UNSET,
+        resource_id: str | Unset = UNSET,
+        status: str | Unset = UNSET,
+        before: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[AuditEventInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[AuditEventInfo]]",
+            self._resource.list(
+                action=action,
+                resource_type=resource_type,
+                resource_id=resource_id,
+                status=status,
+                before=before,
+                limit=limit,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncAuditResource(AsyncAPIResource):
@@ -155,6 +190,40 @@ class AsyncAuditResource(AsyncAPIResource):
 
 
 class AsyncAuditResourceWithRawResponse:
+    """`client.audit.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncAuditResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
+
+    async def list(
+        self,
+        *,
+        action: str | Unset = UNSET,
+        resource_type: str | Unset = UNSET,
+        resource_id: str | Unset = UNSET,
+        status: str | Unset = UNSET,
+        before: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[AuditEventInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[AuditEventInfo]]",
+            await self._resource.list(
+                action=action,
+                resource_type=resource_type,
+                resource_id=resource_id,
+                status=status,
+                before=before,
+                limit=limit,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

@@ -7,6 +7,7 @@ The models and enums they take and return are importable from `chaser_core.types
 from __future__ import annotations
 
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.billing import billing_create_checkout as _billing_create_checkout_api
@@ -18,7 +19,7 @@ from .._api.models.billing_summary_response import BillingSummaryResponse
 from .._api.models.billing_update_account_body import BillingUpdateAccountBody
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = ["BillingResource", "AsyncBillingResource"]
@@ -169,11 +170,83 @@ class BillingResource(SyncAPIResource):
 
 
 class BillingResourceWithRawResponse:
+    """`client.billing.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: BillingResource) -> None:
         self._resource = resource
-        self.update_account = to_raw_response_wrapper(resource.update_account)
-        self.create_checkout = to_raw_response_wrapper(resource.create_checkout)
-        self.summary = to_raw_response_wrapper(resource.summary)
+
+    def update_account(
+        self,
+        *,
+        plan_code: str | Unset = UNSET,
+        pricing_model: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BillingSummaryResponse]:
+        """`update_account()`, returning its APIResponse; `.parse()` gives what `update_account()` returns."""
+        return cast(
+            "APIResponse[BillingSummaryResponse]",
+            self._resource.update_account(
+                plan_code=plan_code,
+                pricing_model=pricing_model,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create_checkout(
+        self,
+        *,
+        amount_usd: float | Unset = UNSET,
+        mode: str | Unset = UNSET,
+        plan_code: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BillingCreateCheckoutResponse2XX]:
+        """`create_checkout()`, returning its APIResponse; `.parse()` gives what `create_checkout()` returns."""
+        return cast(
+            "APIResponse[BillingCreateCheckoutResponse2XX]",
+            self._resource.create_checkout(
+                amount_usd=amount_usd,
+                mode=mode,
+                plan_code=plan_code,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def summary(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BillingSummaryResponse]:
+        """`summary()`, returning its APIResponse; `.parse()` gives what `summary()` returns."""
+        return cast(
+            "APIResponse[BillingSummaryResponse]",
+            self._resource.summary(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncBillingResource(AsyncAPIResource):
@@ -321,8 +394,80 @@ class AsyncBillingResource(AsyncAPIResource):
 
 
 class AsyncBillingResourceWithRawResponse:
+    """`client.billing.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncBillingResource) -> None:
         self._resource = resource
-        self.update_account = async_to_raw_response_wrapper(resource.update_account)
-        self.create_checkout = async_to_raw_response_wrapper(resource.create_checkout)
-        self.summary = async_to_raw_response_wrapper(resource.summary)
+
+    async def update_account(
+        self,
+        *,
+        plan_code: str | Unset = UNSET,
+        pricing_model: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BillingSummaryResponse]:
+        """`update_account()`, returning its APIResponse; `.parse()` gives what `update_account()` returns."""
+        return cast(
+            "APIResponse[BillingSummaryResponse]",
+            await self._resource.update_account(
+                plan_code=plan_code,
+                pricing_model=pricing_model,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create_checkout(
+        self,
+        *,
+        amount_usd: float | Unset = UNSET,
+        mode: str | Unset = UNSET,
+        plan_code: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BillingCreateCheckoutResponse2XX]:
+        """`create_checkout()`, returning its APIResponse; `.parse()` gives what `create_checkout()` returns."""
+        return cast(
+            "APIResponse[BillingCreateCheckoutResponse2XX]",
+            await self._resource.create_checkout(
+                amount_usd=amount_usd,
+                mode=mode,
+                plan_code=plan_code,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def summary(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BillingSummaryResponse]:
+        """`summary()`, returning its APIResponse; `.parse()` gives what `summary()` returns."""
+        return cast(
+            "APIResponse[BillingSummaryResponse]",
+            await self._resource.summary(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

@@ -7,6 +7,7 @@ The models and enums they take and return are importable from `chaser_core.types
 from __future__ import annotations
 
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.browser import browser_list_targets as _browser_list_targets_api
@@ -15,7 +16,7 @@ from .._api.models.browser_cdp_target_info import BrowserCdpTargetInfo
 from .._api.models.browser_cdp_version_info import BrowserCdpVersionInfo
 from .._helpers import AsyncBrowserHelpers, BrowserHelpers
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
 __all__ = ["BrowserResource", "AsyncBrowserResource"]
@@ -107,10 +108,56 @@ class BrowserResource(BrowserHelpers, SyncAPIResource):
 
 
 class BrowserResourceWithRawResponse:
+    """`client.browser.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: BrowserResource) -> None:
         self._resource = resource
-        self.list_targets = to_raw_response_wrapper(resource.list_targets)
-        self.version = to_raw_response_wrapper(resource.version)
+
+    def list_targets(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[list[BrowserCdpTargetInfo]]:
+        """`list_targets()`, returning its APIResponse; `.parse()` gives what `list_targets()` returns."""
+        return cast(
+            "APIResponse[list[BrowserCdpTargetInfo]]",
+            self._resource.list_targets(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def version(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BrowserCdpVersionInfo]:
+        """`version()`, returning its APIResponse; `.parse()` gives what `version()` returns."""
+        return cast(
+            "APIResponse[BrowserCdpVersionInfo]",
+            self._resource.version(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
@@ -199,7 +246,53 @@ class AsyncBrowserResource(AsyncBrowserHelpers, AsyncAPIResource):
 
 
 class AsyncBrowserResourceWithRawResponse:
+    """`client.browser.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncBrowserResource) -> None:
         self._resource = resource
-        self.list_targets = async_to_raw_response_wrapper(resource.list_targets)
-        self.version = async_to_raw_response_wrapper(resource.version)
+
+    async def list_targets(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[list[BrowserCdpTargetInfo]]:
+        """`list_targets()`, returning its APIResponse; `.parse()` gives what `list_targets()` returns."""
+        return cast(
+            "APIResponse[list[BrowserCdpTargetInfo]]",
+            await self._resource.list_targets(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def version(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BrowserCdpVersionInfo]:
+        """`version()`, returning its APIResponse; `.parse()` gives what `version()` returns."""
+        return cast(
+            "APIResponse[BrowserCdpVersionInfo]",
+            await self._resource.version(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.commands import commands_get as _commands_get_api
@@ -23,7 +24,7 @@ from .._api.models.commands_send_stdin_response_2xx import CommandsSendStdinResp
 from .._api.models.session_command_info import SessionCommandInfo
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._streaming import AsyncStream, Stream, async_open_stream, open_stream
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
@@ -307,13 +308,145 @@ class CommandsResource(SyncAPIResource):
 
 
 class CommandsResourceWithRawResponse:
+    """`client.commands.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: CommandsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.get = to_raw_response_wrapper(resource.get)
-        self.kill = to_raw_response_wrapper(resource.kill)
-        self.send_stdin = to_raw_response_wrapper(resource.send_stdin)
-        self.stream = to_raw_response_wrapper(resource.stream)
+
+    def list(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[SessionCommandInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[SessionCommandInfo]]",
+            self._resource.list(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get(
+        self,
+        id: str,
+        cid: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionCommandInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[SessionCommandInfo]",
+            self._resource.get(
+                id,
+                cid,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def kill(
+        self,
+        id: str,
+        cid: str,
+        *,
+        signal: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CommandsKillResponse2XX]:
+        """`kill()`, returning its APIResponse; `.parse()` gives what `kill()` returns."""
+        return cast(
+            "APIResponse[CommandsKillResponse2XX]",
+            self._resource.kill(
+                id,
+                cid,
+                signal=signal,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def send_stdin(
+        self,
+        id: str,
+        cid: str,
+        *,
+        input: str,
+        encoding: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CommandsSendStdinResponse2XX]:
+        """`send_stdin()`, returning its APIResponse; `.parse()` gives what `send_stdin()` returns."""
+        return cast(
+            "APIResponse[CommandsSendStdinResponse2XX]",
+            self._resource.send_stdin(
+                id,
+                cid,
+                input=input,
+                encoding=encoding,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def stream(
+        self,
+        id: str,
+        cid: str,
+        *,
+        from_: int | Unset = UNSET,
+        interval_ms: int | Unset = UNSET,
+        max_bytes: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[Stream]:
+        """`stream()`, returning its APIResponse; `.parse()` gives what `stream()` returns."""
+        return cast(
+            "APIResponse[Stream]",
+            self._resource.stream(
+                id,
+                cid,
+                from_=from_,
+                interval_ms=interval_ms,
+                max_bytes=max_bytes,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncCommandsResource(AsyncAPIResource):
@@ -592,10 +725,142 @@ class AsyncCommandsResource(AsyncAPIResource):
 
 
 class AsyncCommandsResourceWithRawResponse:
+    """`client.commands.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncCommandsResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.get = async_to_raw_response_wrapper(resource.get)
-        self.kill = async_to_raw_response_wrapper(resource.kill)
-        self.send_stdin = async_to_raw_response_wrapper(resource.send_stdin)
-        self.stream = async_to_raw_response_wrapper(resource.stream)
+
+    async def list(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[SessionCommandInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[SessionCommandInfo]]",
+            await self._resource.list(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get(
+        self,
+        id: str,
+        cid: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionCommandInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[SessionCommandInfo]",
+            await self._resource.get(
+                id,
+                cid,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def kill(
+        self,
+        id: str,
+        cid: str,
+        *,
+        signal: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CommandsKillResponse2XX]:
+        """`kill()`, returning its APIResponse; `.parse()` gives what `kill()` returns."""
+        return cast(
+            "APIResponse[CommandsKillResponse2XX]",
+            await self._resource.kill(
+                id,
+                cid,
+                signal=signal,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def send_stdin(
+        self,
+        id: str,
+        cid: str,
+        *,
+        input: str,
+        encoding: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CommandsSendStdinResponse2XX]:
+        """`send_stdin()`, returning its APIResponse; `.parse()` gives what `send_stdin()` returns."""
+        return cast(
+            "APIResponse[CommandsSendStdinResponse2XX]",
+            await self._resource.send_stdin(
+                id,
+                cid,
+                input=input,
+                encoding=encoding,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def stream(
+        self,
+        id: str,
+        cid: str,
+        *,
+        from_: int | Unset = UNSET,
+        interval_ms: int | Unset = UNSET,
+        max_bytes: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AsyncStream]:
+        """`stream()`, returning its APIResponse; `.parse()` gives what `stream()` returns."""
+        return cast(
+            "APIResponse[AsyncStream]",
+            await self._resource.stream(
+                id,
+                cid,
+                from_=from_,
+                interval_ms=interval_ms,
+                max_bytes=max_bytes,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

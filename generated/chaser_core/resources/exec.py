@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from .. import _parsing as _p
 from .._api.api.exec_ import exec_in_session as _exec_in_session_api
@@ -19,7 +19,7 @@ from .._api.models.exec_run_body import ExecRunBody
 from .._api.models.sandbox_exec_response import SandboxExecResponse
 from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = ["ExecResource", "AsyncExecResource"]
@@ -155,10 +155,74 @@ class ExecResource(SyncAPIResource):
 
 
 class ExecResourceWithRawResponse:
+    """`client.exec.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: ExecResource) -> None:
         self._resource = resource
-        self.run = to_raw_response_wrapper(resource.run)
-        self.in_session = to_raw_response_wrapper(resource.in_session)
+
+    def run(
+        self,
+        *,
+        command: str,
+        ephemeral: bool | Unset = UNSET,
+        image: str | Unset = UNSET,
+        timeout_ms: int | Unset = UNSET,
+        workspace: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SandboxExecResponse]:
+        """`run()`, returning its APIResponse; `.parse()` gives what `run()` returns."""
+        return cast(
+            "APIResponse[SandboxExecResponse]",
+            self._resource.run(
+                command=command,
+                ephemeral=ephemeral,
+                image=image,
+                timeout_ms=timeout_ms,
+                workspace=workspace,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def in_session(
+        self,
+        id: str,
+        *,
+        command: str,
+        background: bool | Unset = UNSET,
+        cwd: str | Unset = UNSET,
+        env: ExecInSessionBodyEnv | Mapping[str, Any] | Unset = UNSET,
+        timeout_ms: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SandboxExecResponse]:
+        """`in_session()`, returning its APIResponse; `.parse()` gives what `in_session()` returns."""
+        return cast(
+            "APIResponse[SandboxExecResponse]",
+            self._resource.in_session(
+                id,
+                command=command,
+                background=background,
+                cwd=cwd,
+                env=env,
+                timeout_ms=timeout_ms,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncExecResource(AsyncAPIResource):
@@ -291,7 +355,71 @@ class AsyncExecResource(AsyncAPIResource):
 
 
 class AsyncExecResourceWithRawResponse:
+    """`client.exec.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncExecResource) -> None:
         self._resource = resource
-        self.run = async_to_raw_response_wrapper(resource.run)
-        self.in_session = async_to_raw_response_wrapper(resource.in_session)
+
+    async def run(
+        self,
+        *,
+        command: str,
+        ephemeral: bool | Unset = UNSET,
+        image: str | Unset = UNSET,
+        timeout_ms: int | Unset = UNSET,
+        workspace: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SandboxExecResponse]:
+        """`run()`, returning its APIResponse; `.parse()` gives what `run()` returns."""
+        return cast(
+            "APIResponse[SandboxExecResponse]",
+            await self._resource.run(
+                command=command,
+                ephemeral=ephemeral,
+                image=image,
+                timeout_ms=timeout_ms,
+                workspace=workspace,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def in_session(
+        self,
+        id: str,
+        *,
+        command: str,
+        background: bool | Unset = UNSET,
+        cwd: str | Unset = UNSET,
+        env: ExecInSessionBodyEnv | Mapping[str, Any] | Unset = UNSET,
+        timeout_ms: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SandboxExecResponse]:
+        """`in_session()`, returning its APIResponse; `.parse()` gives what `in_session()` returns."""
+        return cast(
+            "APIResponse[SandboxExecResponse]",
+            await self._resource.in_session(
+                id,
+                command=command,
+                background=background,
+                cwd=cwd,
+                env=env,
+                timeout_ms=timeout_ms,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

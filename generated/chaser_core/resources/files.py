@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import IO
+from typing import IO, cast
 
 from .. import _parsing as _p
 from .._api.api.files import files_download as _files_download_api
@@ -18,7 +18,7 @@ from .._api.models.session_file_upload_response import SessionFileUploadResponse
 from .._files import FileInput, to_file
 from .._helpers import AsyncFilesHelpers, FilesHelpers
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
 __all__ = ["FilesResource", "AsyncFilesResource"]
@@ -151,10 +151,62 @@ class FilesResource(FilesHelpers, SyncAPIResource):
 
 
 class FilesResourceWithRawResponse:
+    """`client.files.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: FilesResource) -> None:
         self._resource = resource
-        self.download = to_raw_response_wrapper(resource.download)
-        self.upload = to_raw_response_wrapper(resource.upload)
+
+    def download(
+        self,
+        id: str,
+        *,
+        path: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[bytes]:
+        """`download()`, returning its APIResponse; `.parse()` gives what `download()` returns."""
+        return cast(
+            "APIResponse[bytes]",
+            self._resource.download(
+                id,
+                path=path,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def upload(
+        self,
+        id: str,
+        *,
+        file: FileInput,
+        path: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionFileUploadResponse]:
+        """`upload()`, returning its APIResponse; `.parse()` gives what `upload()` returns."""
+        return cast(
+            "APIResponse[SessionFileUploadResponse]",
+            self._resource.upload(
+                id,
+                file=file,
+                path=path,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
@@ -284,7 +336,59 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
 
 
 class AsyncFilesResourceWithRawResponse:
+    """`client.files.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncFilesResource) -> None:
         self._resource = resource
-        self.download = async_to_raw_response_wrapper(resource.download)
-        self.upload = async_to_raw_response_wrapper(resource.upload)
+
+    async def download(
+        self,
+        id: str,
+        *,
+        path: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[bytes]:
+        """`download()`, returning its APIResponse; `.parse()` gives what `download()` returns."""
+        return cast(
+            "APIResponse[bytes]",
+            await self._resource.download(
+                id,
+                path=path,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def upload(
+        self,
+        id: str,
+        *,
+        file: FileInput,
+        path: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionFileUploadResponse]:
+        """`upload()`, returning its APIResponse; `.parse()` gives what `upload()` returns."""
+        return cast(
+            "APIResponse[SessionFileUploadResponse]",
+            await self._resource.upload(
+                id,
+                file=file,
+                path=path,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

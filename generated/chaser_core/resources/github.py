@@ -7,12 +7,13 @@ The models and enums they take and return are importable from `chaser_core.types
 from __future__ import annotations
 
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.github import github_list_repositories as _github_list_repositories_api
 from .._api.models.github_repositories_response import GithubRepositoriesResponse
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, RequestOptions, Timeout
 
 __all__ = ["GithubResource", "AsyncGithubResource"]
@@ -64,9 +65,31 @@ class GithubResource(SyncAPIResource):
 
 
 class GithubResourceWithRawResponse:
+    """`client.github.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: GithubResource) -> None:
         self._resource = resource
-        self.list_repositories = to_raw_response_wrapper(resource.list_repositories)
+
+    def list_repositories(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[GithubRepositoriesResponse]:
+        """`list_repositories()`, returning its APIResponse; `.parse()` gives what `list_repositories()` returns."""
+        return cast(
+            "APIResponse[GithubRepositoriesResponse]",
+            self._resource.list_repositories(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncGithubResource(AsyncAPIResource):
@@ -115,6 +138,28 @@ class AsyncGithubResource(AsyncAPIResource):
 
 
 class AsyncGithubResourceWithRawResponse:
+    """`client.github.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncGithubResource) -> None:
         self._resource = resource
-        self.list_repositories = async_to_raw_response_wrapper(resource.list_repositories)
+
+    async def list_repositories(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[GithubRepositoriesResponse]:
+        """`list_repositories()`, returning its APIResponse; `.parse()` gives what `list_repositories()` returns."""
+        return cast(
+            "APIResponse[GithubRepositoriesResponse]",
+            await self._resource.list_repositories(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

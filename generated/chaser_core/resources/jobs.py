@@ -7,7 +7,7 @@ The models and enums they take and return are importable from `chaser_core.types
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from .. import _idempotency
 from .. import _parsing as _p
@@ -22,9 +22,16 @@ from .._api.models.job_info import JobInfo
 from .._api.models.job_kinds_info import JobKindsInfo
 from .._api.models.list_jobs_page import ListJobsPage
 from .._bodies import model_from_wire
-from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
+from .._pagination import (
+    AsyncPage,
+    AsyncPaginator,
+    PaginationSpec,
+    SyncPage,
+    async_first_page_raw,
+    sync_paginate,
+)
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
 
@@ -332,14 +339,158 @@ class JobsResource(SyncAPIResource):
 
 
 class JobsResourceWithRawResponse:
+    """`client.jobs.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: JobsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.list_kinds = to_raw_response_wrapper(resource.list_kinds)
-        self.get = to_raw_response_wrapper(resource.get)
-        self.cancel = to_raw_response_wrapper(resource.cancel)
-        self.retry = to_raw_response_wrapper(resource.retry)
+
+    def list(
+        self,
+        *,
+        status: str | Unset = UNSET,
+        kind: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SyncPage[JobInfo, ListJobsPage]]:
+        """`list()`, returning its APIResponse; `.parse()` gives the first page."""
+        return cast(
+            "APIResponse[SyncPage[JobInfo, ListJobsPage]]",
+            self._resource.list(
+                status=status,
+                kind=kind,
+                limit=limit,
+                offset=offset,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        input: Any,
+        kind: str,
+        idempotency_key: str | Unset = UNSET,
+        run_at: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            self._resource.create(
+                input=input,
+                kind=kind,
+                idempotency_key=idempotency_key,
+                run_at=run_at,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def list_kinds(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobKindsInfo]:
+        """`list_kinds()`, returning its APIResponse; `.parse()` gives what `list_kinds()` returns."""
+        return cast(
+            "APIResponse[JobKindsInfo]",
+            self._resource.list_kinds(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            self._resource.get(
+                job_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def cancel(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`cancel()`, returning its APIResponse; `.parse()` gives what `cancel()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            self._resource.cancel(
+                job_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def retry(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`retry()`, returning its APIResponse; `.parse()` gives what `retry()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            self._resource.retry(
+                job_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncJobsResource(AsyncAPIResource):
@@ -643,11 +794,154 @@ class AsyncJobsResource(AsyncAPIResource):
 
 
 class AsyncJobsResourceWithRawResponse:
+    """`client.jobs.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncJobsResource) -> None:
         self._resource = resource
-        self.list = async_paginated_raw_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.list_kinds = async_to_raw_response_wrapper(resource.list_kinds)
-        self.get = async_to_raw_response_wrapper(resource.get)
-        self.cancel = async_to_raw_response_wrapper(resource.cancel)
-        self.retry = async_to_raw_response_wrapper(resource.retry)
+
+    async def list(
+        self,
+        *,
+        status: str | Unset = UNSET,
+        kind: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AsyncPage[JobInfo, ListJobsPage]]:
+        """`list()`, returning its APIResponse; `.parse()` gives the first page."""
+        return await async_first_page_raw(
+            self._resource.list(
+                status=status,
+                kind=kind,
+                limit=limit,
+                offset=offset,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        )
+
+    async def create(
+        self,
+        *,
+        input: Any,
+        kind: str,
+        idempotency_key: str | Unset = UNSET,
+        run_at: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            await self._resource.create(
+                input=input,
+                kind=kind,
+                idempotency_key=idempotency_key,
+                run_at=run_at,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def list_kinds(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobKindsInfo]:
+        """`list_kinds()`, returning its APIResponse; `.parse()` gives what `list_kinds()` returns."""
+        return cast(
+            "APIResponse[JobKindsInfo]",
+            await self._resource.list_kinds(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            await self._resource.get(
+                job_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def cancel(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`cancel()`, returning its APIResponse; `.parse()` gives what `cancel()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            await self._resource.cancel(
+                job_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def retry(
+        self,
+        job_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[JobInfo]:
+        """`retry()`, returning its APIResponse; `.parse()` gives what `retry()` returns."""
+        return cast(
+            "APIResponse[JobInfo]",
+            await self._resource.retry(
+                job_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

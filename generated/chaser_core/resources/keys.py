@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.keys import keys_create as _keys_create_api
@@ -20,7 +21,7 @@ from .._api.models.keys_list_response_2xx import KeysListResponse2XX
 from .._api.models.keys_revoke_response_2xx import KeysRevokeResponse2XX
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = ["KeysResource", "AsyncKeysResource"]
@@ -161,11 +162,79 @@ class KeysResource(SyncAPIResource):
 
 
 class KeysResourceWithRawResponse:
+    """`client.keys.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: KeysResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.revoke = to_raw_response_wrapper(resource.revoke)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[ApiKeyInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[ApiKeyInfo]]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        name: str | Unset = UNSET,
+        scopes: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CreateApiKeyResponse]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[CreateApiKeyResponse]",
+            self._resource.create(
+                name=name,
+                scopes=scopes,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def revoke(
+        self,
+        key_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[KeysRevokeResponse2XX]:
+        """`revoke()`, returning its APIResponse; `.parse()` gives what `revoke()` returns."""
+        return cast(
+            "APIResponse[KeysRevokeResponse2XX]",
+            self._resource.revoke(
+                key_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncKeysResource(AsyncAPIResource):
@@ -303,8 +372,76 @@ class AsyncKeysResource(AsyncAPIResource):
 
 
 class AsyncKeysResourceWithRawResponse:
+    """`client.keys.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncKeysResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.revoke = async_to_raw_response_wrapper(resource.revoke)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[ApiKeyInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[ApiKeyInfo]]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        name: str | Unset = UNSET,
+        scopes: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CreateApiKeyResponse]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[CreateApiKeyResponse]",
+            await self._resource.create(
+                name=name,
+                scopes=scopes,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def revoke(
+        self,
+        key_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[KeysRevokeResponse2XX]:
+        """`revoke()`, returning its APIResponse; `.parse()` gives what `revoke()` returns."""
+        return cast(
+            "APIResponse[KeysRevokeResponse2XX]",
+            await self._resource.revoke(
+                key_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .. import _parsing as _p
 from .._api.api.mcp import mcp_call as _mcp_call_api
@@ -16,7 +16,7 @@ from .._api.models.mcp_call_body import McpCallBody
 from .._api.models.mcp_call_body_params import McpCallBodyParams
 from .._bodies import as_optional_model, model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = ["McpResource", "AsyncMcpResource"]
@@ -89,9 +89,39 @@ class McpResource(SyncAPIResource):
 
 
 class McpResourceWithRawResponse:
+    """`client.mcp.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: McpResource) -> None:
         self._resource = resource
-        self.call = to_raw_response_wrapper(resource.call)
+
+    def call(
+        self,
+        *,
+        jsonrpc: Literal["2.0"] = "2.0",
+        method: str,
+        id: Any | Unset = UNSET,
+        params: McpCallBodyParams | Mapping[str, Any] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`call()`, returning its APIResponse; `.parse()` gives what `call()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.call(
+                jsonrpc=jsonrpc,
+                method=method,
+                id=id,
+                params=params,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncMcpResource(AsyncAPIResource):
@@ -161,6 +191,36 @@ class AsyncMcpResource(AsyncAPIResource):
 
 
 class AsyncMcpResourceWithRawResponse:
+    """`client.mcp.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncMcpResource) -> None:
         self._resource = resource
-        self.call = async_to_raw_response_wrapper(resource.call)
+
+    async def call(
+        self,
+        *,
+        jsonrpc: Literal["2.0"] = "2.0",
+        method: str,
+        id: Any | Unset = UNSET,
+        params: McpCallBodyParams | Mapping[str, Any] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`call()`, returning its APIResponse; `.parse()` gives what `call()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.call(
+                jsonrpc=jsonrpc,
+                method=method,
+                id=id,
+                params=params,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from .. import _parsing as _p
 from .._api.api.sessions import sessions_bulk_terminate as _sessions_bulk_terminate_api
@@ -31,9 +31,16 @@ from .._api.models.session_type import SessionType
 from .._api.models.sessions_resize_pty_body import SessionsResizePtyBody
 from .._bodies import as_optional_model, model_from_wire, pick_variant
 from .._helpers import AsyncSessionsHelpers, SessionsHelpers
-from .._pagination import AsyncPaginator, PaginationSpec, SyncPage, async_paginated_raw_wrapper, sync_paginate
+from .._pagination import (
+    AsyncPage,
+    AsyncPaginator,
+    PaginationSpec,
+    SyncPage,
+    async_first_page_raw,
+    sync_paginate,
+)
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 from .._waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaiterSpec, async_wait, wait
 
@@ -436,15 +443,199 @@ class SessionsResource(SessionsHelpers, SyncAPIResource):
 
 
 class SessionsResourceWithRawResponse:
+    """`client.sessions.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: SessionsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.bulk_terminate = to_raw_response_wrapper(resource.bulk_terminate)
-        self.get = to_raw_response_wrapper(resource.get)
-        self.terminate = to_raw_response_wrapper(resource.terminate)
-        self.resize_pty = to_raw_response_wrapper(resource.resize_pty)
-        self.self_test = to_raw_response_wrapper(resource.self_test)
+
+    def list(
+        self,
+        *,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SyncPage[SessionInfo, ListSessionsResponse]]:
+        """`list()`, returning its APIResponse; `.parse()` gives the first page."""
+        return cast(
+            "APIResponse[SyncPage[SessionInfo, ListSessionsResponse]]",
+            self._resource.list(
+                limit=limit,
+                offset=offset,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        env: CreateSessionPersistentRequestDocEnv | Mapping[str, Any] | Unset = UNSET,
+        github_repo: None | str | Unset = UNSET,
+        proxy: None | str | Unset = UNSET,
+        session_type: SessionType | Unset = UNSET,
+        workspace: str | Unset = UNSET,
+        ephemeral: bool | Unset = UNSET,
+        image: None | str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[SessionInfo]",
+            self._resource.create(
+                env=env,
+                github_repo=github_repo,
+                proxy=proxy,
+                session_type=session_type,
+                workspace=workspace,
+                ephemeral=ephemeral,
+                image=image,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def bulk_terminate(
+        self,
+        *,
+        all: bool | None | Unset = UNSET,
+        force: bool | None | Unset = UNSET,
+        ids: builtins.list[str] | None | Unset = UNSET,
+        session_type: None | str | Unset = UNSET,
+        workspaces: builtins.list[str] | None | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BulkTerminateResponse]:
+        """`bulk_terminate()`, returning its APIResponse; `.parse()` gives what `bulk_terminate()` returns."""
+        return cast(
+            "APIResponse[BulkTerminateResponse]",
+            self._resource.bulk_terminate(
+                all=all,
+                force=force,
+                ids=ids,
+                session_type=session_type,
+                workspaces=workspaces,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[SessionInfo]",
+            self._resource.get(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def terminate(
+        self,
+        id: str,
+        *,
+        force: bool | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`terminate()`, returning its APIResponse; `.parse()` gives what `terminate()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.terminate(
+                id,
+                force=force,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def resize_pty(
+        self,
+        id: str,
+        *,
+        cols: int,
+        rows: int,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`resize_pty()`, returning its APIResponse; `.parse()` gives what `resize_pty()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.resize_pty(
+                id,
+                cols=cols,
+                rows=rows,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def self_test(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionSelfTestResponse]:
+        """`self_test()`, returning its APIResponse; `.parse()` gives what `self_test()` returns."""
+        return cast(
+            "APIResponse[SessionSelfTestResponse]",
+            self._resource.self_test(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
@@ -843,12 +1034,195 @@ class AsyncSessionsResource(AsyncSessionsHelpers, AsyncAPIResource):
 
 
 class AsyncSessionsResourceWithRawResponse:
+    """`client.sessions.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncSessionsResource) -> None:
         self._resource = resource
-        self.list = async_paginated_raw_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.bulk_terminate = async_to_raw_response_wrapper(resource.bulk_terminate)
-        self.get = async_to_raw_response_wrapper(resource.get)
-        self.terminate = async_to_raw_response_wrapper(resource.terminate)
-        self.resize_pty = async_to_raw_response_wrapper(resource.resize_pty)
-        self.self_test = async_to_raw_response_wrapper(resource.self_test)
+
+    async def list(
+        self,
+        *,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[AsyncPage[SessionInfo, ListSessionsResponse]]:
+        """`list()`, returning its APIResponse; `.parse()` gives the first page."""
+        return await async_first_page_raw(
+            self._resource.list(
+                limit=limit,
+                offset=offset,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        )
+
+    async def create(
+        self,
+        *,
+        env: CreateSessionPersistentRequestDocEnv | Mapping[str, Any] | Unset = UNSET,
+        github_repo: None | str | Unset = UNSET,
+        proxy: None | str | Unset = UNSET,
+        session_type: SessionType | Unset = UNSET,
+        workspace: str | Unset = UNSET,
+        ephemeral: bool | Unset = UNSET,
+        image: None | str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[SessionInfo]",
+            await self._resource.create(
+                env=env,
+                github_repo=github_repo,
+                proxy=proxy,
+                session_type=session_type,
+                workspace=workspace,
+                ephemeral=ephemeral,
+                image=image,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def bulk_terminate(
+        self,
+        *,
+        all: bool | None | Unset = UNSET,
+        force: bool | None | Unset = UNSET,
+        ids: builtins.list[str] | None | Unset = UNSET,
+        session_type: None | str | Unset = UNSET,
+        workspaces: builtins.list[str] | None | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BulkTerminateResponse]:
+        """`bulk_terminate()`, returning its APIResponse; `.parse()` gives what `bulk_terminate()` returns."""
+        return cast(
+            "APIResponse[BulkTerminateResponse]",
+            await self._resource.bulk_terminate(
+                all=all,
+                force=force,
+                ids=ids,
+                session_type=session_type,
+                workspaces=workspaces,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[SessionInfo]",
+            await self._resource.get(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def terminate(
+        self,
+        id: str,
+        *,
+        force: bool | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`terminate()`, returning its APIResponse; `.parse()` gives what `terminate()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.terminate(
+                id,
+                force=force,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def resize_pty(
+        self,
+        id: str,
+        *,
+        cols: int,
+        rows: int,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`resize_pty()`, returning its APIResponse; `.parse()` gives what `resize_pty()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.resize_pty(
+                id,
+                cols=cols,
+                rows=rows,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def self_test(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SessionSelfTestResponse]:
+        """`self_test()`, returning its APIResponse; `.parse()` gives what `self_test()` returns."""
+        return cast(
+            "APIResponse[SessionSelfTestResponse]",
+            await self._resource.self_test(
+                id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

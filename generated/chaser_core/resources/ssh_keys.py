@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.ssh_keys import ssh_keys_create as _ssh_keys_create_api
@@ -19,7 +20,7 @@ from .._api.models.ssh_keys_create_response_2xx import SshKeysCreateResponse2XX
 from .._api.models.ssh_keys_list_response_2xx import SshKeysListResponse2XX
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = ["SshKeysResource", "AsyncSshKeysResource"]
@@ -157,11 +158,79 @@ class SshKeysResource(SyncAPIResource):
 
 
 class SshKeysResourceWithRawResponse:
+    """`client.ssh_keys.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: SshKeysResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.delete = to_raw_response_wrapper(resource.delete)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[SshKeyInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[SshKeyInfo]]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        public_key: str,
+        name: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SshKeyInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[SshKeyInfo]",
+            self._resource.create(
+                public_key=public_key,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def delete(
+        self,
+        key_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.delete(
+                key_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncSshKeysResource(AsyncAPIResource):
@@ -296,8 +365,76 @@ class AsyncSshKeysResource(AsyncAPIResource):
 
 
 class AsyncSshKeysResourceWithRawResponse:
+    """`client.ssh_keys.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncSshKeysResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.delete = async_to_raw_response_wrapper(resource.delete)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[SshKeyInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[SshKeyInfo]]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        public_key: str,
+        name: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[SshKeyInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[SshKeyInfo]",
+            await self._resource.create(
+                public_key=public_key,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def delete(
+        self,
+        key_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.delete(
+                key_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

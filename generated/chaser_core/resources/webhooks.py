@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.webhooks import webhooks_create as _webhooks_create_api
@@ -28,7 +29,7 @@ from .._api.models.webhooks_deliveries_replay_response_2xx import WebhooksDelive
 from .._api.models.webhooks_list_response_2xx import WebhooksListResponse2XX
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
@@ -178,11 +179,81 @@ class WebhooksResource(SyncAPIResource):
 
 
 class WebhooksResourceWithRawResponse:
+    """`client.webhooks.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: WebhooksResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.delete = to_raw_response_wrapper(resource.delete)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[CustomerWebhookInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[CustomerWebhookInfo]]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        url: str,
+        description: str | Unset = UNSET,
+        events: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CreateCustomerWebhookResponse]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[CreateCustomerWebhookResponse]",
+            self._resource.create(
+                url=url,
+                description=description,
+                events=events,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def delete(
+        self,
+        webhook_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.delete(
+                webhook_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def deliveries(self) -> WebhooksDeliveriesResourceWithRawResponse:
@@ -328,11 +399,81 @@ class AsyncWebhooksResource(AsyncAPIResource):
 
 
 class AsyncWebhooksResourceWithRawResponse:
+    """`client.webhooks.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncWebhooksResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.delete = async_to_raw_response_wrapper(resource.delete)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[CustomerWebhookInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[CustomerWebhookInfo]]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        url: str,
+        description: str | Unset = UNSET,
+        events: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CreateCustomerWebhookResponse]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[CreateCustomerWebhookResponse]",
+            await self._resource.create(
+                url=url,
+                description=description,
+                events=events,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def delete(
+        self,
+        webhook_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.delete(
+                webhook_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def deliveries(self) -> AsyncWebhooksDeliveriesResourceWithRawResponse:
@@ -505,12 +646,106 @@ class WebhooksDeliveriesResource(SyncAPIResource):
 
 
 class WebhooksDeliveriesResourceWithRawResponse:
+    """`client.webhooks.deliveries.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: WebhooksDeliveriesResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.get = to_raw_response_wrapper(resource.get)
-        self.discard = to_raw_response_wrapper(resource.discard)
-        self.replay = to_raw_response_wrapper(resource.replay)
+
+    def list(
+        self,
+        *,
+        webhook_id: str | Unset = UNSET,
+        status: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[CustomerWebhookDeliveryInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[CustomerWebhookDeliveryInfo]]",
+            self._resource.list(
+                webhook_id=webhook_id,
+                status=status,
+                limit=limit,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get(
+        self,
+        delivery_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CustomerWebhookDeliveryInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[CustomerWebhookDeliveryInfo]",
+            self._resource.get(
+                delivery_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def discard(
+        self,
+        delivery_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CustomerWebhookDeliveryInfo]:
+        """`discard()`, returning its APIResponse; `.parse()` gives what `discard()` returns."""
+        return cast(
+            "APIResponse[CustomerWebhookDeliveryInfo]",
+            self._resource.discard(
+                delivery_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def replay(
+        self,
+        delivery_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CustomerWebhookDeliveryInfo]:
+        """`replay()`, returning its APIResponse; `.parse()` gives what `replay()` returns."""
+        return cast(
+            "APIResponse[CustomerWebhookDeliveryInfo]",
+            self._resource.replay(
+                delivery_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
@@ -679,9 +914,103 @@ class AsyncWebhooksDeliveriesResource(AsyncAPIResource):
 
 
 class AsyncWebhooksDeliveriesResourceWithRawResponse:
+    """`client.webhooks.deliveries.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncWebhooksDeliveriesResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.get = async_to_raw_response_wrapper(resource.get)
-        self.discard = async_to_raw_response_wrapper(resource.discard)
-        self.replay = async_to_raw_response_wrapper(resource.replay)
+
+    async def list(
+        self,
+        *,
+        webhook_id: str | Unset = UNSET,
+        status: str | Unset = UNSET,
+        limit: int | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[CustomerWebhookDeliveryInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[CustomerWebhookDeliveryInfo]]",
+            await self._resource.list(
+                webhook_id=webhook_id,
+                status=status,
+                limit=limit,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get(
+        self,
+        delivery_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CustomerWebhookDeliveryInfo]:
+        """`get()`, returning its APIResponse; `.parse()` gives what `get()` returns."""
+        return cast(
+            "APIResponse[CustomerWebhookDeliveryInfo]",
+            await self._resource.get(
+                delivery_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def discard(
+        self,
+        delivery_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CustomerWebhookDeliveryInfo]:
+        """`discard()`, returning its APIResponse; `.parse()` gives what `discard()` returns."""
+        return cast(
+            "APIResponse[CustomerWebhookDeliveryInfo]",
+            await self._resource.discard(
+                delivery_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def replay(
+        self,
+        delivery_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[CustomerWebhookDeliveryInfo]:
+        """`replay()`, returning its APIResponse; `.parse()` gives what `replay()` returns."""
+        return cast(
+            "APIResponse[CustomerWebhookDeliveryInfo]",
+            await self._resource.replay(
+                delivery_id,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

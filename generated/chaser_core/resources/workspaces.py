@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
+from typing import cast
 
 from .. import _parsing as _p
 from .._api.api.workspaces import workspaces_bulk_delete as _workspaces_bulk_delete_api
@@ -37,7 +38,7 @@ from .._api.models.workspaces_snapshots_create_body import WorkspacesSnapshotsCr
 from .._api.models.workspaces_snapshots_restore_body import WorkspacesSnapshotsRestoreBody
 from .._bodies import model_from_wire
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import APIResponse, raw_headers
 from .._types import NOT_GIVEN, UNSET, Body, Headers, NotGiven, Query, RequestOptions, Timeout, Unset
 
 __all__ = [
@@ -384,15 +385,191 @@ class WorkspacesResource(SyncAPIResource):
 
 
 class WorkspacesResourceWithRawResponse:
+    """`client.workspaces.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: WorkspacesResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.bulk_delete = to_raw_response_wrapper(resource.bulk_delete)
-        self.import_from_github = to_raw_response_wrapper(resource.import_from_github)
-        self.delete = to_raw_response_wrapper(resource.delete)
-        self.rename = to_raw_response_wrapper(resource.rename)
-        self.set_template = to_raw_response_wrapper(resource.set_template)
+
+    def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[WorkspaceInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[WorkspaceInfo]]",
+            self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        clone_from: None | str | Unset = UNSET,
+        image: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        session_type: None | SessionType | Unset = UNSET,
+        template: bool | None | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[WorkspaceInfo]",
+            self._resource.create(
+                clone_from=clone_from,
+                image=image,
+                name=name,
+                session_type=session_type,
+                template=template,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def bulk_delete(
+        self,
+        *,
+        all: bool | Unset = UNSET,
+        force: bool | Unset = UNSET,
+        ids: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BulkDeleteWorkspacesResponse]:
+        """`bulk_delete()`, returning its APIResponse; `.parse()` gives what `bulk_delete()` returns."""
+        return cast(
+            "APIResponse[BulkDeleteWorkspacesResponse]",
+            self._resource.bulk_delete(
+                all=all,
+                force=force,
+                ids=ids,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def import_from_github(
+        self,
+        *,
+        github_repo: str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        repo: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[ImportWorkspaceResponse]:
+        """`import_from_github()`, returning its APIResponse; `.parse()` gives what `import_from_github()` returns."""
+        return cast(
+            "APIResponse[ImportWorkspaceResponse]",
+            self._resource.import_from_github(
+                github_repo=github_repo,
+                name=name,
+                repo=repo,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def delete(
+        self,
+        workspace: str,
+        *,
+        force: bool | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.delete(
+                workspace,
+                force=force,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def rename(
+        self,
+        workspace: str,
+        *,
+        name: None | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceNameResponse]:
+        """`rename()`, returning its APIResponse; `.parse()` gives what `rename()` returns."""
+        return cast(
+            "APIResponse[WorkspaceNameResponse]",
+            self._resource.rename(
+                workspace,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def set_template(
+        self,
+        workspace: str,
+        *,
+        template: bool,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceTemplateResponse]:
+        """`set_template()`, returning its APIResponse; `.parse()` gives what `set_template()` returns."""
+        return cast(
+            "APIResponse[WorkspaceTemplateResponse]",
+            self._resource.set_template(
+                workspace,
+                template=template,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def snapshots(self) -> WorkspacesSnapshotsResourceWithRawResponse:
@@ -735,15 +912,191 @@ class AsyncWorkspacesResource(AsyncAPIResource):
 
 
 class AsyncWorkspacesResourceWithRawResponse:
+    """`client.workspaces.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncWorkspacesResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.bulk_delete = async_to_raw_response_wrapper(resource.bulk_delete)
-        self.import_from_github = async_to_raw_response_wrapper(resource.import_from_github)
-        self.delete = async_to_raw_response_wrapper(resource.delete)
-        self.rename = async_to_raw_response_wrapper(resource.rename)
-        self.set_template = async_to_raw_response_wrapper(resource.set_template)
+
+    async def list(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[WorkspaceInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[WorkspaceInfo]]",
+            await self._resource.list(
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        clone_from: None | str | Unset = UNSET,
+        image: None | str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        session_type: None | SessionType | Unset = UNSET,
+        template: bool | None | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[WorkspaceInfo]",
+            await self._resource.create(
+                clone_from=clone_from,
+                image=image,
+                name=name,
+                session_type=session_type,
+                template=template,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def bulk_delete(
+        self,
+        *,
+        all: bool | Unset = UNSET,
+        force: bool | Unset = UNSET,
+        ids: builtins.list[str] | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[BulkDeleteWorkspacesResponse]:
+        """`bulk_delete()`, returning its APIResponse; `.parse()` gives what `bulk_delete()` returns."""
+        return cast(
+            "APIResponse[BulkDeleteWorkspacesResponse]",
+            await self._resource.bulk_delete(
+                all=all,
+                force=force,
+                ids=ids,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def import_from_github(
+        self,
+        *,
+        github_repo: str | Unset = UNSET,
+        name: None | str | Unset = UNSET,
+        repo: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[ImportWorkspaceResponse]:
+        """`import_from_github()`, returning its APIResponse; `.parse()` gives what `import_from_github()` returns."""
+        return cast(
+            "APIResponse[ImportWorkspaceResponse]",
+            await self._resource.import_from_github(
+                github_repo=github_repo,
+                name=name,
+                repo=repo,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def delete(
+        self,
+        workspace: str,
+        *,
+        force: bool | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.delete(
+                workspace,
+                force=force,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def rename(
+        self,
+        workspace: str,
+        *,
+        name: None | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceNameResponse]:
+        """`rename()`, returning its APIResponse; `.parse()` gives what `rename()` returns."""
+        return cast(
+            "APIResponse[WorkspaceNameResponse]",
+            await self._resource.rename(
+                workspace,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def set_template(
+        self,
+        workspace: str,
+        *,
+        template: bool,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceTemplateResponse]:
+        """`set_template()`, returning its APIResponse; `.parse()` gives what `set_template()` returns."""
+        return cast(
+            "APIResponse[WorkspaceTemplateResponse]",
+            await self._resource.set_template(
+                workspace,
+                template=template,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     @cached_property
     def snapshots(self) -> AsyncWorkspacesSnapshotsResourceWithRawResponse:
@@ -924,12 +1277,110 @@ class WorkspacesSnapshotsResource(SyncAPIResource):
 
 
 class WorkspacesSnapshotsResourceWithRawResponse:
+    """`client.workspaces.snapshots.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: WorkspacesSnapshotsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.delete = to_raw_response_wrapper(resource.delete)
-        self.restore = to_raw_response_wrapper(resource.restore)
+
+    def list(
+        self,
+        workspace: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[WorkspaceSnapshotInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[WorkspaceSnapshotInfo]]",
+            self._resource.list(
+                workspace,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        workspace: str,
+        *,
+        name: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceSnapshotInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[WorkspaceSnapshotInfo]",
+            self._resource.create(
+                workspace,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def delete(
+        self,
+        workspace: str,
+        snapshot: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            self._resource.delete(
+                workspace,
+                snapshot,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def restore(
+        self,
+        workspace: str,
+        snapshot: str,
+        *,
+        force: bool | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceSnapshotInfo]:
+        """`restore()`, returning its APIResponse; `.parse()` gives what `restore()` returns."""
+        return cast(
+            "APIResponse[WorkspaceSnapshotInfo]",
+            self._resource.restore(
+                workspace,
+                snapshot,
+                force=force,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
 
 class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
@@ -1106,9 +1557,107 @@ class AsyncWorkspacesSnapshotsResource(AsyncAPIResource):
 
 
 class AsyncWorkspacesSnapshotsResourceWithRawResponse:
+    """`client.workspaces.snapshots.with_raw_response`: each method returns an APIResponse (status, headers, request id, .parse())."""
+
     def __init__(self, resource: AsyncWorkspacesSnapshotsResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.delete = async_to_raw_response_wrapper(resource.delete)
-        self.restore = async_to_raw_response_wrapper(resource.restore)
+
+    async def list(
+        self,
+        workspace: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[builtins.list[WorkspaceSnapshotInfo]]:
+        """`list()`, returning its APIResponse; `.parse()` gives what `list()` returns."""
+        return cast(
+            "APIResponse[builtins.list[WorkspaceSnapshotInfo]]",
+            await self._resource.list(
+                workspace,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        workspace: str,
+        *,
+        name: str | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceSnapshotInfo]:
+        """`create()`, returning its APIResponse; `.parse()` gives what `create()` returns."""
+        return cast(
+            "APIResponse[WorkspaceSnapshotInfo]",
+            await self._resource.create(
+                workspace,
+                name=name,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def delete(
+        self,
+        workspace: str,
+        snapshot: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """`delete()`, returning its APIResponse; `.parse()` gives what `delete()` returns."""
+        return cast(
+            "APIResponse[None]",
+            await self._resource.delete(
+                workspace,
+                snapshot,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def restore(
+        self,
+        workspace: str,
+        snapshot: str,
+        *,
+        force: bool | Unset = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[WorkspaceSnapshotInfo]:
+        """`restore()`, returning its APIResponse; `.parse()` gives what `restore()` returns."""
+        return cast(
+            "APIResponse[WorkspaceSnapshotInfo]",
+            await self._resource.restore(
+                workspace,
+                snapshot,
+                force=force,
+                extra_headers=raw_headers(extra_headers),
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )

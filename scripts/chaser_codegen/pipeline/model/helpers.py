@@ -40,10 +40,17 @@ def read_helpers(module: Path) -> dict[str, Helper]:
         )
         requires: tuple[str, ...] = ()
         for item in node.body:
-            if isinstance(item, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "__requires__" for t in item.targets
-            ):
-                requires = tuple(ast.literal_eval(item.value))
+            # `__requires__: ClassVar[tuple[str, ...]] = (...)`: declared, for type checkers.
+            targets = (
+                item.targets
+                if isinstance(item, ast.Assign)
+                else [item.target]
+                if isinstance(item, ast.AnnAssign)
+                else []
+            )
+            value = item.value if isinstance(item, ast.Assign | ast.AnnAssign) else None
+            if value is not None and any(isinstance(t, ast.Name) and t.id == "__requires__" for t in targets):
+                requires = tuple(ast.literal_eval(value))
         helpers[node.name] = Helper(node.name, defined, requires)
     return helpers
 
