@@ -25,6 +25,7 @@ from ...layout import HTTP_METHODS
 from ...refs import MISSING, lookup, resolve
 from .log import RepairLog
 from .rule import named
+from .walk import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 
 Path = tuple[str | int, ...]
 
@@ -116,24 +117,14 @@ def _schema_prefixes(path: Path) -> list[Path]:
     index = start
     while index < len(path):
         key = path[index]
-        if (
-            key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-            or key in ("allOf", "anyOf", "oneOf", "prefixItems")
-            or (key == "items" and index + 1 < len(path) and isinstance(path[index + 1], int))
-        ):
+        # The walk's keywords (one home): a list or a map of schemas takes the index or the name
+        # after it; a keyword whose value is one schema, only itself. `items` is either.
+        takes_a_name = key in SCHEMA_LISTS or key in SCHEMA_MAPS
+        if takes_a_name and (key != "items" or (index + 1 < len(path) and isinstance(path[index + 1], int))):
             if index + 1 >= len(path):
                 break
             index += 2
-        elif key in (
-            "items",
-            "additionalProperties",
-            "not",
-            "if",
-            "then",
-            "else",
-            "contains",
-            "propertyNames",
-        ):
+        elif key in ONE_SCHEMA:
             index += 1
         else:
             break

@@ -18,7 +18,7 @@ from ...layout import HTTP_METHODS
 Path = tuple[str | int, ...]
 
 # Schema keywords whose value is one schema, a list of schemas, or a map of name -> schema.
-_ONE_SCHEMA = (
+ONE_SCHEMA = (
     "additionalProperties",
     "items",
     "not",
@@ -32,9 +32,9 @@ _ONE_SCHEMA = (
     "additionalItems",
     "contentSchema",
 )
-_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SUBSCHEMA_KEYWORDS = frozenset((*_ONE_SCHEMA, *_SCHEMA_LISTS, *_SCHEMA_MAPS))
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SUBSCHEMA_KEYWORDS = frozenset((*ONE_SCHEMA, *SCHEMA_LISTS, *SCHEMA_MAPS))
 
 # components/<key> -> the kind of each entry.
 _COMPONENT_KINDS = {
@@ -251,16 +251,16 @@ def _collect_schemas(schema: Any, path: Path, found: list[Node]) -> None:
     found.append(Node("schema", path, schema))
     if _SUBSCHEMA_KEYWORDS.isdisjoint(schema):
         return  # a leaf, as most schemas are
-    for keyword in _ONE_SCHEMA:
+    for keyword in ONE_SCHEMA:
         value = schema.get(keyword)
         if isinstance(value, dict):
             _collect_schemas(value, (*path, keyword), found)
-    for keyword in _SCHEMA_LISTS:
+    for keyword in SCHEMA_LISTS:
         values = schema.get(keyword)
         if isinstance(values, list):
             for index, value in enumerate(values):
                 _collect_schemas(value, (*path, keyword, index), found)
-    for keyword in _SCHEMA_MAPS:
+    for keyword in SCHEMA_MAPS:
         values = schema.get(keyword)
         if isinstance(values, dict):
             for name, value in list(values.items()):
