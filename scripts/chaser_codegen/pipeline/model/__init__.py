@@ -33,6 +33,7 @@ from .types import (
     Resource,
     Result,
     Waiter,
+    WireRule,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "Resource",
     "Result",
     "Waiter",
+    "WireRule",
     "build_api",
     "iter_operations",
     "operation_key",

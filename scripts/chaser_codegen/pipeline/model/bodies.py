@@ -14,6 +14,7 @@ from ...escaping import SpecText
 from .context import SpecContext, text, wire_name
 from .fields import as_optional, field_from
 from .types import Body, BodyKind, Field, JsonSchema
+from .wire import form_rules
 
 _BODY_KINDS: dict[str, BodyKind] = {"json": "json", "files": "multipart", "data": "form"}
 
@@ -63,9 +64,11 @@ def body_of(ctx: SpecContext, endpoint: Endpoint, operation: dict[str, Any], tak
             annotation=annotation,
             required=bool(prop.required),
             fields=(passthrough_field(ctx, endpoint, annotation, bool(prop.required)),),
+            form_rules=form_rules(ctx, media, schema) if kind == "form" else (),
         )
     fields, variant_fields = flattened
     return Body(
+        form_rules=form_rules(ctx, media, schema) if kind == "form" else (),
         content_type=content_type,
         kind=kind,
         annotation=annotation,

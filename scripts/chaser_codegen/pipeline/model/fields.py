@@ -28,6 +28,7 @@ from ...escaping import SpecText, spec_text
 from ...names import RESERVED_ARGUMENT_NAMES
 from .context import SpecContext, text, wire_name
 from .types import Field, FieldLocation, JsonSchema, ValueShape
+from .wire import rule_of
 
 _SCALAR_SHAPES: dict[type, ValueShape] = {
     StringProperty: "string",
@@ -149,16 +150,13 @@ def parameter_fields(
     fields = []
     for prop in props:
         raw = declared.get(wire_name(prop), {})
-        fields.append(
-            field_from(
-                ctx,
-                prop,
-                location,
-                ctx.resolve(raw.get("schema") or {}),
-                description=raw.get("description"),
-                deprecated=bool(raw.get("deprecated")),
-            )
+        schema = ctx.resolve(raw.get("schema") or {})
+        field_ = field_from(
+            ctx, prop, location, schema, description=raw.get("description"), deprecated=bool(raw.get("deprecated"))
         )
+        if location != "body":
+            field_ = replace(field_, wire=rule_of(ctx, location, wire_name(prop), raw, schema))
+        fields.append(field_)
     return tuple(fields)
 
 
