@@ -18,8 +18,10 @@ Where the spec leaves a case undefined, we write what the APIs that rely on it r
 
 - `deepObject` nests (`billing[address][city]=abc`) and indexes lists (`line_items[0][price]=p`,
   `expand[0]=x`), as Stripe and `qs`-style servers read them; the spec defines one level only.
-- An empty object or list is sent as `name=` (the key with an empty value), never as the text of
-  an empty container (`%7B%7D`): Stripe reads an empty value as "empty/unset".
+- In `deepObject`, an empty object or list is sent as `name=` (the key with an empty value),
+  never as the text of an empty container (`%7B%7D`): Stripe reads an empty value as
+  "empty/unset". In the other styles it is not sent at all (RFC 6570: an empty list or object
+  is undefined).
 - Inside `form`, `simple`, `label` and `matrix` (one level by definition), a nested object or
   list is written as compact JSON.
 - `null` is an empty value; booleans are `true`/`false`, as in JSON.
@@ -45,6 +47,8 @@ __all__ = [
     "form_body",
     "query_string",
     "serialize",
+    "serialize_pairs",
+    "serialize_text",
 ]
 
 Pairs = list[tuple[str, str]]
@@ -59,7 +63,8 @@ _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 
 
 class Rule(NamedTuple):
-    """How one parameter (path, query, header, cookie) or form field (form) goes on the wire."""
+    """How one parameter (path, query, header, cookie) or body field (form, multipart) goes on
+    the wire."""
 
     location: str
     name: str
@@ -99,10 +104,19 @@ def _to_wire(value: Any) -> Any:
 def serialize(rule: Rule, value: Any) -> Pairs | str:
     """One value by its rule: (name, text) pairs for a query, a cookie or a form field (not yet
     percent-encoded), the text itself for a path segment (percent-encoded) or a header."""
-    value = _to_wire(value)
     if rule.location in ("path", "header"):
-        return _expand(rule, value, rule.location == "path")
-    return _pairs(rule, value)
+        return serialize_text(rule, value)
+    return serialize_pairs(rule, value)
+
+
+def serialize_text(rule: Rule, value: Any) -> str:
+    """A path segment (percent-encoded) or a header, by its rule."""
+    return _expand(rule, _to_wire(value), rule.location == "path")
+
+
+def serialize_pairs(rule: Rule, value: Any) -> Pairs:
+    """A query parameter, a cookie or a form field as (name, text) pairs, not yet percent-encoded."""
+    return _pairs(rule, _to_wire(value))
 
 
 def _pairs(rule: Rule, value: Any) -> Pairs:
@@ -111,16 +125,15 @@ def _pairs(rule: Rule, value: Any) -> Pairs:
         return [(name, value if isinstance(value, str) else json.dumps(value, separators=(",", ":")))]
     if style == "deepObject":
         return _deep(name, value)
+    if isinstance(value, list | dict) and not value:
+        # RFC 6570 (which the styles follow): an empty list or object is undefined, not sent.
+        return []
     if isinstance(value, list):
-        if not value:
-            return [(name, "")]
         if explode:  # form, spaceDelimited and pipeDelimited explode alike: the name per item
             return [(name, _text(item)) for item in value]
         separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
         return [(name, separator.join(_text(item) for item in value))]
     if isinstance(value, dict):
-        if not value:
-            return [(name, "")]
         if explode:  # form: one pair per property, under the property's name
             return [(str(key), _text(item)) for key, item in value.items()]
         separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
@@ -212,16 +225,18 @@ def encoded(
     cookies: Pairs = []
     for rule, value in parameters:
         if rule.location == "path":
-            url = url.replace("{" + rule.name + "}", str(serialize(rule, value)))
+            url = url.replace("{" + rule.name + "}", serialize_text(rule, value))
             continue
         if isinstance(value, Unset) or value is None:
             continue
         if rule.location == "header":
-            headers[rule.name] = str(serialize(rule, value))
+            headers[rule.name] = serialize_text(rule, value)
         elif rule.location == "cookie":
-            cookies += [(key, urllib.parse.quote(text, safe="")) for key, text in serialize(rule, value)]
+            cookies += [
+                (key, urllib.parse.quote(text, safe="")) for key, text in serialize_pairs(rule, value)
+            ]
         else:
-            for key, text in serialize(rule, value):
+            for key, text in serialize_pairs(rule, value):
                 previous = query.get(key)
                 query[key] = text if previous is None else [*_as_list(previous), text]
     kwargs["url"] = url
@@ -229,7 +244,19 @@ def encoded(
     if cookies:
         kwargs.pop("cookies", None)
         headers["Cookie"] = "; ".join(f"{key}={text}" for key, text in cookies)
-    if form is not None:
+    if form is not None and kwargs.get("files") is not None:
+        # A multipart body: each part the `encoding` map gives a content type carries it.
+        types = {rule.name: rule.content_type for rule in form if rule.content_type is not None}
+        kwargs["files"] = [
+            (
+                name,
+                (part[0], part[1], types[name], *part[3:])
+                if name in types and isinstance(part, tuple)
+                else part,
+            )
+            for name, part in kwargs["files"]
+        ]
+    elif form is not None and kwargs.get("data") is not None:
         # Encoded when the request is prepared, after extra_body has joined the fields.
         kwargs[FORM_RULES] = tuple(form)
     kwargs["headers"] = headers
@@ -340,8 +367,8 @@ def _unexpand(rule: Rule, text: str, kind: str | None, decode: bool) -> Any:
         separator = "." if explode else ","
     elif style == "matrix":
         if kind == "object" and explode:
-            parts = [part.split("=", 1) for part in text.split(";")[1:]]
-            return {plain(key): plain(value) for key, value in (part + [""] for part in parts) if key}
+            pairs = [part.partition("=") for part in text.split(";")[1:]]
+            return {plain(key): plain(value) for key, _, value in pairs if key}
         prefix = f";{name}="
         if kind == "array" and explode:
             return [plain(part[len(prefix) - 1 :]) for part in text.split(";")[1:]] if text else MISSING
@@ -356,8 +383,8 @@ def _unexpand(rule: Rule, text: str, kind: str | None, decode: bool) -> Any:
         return [plain(item) for item in text.split(separator)] if text else []
     if kind == "object":
         if explode:
-            parts = [item.split("=", 1) for item in text.split(separator)]
-            return {plain(key): plain(value) for key, value in (part + [""] for part in parts)}
+            pairs = [item.partition("=") for item in text.split(separator)]
+            return {plain(key): plain(value) for key, _, value in pairs}
         items = text.split(",")
         return {plain(key): plain(value) for key, value in zip(items[::2], items[1::2], strict=False)}
     return plain(text)

@@ -259,7 +259,7 @@ class _Operation:
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P=p{index})")  # the same value again
         self.path_names = list(dict.fromkeys(self.path_names))
         # How each parameter and form field was written (chaser_core._wire), as the SDK writes it.
-        parameter_rules, form_rules = WIRE_RULES.get(name, ((), ()))
+        parameter_rules, form_rules = WIRE_RULES.get(self.name, ((), ()))
         self.rules = {(rule.location, rule.name): rule for rule in parameter_rules}
         self.form_rules = form_rules
         self.regex = f"^{pattern}$"
@@ -409,28 +409,28 @@ class MockAPI:
             kind = self._kind(schema)
             label = f"{location} parameter {pname!r}"
             if location == "path":
-                value = _wire.decode_parameter(rule, segments.get(pname, ""), kind)
+                decoded = _wire.decode_parameter(rule, segments.get(pname, ""), kind)
             elif location == "query":
-                value = _wire.decode_parameter(rule, pairs, kind)
-                if value is _wire.MISSING and kind == "object" and rule.style == "form" and rule.explode:
+                decoded = _wire.decode_parameter(rule, pairs, kind)
+                if decoded is _wire.MISSING and kind == "object" and rule.style == "form" and rule.explode:
                     # An exploded form object: its properties are pairs of their own.
                     properties = _resolve(self._doc, schema)[0].get("properties") or {}
-                    value = {key: text for key, text in pairs if key in properties} or _wire.MISSING
-                known_query |= _claimed(rule, pairs, value)
+                    decoded = {key: text for key, text in pairs if key in properties} or _wire.MISSING
+                known_query |= _claimed(rule, pairs, decoded)
             elif location == "header":
                 text = request.headers.get(pname)
-                value = _wire.MISSING if text is None else _wire.decode_parameter(rule, text, kind)
+                decoded = _wire.MISSING if text is None else _wire.decode_parameter(rule, text, kind)
             elif location == "cookie":
-                value = _wire.decode_parameter(rule, cookies, kind)
+                decoded = _wire.decode_parameter(rule, cookies, kind)
             else:
                 continue
-            if value is _wire.MISSING:
+            if decoded is _wire.MISSING:
                 if parameter.get("required"):
                     problems.append(f"missing required {label}")
                 continue
-            if location == "header" and value == "" and not parameter.get("required"):
+            if location == "header" and decoded == "" and not parameter.get("required"):
                 continue
-            problems += self._check_value(label, value, schema, raw=True)
+            problems += self._check_value(label, decoded, schema, raw=True)
         for unknown in sorted(set(query.keys()) - known_query):
             problems.append(f"query parameter {unknown!r} is not in the spec")
         problems += self._check_body(operation, request)
@@ -446,7 +446,10 @@ class MockAPI:
                 "components": self._doc.get("components", {}),
             }
         )
-        problems = [f"{label}: {error.message}" for error in validator.iter_errors(value)][:3]
+        problems = [
+            f"{label}{''.join(f'[{part!r}]' for part in error.absolute_path)}: {error.message}"
+            for error in validator.iter_errors(value)
+        ][:3]
         if problems and isinstance(value, dict):
             problems += self._unknown_properties(label, value, schema)
         return problems
@@ -487,7 +490,7 @@ class MockAPI:
     def _coerce(self, value: Any, schema: Any) -> Any:
         """Parameters and form fields arrive as text; read them as the schema's types (objects
         and lists by their properties and items; a union by the first alternative that takes it)."""
-        resolved, seen = _resolve(self._doc, schema)
+        resolved, _ = _resolve(self._doc, schema)
         if not isinstance(resolved, dict):
             return value
         variants = resolved.get("anyOf") or resolved.get("oneOf")

@@ -266,7 +266,9 @@ class BaseClient:
                 "POST", url, data=kwargs.get("data"), files=kwargs.get("files"), cookies=kwargs.get("cookies")
             )
             content = encoded.read() or None
-            encoding = {name: encoded.headers[name] for name in ("Content-Type", "Cookie") if name in encoded.headers}
+            encoding = {
+                name: encoded.headers[name] for name in ("Content-Type", "Cookie") if name in encoded.headers
+            }
             headers = _merge_headers(headers, encoding)
         timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
         # An idempotency key rides with the request (every attempt): for the debug log and

@@ -37,7 +37,9 @@ import httpx
 try:
     import respx
 except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError('chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"') from exc
+    raise ImportError(
+        'chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"'
+    ) from exc
 
 from . import _transport, _wire
 from ._spec import OPERATIONS, WIRE_RULES, document
@@ -68,7 +70,9 @@ def _pointer_parts(pointer: str) -> list[str]:
     return [part.replace("~1", "/").replace("~0", "~") for part in pointer[2:].split("/")]
 
 
-def _resolve(doc: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> tuple[Any, frozenset[str]]:
+def _resolve(
+    doc: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()
+) -> tuple[Any, frozenset[str]]:
     while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
         ref = schema["$ref"]
         if ref in seen or not ref.startswith("#/"):
@@ -155,13 +159,17 @@ def _example(doc: dict[str, Any], schema: Any, depth: int, seen: frozenset[str])
     if kind == "array":
         if depth >= MAX_EXAMPLE_DEPTH and not schema.get("minItems"):
             return []
-        return [_example(doc, schema.get("items") or {}, depth + 1, seen)] * max(1, int(schema.get("minItems") or 1))
+        return [_example(doc, schema.get("items") or {}, depth + 1, seen)] * max(
+            1, int(schema.get("minItems") or 1)
+        )
     if kind == "string":
         text = _FORMAT_EXAMPLES.get(str(schema.get("format")), "string")
         text = text.ljust(int(schema.get("minLength") or 0), "x")
         return text[: int(schema["maxLength"])] if isinstance(schema.get("maxLength"), int) else text
     if kind in ("integer", "number"):
-        value = schema.get("minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0))
+        value = schema.get(
+            "minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0)
+        )
         return int(value) if kind == "integer" else float(value)
     if kind == "boolean":
         return False
@@ -236,7 +244,8 @@ class _Operation:
         self.spec: dict[str, Any] = doc["paths"][parts[1]][parts[2]]
         path_item = doc["paths"][parts[1]]
         self.parameters = [
-            _resolve(doc, raw)[0] for raw in list(path_item.get("parameters") or []) + list(self.spec.get("parameters") or [])
+            _resolve(doc, raw)[0]
+            for raw in list(path_item.get("parameters") or []) + list(self.spec.get("parameters") or [])
         ]
         # Some specs tell two operations apart by a fixed query in the path (OpenAI's
         # `/responses?beta=true`): the query must be there, with that value.
@@ -249,7 +258,7 @@ class _Operation:
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P=p{index})")  # the same value again
         self.path_names = list(dict.fromkeys(self.path_names))
         # How each parameter and form field was written (chaser_core._wire), as the SDK writes it.
-        parameter_rules, form_rules = WIRE_RULES.get(name, ((), ()))
+        parameter_rules, form_rules = WIRE_RULES.get(self.name, ((), ()))
         self.rules = {(rule.location, rule.name): rule for rule in parameter_rules}
         self.form_rules = form_rules
         self.regex = f"^{pattern}$"
@@ -390,33 +399,37 @@ class MockAPI:
                 problems.append(f"query parameter {key}={value} (fixed by the path) is missing")
         cookies = _cookie_pairs(request.headers.get("cookie", ""))
         for parameter in operation.parameters:
-            location, pname, schema = parameter.get("in"), parameter.get("name"), parameter.get("schema") or {}
+            location, pname, schema = (
+                parameter.get("in"),
+                parameter.get("name"),
+                parameter.get("schema") or {},
+            )
             rule = operation.rules.get((location, pname)) or _default_rule(location, pname)
             kind = self._kind(schema)
             label = f"{location} parameter {pname!r}"
             if location == "path":
-                value = _wire.decode_parameter(rule, segments.get(pname, ""), kind)
+                decoded = _wire.decode_parameter(rule, segments.get(pname, ""), kind)
             elif location == "query":
-                value = _wire.decode_parameter(rule, pairs, kind)
-                if value is _wire.MISSING and kind == "object" and rule.style == "form" and rule.explode:
+                decoded = _wire.decode_parameter(rule, pairs, kind)
+                if decoded is _wire.MISSING and kind == "object" and rule.style == "form" and rule.explode:
                     # An exploded form object: its properties are pairs of their own.
                     properties = _resolve(self._doc, schema)[0].get("properties") or {}
-                    value = {key: text for key, text in pairs if key in properties} or _wire.MISSING
-                known_query |= _claimed(rule, pairs, value)
+                    decoded = {key: text for key, text in pairs if key in properties} or _wire.MISSING
+                known_query |= _claimed(rule, pairs, decoded)
             elif location == "header":
                 text = request.headers.get(pname)
-                value = _wire.MISSING if text is None else _wire.decode_parameter(rule, text, kind)
+                decoded = _wire.MISSING if text is None else _wire.decode_parameter(rule, text, kind)
             elif location == "cookie":
-                value = _wire.decode_parameter(rule, cookies, kind)
+                decoded = _wire.decode_parameter(rule, cookies, kind)
             else:
                 continue
-            if value is _wire.MISSING:
+            if decoded is _wire.MISSING:
                 if parameter.get("required"):
                     problems.append(f"missing required {label}")
                 continue
-            if location == "header" and value == "" and not parameter.get("required"):
+            if location == "header" and decoded == "" and not parameter.get("required"):
                 continue
-            problems += self._check_value(label, value, schema, raw=True)
+            problems += self._check_value(label, decoded, schema, raw=True)
         for unknown in sorted(set(query.keys()) - known_query):
             problems.append(f"query parameter {unknown!r} is not in the spec")
         problems += self._check_body(operation, request)
@@ -426,9 +439,16 @@ class MockAPI:
         if raw:
             value = self._coerce(value, schema)
         validator = _validator()(
-            {"$ref": "#/$defs/target", "$defs": {"target": schema}, "components": self._doc.get("components", {})}
+            {
+                "$ref": "#/$defs/target",
+                "$defs": {"target": schema},
+                "components": self._doc.get("components", {}),
+            }
         )
-        problems = [f"{label}: {error.message}" for error in validator.iter_errors(value)][:3]
+        problems = [
+            f"{label}{''.join(f'[{part!r}]' for part in error.absolute_path)}: {error.message}"
+            for error in validator.iter_errors(value)
+        ][:3]
         if problems and isinstance(value, dict):
             problems += self._unknown_properties(label, value, schema)
         return problems
@@ -437,15 +457,21 @@ class MockAPI:
         """Keys that no variant of a closed schema declares, with the closest declared name (a typo)."""
         resolved, seen = _resolve(self._doc, schema)
         variants = [_resolve(self._doc, variant, seen)[0] for variant in _variants(resolved)]
-        if not variants or any(not isinstance(v, dict) or v.get("additionalProperties", True) is not False for v in variants):
+        if not variants or any(
+            not isinstance(v, dict) or v.get("additionalProperties", True) is not False for v in variants
+        ):
             return []
         declared = sorted({str(name) for v in variants for name in v.get("properties") or {}})
         from ._bodies import did_you_mean
 
         unknown = [key for key in value if key not in declared]
         if not unknown and len(variants) > 1:
-            return [f"{label}: no variant declares all of {', '.join(map(repr, value))}, and none takes others"]
-        return [f"{label}: {key!r} is not a property of the body{did_you_mean(key, declared)}" for key in unknown]
+            return [
+                f"{label}: no variant declares all of {', '.join(map(repr, value))}, and none takes others"
+            ]
+        return [
+            f"{label}: {key!r} is not a property of the body{did_you_mean(key, declared)}" for key in unknown
+        ]
 
     def _kind(self, schema: Any) -> str | None:
         """The type a parameter's text is read as: "array", "object" or a scalar's."""
@@ -463,7 +489,7 @@ class MockAPI:
     def _coerce(self, value: Any, schema: Any) -> Any:
         """Parameters and form fields arrive as text; read them as the schema's types (objects
         and lists by their properties and items; a union by the first alternative that takes it)."""
-        resolved, seen = _resolve(self._doc, schema)
+        resolved, _ = _resolve(self._doc, schema)
         if not isinstance(resolved, dict):
             return value
         variants = resolved.get("anyOf") or resolved.get("oneOf")
@@ -507,7 +533,13 @@ class MockAPI:
         return value
 
     def _schema_validator(self, schema: Any) -> Any:
-        return _validator()({"$ref": "#/$defs/target", "$defs": {"target": schema}, "components": self._doc.get("components", {})})
+        return _validator()(
+            {
+                "$ref": "#/$defs/target",
+                "$defs": {"target": schema},
+                "components": self._doc.get("components", {}),
+            }
+        )
 
     def _check_body(self, operation: _Operation, request: httpx.Request) -> list[str]:
         request_body, _ = _resolve(self._doc, operation.spec.get("requestBody"))
@@ -519,7 +551,9 @@ class MockAPI:
         media_type = request.headers.get("content-type", "").split(";")[0].strip()
         media = (request_body.get("content") or {}).get(media_type)
         if media is None:
-            return [f"content type {media_type!r} is not one of {', '.join(request_body.get('content') or {})}"]
+            return [
+                f"content type {media_type!r} is not one of {', '.join(request_body.get('content') or {})}"
+            ]
         schema = media.get("schema") or {}
         if media_type == "application/json" or media_type.endswith("+json"):
             try:
@@ -568,7 +602,9 @@ class MockAPI:
 
         return handle
 
-    def _default_answer(self, operation: _Operation, request: httpx.Request | None) -> tuple[int, dict[str, str], Any]:
+    def _default_answer(
+        self, operation: _Operation, request: httpx.Request | None
+    ) -> tuple[int, dict[str, str], Any]:
         responses = operation.spec.get("responses") or {}
         code = next((key for key in responses if str(key).startswith("2")), None)
         chosen = responses.get(code) if code else responses.get("default")
@@ -594,9 +630,9 @@ class MockAPI:
         if not isinstance(pagination, dict) or not isinstance(body, dict) or request is None:
             return body
         params = request.url.params
-        later = (pagination.get("offset_param") and params.get(pagination["offset_param"], "0") not in ("", "0")) or (
-            pagination.get("cursor_param") and params.get(pagination["cursor_param"])
-        )
+        later = (
+            pagination.get("offset_param") and params.get(pagination["offset_param"], "0") not in ("", "0")
+        ) or (pagination.get("cursor_param") and params.get(pagination["cursor_param"]))
         items = pagination.get("items")
         if isinstance(items, str) and isinstance(body.get(items), list):
             if later:

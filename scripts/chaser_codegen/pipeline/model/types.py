@@ -31,7 +31,7 @@ JsonSchema = dict[str, Any]
 
 
 # Where a serialization rule applies: a parameter's location, or a field of a form body.
-WireLocation = Literal["path", "query", "header", "cookie", "form"]
+WireLocation = Literal["path", "query", "header", "cookie", "form", "multipart"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ class Body:
     variants: tuple[str, ...] = ()  # body model class names (one, or several for a union)
     variant_fields: tuple[tuple[str, ...], ...] = ()  # python names of each variant's properties
     imports: frozenset[str] = frozenset()
-    # A form body's `encoding` map, one rule per field it names (the rest: form, exploded).
+    # A form body's `encoding` map, one rule per field it names (the rest: form, exploded); a
+    # multipart body's, one per field it gives a content type.
     form_rules: tuple[WireRule, ...] = ()
 
     @property
@@ -271,7 +272,7 @@ class Operation:
         """Whether the method encodes its request through chaser_core._wire (by the spec's rules)
         rather than taking the low-level layer's encoding, which only fits scalars and lists of
         them in their location's default style."""
-        form = self.body is not None and self.body.kind == "form"
+        form = self.body is not None and (self.body.kind == "form" or bool(self.body.form_rules))
         return form or any(rule.needs_runtime for rule in self.wire_rules)
 
 

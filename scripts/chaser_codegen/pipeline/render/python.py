@@ -170,7 +170,7 @@ def wire_call(op: Operation, low_level: str) -> str:
     parameters = [f"({wire_rule(f.wire)}, {f.arg_name})" for f in op.parameters if f.wire is not None]
     shown = "(" + ", ".join(parameters) + ("," if len(parameters) == 1 else "") + ")"
     form = ""
-    if op.body is not None and op.body.kind == "form":
+    if op.body is not None and (op.body.kind == "form" or op.body.form_rules):
         rules = [wire_rule(rule) for rule in op.body.form_rules]
         form = ", form=(" + ", ".join(rules) + ("," if len(rules) == 1 else "") + ")"
     return f"_wire.encoded({low_level}, {_exact(op.path_text)}, {shown}{form})"
