@@ -23,6 +23,7 @@ qs-codec and openapi-schema-validator instead (`brackets` in the report).
 from __future__ import annotations
 
 import json
+import re
 import sys
 import urllib.parse
 from typing import Any
@@ -78,6 +79,19 @@ def _schema_errors(exc: BaseException) -> list[Any]:
     return list(errors) if errors else []
 
 
+def _unresolved(error: Any, depth: int = 0) -> str | None:
+    """The first reference openapi-core could not resolve among the causes of a schema error (a
+    oneOf's variants are tried deep down, and the reason is there, not in the message on top)."""
+    message = str(getattr(error, "message", ""))
+    if "could not be resolved" in message:
+        return message[message.find("reference") :][:200]
+    for sub in (getattr(error, "context", None) or []) if depth < 12 else []:
+        found = _unresolved(sub, depth + 1)
+        if found:
+            return found
+    return None
+
+
 def classify(exc: BaseException) -> list[tuple[str, str]]:
     """[category, detail] for each problem openapi-core found. A category names the rule: the
     part of the request (parameter location, body) and what was wrong with it."""
@@ -96,8 +110,13 @@ def classify(exc: BaseException) -> list[tuple[str, str]]:
             for item in schema[:3]:
                 validator = getattr(item, "validator", "?")
                 at = "/".join(str(p) for p in getattr(item, "absolute_path", []) or [])
+                unresolved = _unresolved(item)
+                cause = f" (inside: {unresolved})" if unresolved else ""
                 problems.append(
-                    (f"{part}: schema {validator}", f"{where} {at}: {getattr(item, 'message', item)}"[:400])
+                    (
+                        f"{part}: schema {validator}",
+                        f"{where} {at}: {getattr(item, 'message', item)}"[:400] + cause,
+                    )
                 )
         elif isinstance(error, RequestValidationError) or leaf is not error:
             problems.append((f"{part}: {type(leaf).__name__}", f"{where}: {leaf}"[:400]))
@@ -156,19 +175,25 @@ RULES: dict[str, str] = {
         "object or an integer) and on nested objects, which chaser_core._wire writes as Stripe "
         "reads them (`billing[address][city]=...`, `line_items[0][price]=...`)"
     ),
-    "parameter type list": (
-        "openapi-core's style reader needs a parameter schema's `type` to be one string: a 3.1 "
-        "`type: [string, 'null']` makes it raise TypeError, so it checks nothing of that request"
+    "type list": (
+        "openapi-core's style reader needs a schema's `type` to be one string (a parameter's, or a "
+        "multipart field's): a 3.1 `type: [string, 'null']` makes it raise TypeError, so it "
+        "checks nothing of that request"
     ),
     "multipart file part as bytes": (
         "openapi-core reads a multipart file part as bytes and validates it against `type: string, "
         "format: binary` (3.0's spelling of a file, which 3.1 specs keep; 3.1 has "
         "contentMediaType): JSON Schema's string type refuses bytes"
     ),
-    "multipart untyped part as bytes": (
-        "openapi-core takes application/octet-stream for a multipart part whose schema has no "
-        "`type` (an anyOf of strings), ignoring the part's own text/plain, and a bytes value then "
-        "matches none of the strings"
+    "multipart union part as bytes": (
+        "openapi-core takes application/octet-stream for a multipart part whose schema is a union "
+        "(anyOf/oneOf, no `type`), ignoring the content type the part carries (text/plain, "
+        "application/json): bytes then match none of the union's string, object or array variants"
+    ),
+    "multipart text part not read as its type": (
+        "a multipart part of a number or boolean property is its text (text/plain, '0.0', "
+        "'true'); openapi-core validates that text as it is, without reading it as the number or "
+        "boolean it writes"
     ),
     "multipart array not sent read as empty": (
         "openapi-core reads a multipart array field that was not sent as [] and applies its "
@@ -197,18 +222,25 @@ def rule_of(category: str, detail: str) -> str:
         # object or list inside one, which openapi-core reads as the text of one level.
         return "deepObject beyond one object level"
     if category == "TypeError" and "Expected a string value, got <class 'list'>" in detail:
-        return "parameter type list"
+        return "type list"
     if (
         category == "InvalidRequestBody: schema type"
         and "b'" in detail
         and "is not of type 'string'" in detail
     ):
         return "multipart file part as bytes"
-    if category == "InvalidRequestBody: schema anyOf" and ": b'" in detail:
-        return "multipart untyped part as bytes"
+    if category in ("InvalidRequestBody: schema anyOf", "InvalidRequestBody: schema oneOf") and re.search(
+        r": b['\"]", detail
+    ):
+        return "multipart union part as bytes"
+    if category == "InvalidRequestBody: schema type" and re.search(
+        r": '[^']*' is not of type '(number|integer|boolean)'$", detail
+    ):
+        return "multipart text part not read as its type"
     if category == "InvalidRequestBody: schema minItems" and ": [] should be non-empty" in detail:
         return "multipart array not sent read as empty"
     if "could not be resolved" in detail and "#/components/schemas/" in detail:
+        # On top, or deep in a union's variants (classify adds the cause it found there).
         return "discriminator value without mapping"
     if category == "ServerNotFound":
         return "operation servers"
