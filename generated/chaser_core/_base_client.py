@@ -240,7 +240,10 @@ class BaseClient:
             params = {**(params or {}), **options.extra_query}
         if params:
             # A path may carry a fixed query of its own (`/responses?beta=true`): append to it.
-            url += ("&" if "?" in kwargs["url"] else "?") + str(httpx.QueryParams(params))
+            reserved = kwargs.get(_wire.RESERVED_QUERY)
+            # Parameters the spec marks allowReserved keep their reserved characters (_wire).
+            query = _wire.query_of(params, reserved) if reserved else str(httpx.QueryParams(params))
+            url += ("&" if "?" in kwargs["url"] else "?") + query
         json_body = kwargs.get("json")
         content: bytes | None = kwargs.get("content")
         form_rules = kwargs.get(_wire.FORM_RULES)

@@ -40,11 +40,13 @@ from ._api.types import Unset
 __all__ = [
     "FORM_RULES",
     "MISSING",
+    "RESERVED_QUERY",
     "Rule",
     "decode_form",
     "decode_parameter",
     "encoded",
     "form_body",
+    "query_of",
     "query_string",
     "serialize",
     "serialize_pairs",
@@ -52,8 +54,10 @@ __all__ = [
 ]
 
 Pairs = list[tuple[str, str]]
-# The key of a low-level request that carries its form body's rules to the client core.
+# The keys of a low-level request that carry to the client core its form body's rules, and the
+# query parameters whose values keep reserved characters (allowReserved).
 FORM_RULES = "chaser_form_rules"
+RESERVED_QUERY = "chaser_reserved_query"
 
 # RFC 3986's reserved characters, which `allowReserved: true` lets through unencoded. `&`, `=`,
 # `#` and `+` stay encoded all the same: unencoded, they would end the value or the query (or
@@ -192,6 +196,17 @@ def query_string(pairs: Iterable[tuple[str, str]], reserved: frozenset[str] = fr
     )
 
 
+def query_of(params: Mapping[str, Any], reserved: Iterable[str]) -> str:
+    """A request's query (name -> text, or a list of texts) as its query string, the values of
+    the `reserved` names keeping RFC 3986's reserved characters."""
+    pairs = [
+        (str(key), _text(item))
+        for key, value in params.items()
+        for item in (value if isinstance(value, list | tuple) else [value])
+    ]
+    return query_string(pairs, frozenset(reserved))
+
+
 def form_body(data: Mapping[str, Any], rules: Iterable[Rule]) -> bytes:
     """An application/x-www-form-urlencoded body: each field by its `encoding` rule, else as the
     spec's default for forms (`form`, exploded)."""
@@ -223,6 +238,7 @@ def encoded(
     query: dict[str, str | list[str]] = {}
     headers = dict(kwargs.get("headers") or {})
     cookies: Pairs = []
+    reserved: set[str] = set()
     for rule, value in parameters:
         if rule.location == "path":
             url = url.replace("{" + rule.name + "}", serialize_text(rule, value))
@@ -239,8 +255,12 @@ def encoded(
             for key, text in serialize_pairs(rule, value):
                 previous = query.get(key)
                 query[key] = text if previous is None else [*_as_list(previous), text]
+                if rule.allow_reserved:
+                    reserved.add(key)
     kwargs["url"] = url
     kwargs["params"] = query
+    if reserved:
+        kwargs[RESERVED_QUERY] = frozenset(reserved)
     if cookies:
         kwargs.pop("cookies", None)
         headers["Cookie"] = "; ".join(f"{key}={text}" for key, text in cookies)

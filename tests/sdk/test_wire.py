@@ -283,3 +283,25 @@ def test_models_and_dates_are_written_as_their_json():
         )
         == 1
     )
+
+
+def test_allow_reserved_query_values_reach_the_url_with_their_reserved_characters():
+    from chaser_core import Chaser
+
+    kwargs = _wire.encoded(
+        {"method": "get", "url": "/search"},
+        "/search",
+        (
+            (Rule("query", "path", "form", True, allow_reserved=True), "/a/b:c"),
+            (Rule("query", "q", "form", True), "/a/b"),
+        ),
+    )
+    client = Chaser(api_key="sk_test", base_url="https://api.example.test")
+    request = client._prepare(kwargs, _wire_options())
+    assert request.url == "https://api.example.test/search?path=/a/b:c&q=%2Fa%2Fb"
+
+
+def _wire_options() -> Any:
+    from chaser_core._types import RequestOptions
+
+    return RequestOptions()
