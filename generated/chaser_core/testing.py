@@ -12,7 +12,9 @@
 
 Every operation answers by default with a response that is valid against its schema. Every
 request is checked against the spec before it is answered: the path, the query parameters
-(unknown ones included), the Authorization header and the body. A request the API would
+(unknown ones included), the headers, the Authorization header and the body. Parameters and form
+bodies are read by the spec's serialization rules (`style`, `explode`, `encoding`: the ones the
+SDK writes with, chaser_core._wire), and a `oneOf` takes what exactly one of its variants takes. A request the API would
 reject fails your test with `MockValidationError`, naming the operation and the problem.
 `respond()` changes the answer and keeps the checks; `api["sessions.get"]` is the underlying
 respx route, for anything else (replacing it drops the checks for that route).

@@ -1,5 +1,6 @@
 """Real third-party specs generate completely: every operation on every surface, every repair
-reported, and every operation answered through the generated client by its own mock.
+reported, every operation answered through the generated client by its own mock, and every
+request (required arguments only, then all of them) read by an independent validator too.
 
 The specs are in tests/fixtures/real-specs/ (OpenAI 3.1, Stripe 3.0, openapi-python-client's
 end-to-end documents). Bare openapi-python-client 0.29.1 generates 256 of OpenAI's 288
