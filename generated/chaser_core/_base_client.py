@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 import anyio
 import httpx
 
-from . import _idempotency, _retry
+from . import _idempotency, _retry, _wire
 from ._constants import (
     ACCOUNT_HEADER,
     DEFAULT_CONNECTION_LIMITS,
@@ -240,20 +240,32 @@ class BaseClient:
             params = {**(params or {}), **options.extra_query}
         if params:
             # A path may carry a fixed query of its own (`/responses?beta=true`): append to it.
-            url += ("&" if "?" in kwargs["url"] else "?") + str(httpx.QueryParams(params))
+            reserved = kwargs.get(_wire.RESERVED_QUERY)
+            # Parameters the spec marks allowReserved keep their reserved characters (_wire).
+            query = _wire.query_of(params, reserved) if reserved else str(httpx.QueryParams(params))
+            url += ("&" if "?" in kwargs["url"] else "?") + query
         json_body = kwargs.get("json")
-        if options.extra_body:
+        content: bytes | None = kwargs.get("content")
+        form_rules = kwargs.get(_wire.FORM_RULES)
+        if form_rules is not None:
+            # A form body, written by the spec's `encoding` rules (chaser_core._wire); extra_body
+            # adds fields to it.
+            data = {**(kwargs.get("data") or {}), **(options.extra_body or {})}
+            content = _wire.form_body(data, form_rules) or None
+            if content is not None:
+                headers = _merge_headers(headers, {"Content-Type": "application/x-www-form-urlencoded"})
+        elif options.extra_body:
             if json_body is not None and not isinstance(json_body, dict):
                 raise TypeError("extra_body can only extend a JSON object body")
             json_body = {**(json_body or {}), **options.extra_body}
-        content: bytes | None = kwargs.get("content")
         if json_body is not None:
             # Encode compactly ourselves: httpx's default separators add a space per item.
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             if not any(name.lower() == "content-type" for name in headers):
                 headers = {**headers, "Content-Type": "application/json"}
-        elif any(kwargs.get(name) for name in ("data", "files", "cookies")):
-            # Forms, multipart uploads and cookies are encoded by httpx, once, for every transport.
+        elif form_rules is None and any(kwargs.get(name) for name in ("data", "files", "cookies")):
+            # Multipart uploads (and forms and cookies the spec gives no rules for) are encoded
+            # by httpx, once, for every transport.
             encoded = httpx.Request(
                 "POST", url, data=kwargs.get("data"), files=kwargs.get("files"), cookies=kwargs.get("cookies")
             )

@@ -12,7 +12,9 @@
 
 Every operation answers by default with a response that is valid against its schema. Every
 request is checked against the spec before it is answered: the path, the query parameters
-(unknown ones included), the Authorization header and the body. A request the API would
+(unknown ones included), the headers, the Authorization header and the body. Parameters and form
+bodies are read by the spec's serialization rules (`style`, `explode`, `encoding`: the ones the
+SDK writes with, chaser_core._wire), and a `oneOf` takes what exactly one of its variants takes. A request the API would
 reject fails your test with `MockValidationError`, naming the operation and the problem.
 `respond()` changes the answer and keeps the checks; `api["sessions.get"]` is the underlying
 respx route, for anything else (replacing it drops the checks for that route).
@@ -45,7 +47,8 @@ except ImportError as _missing:  # pragma: no cover - depends on the installatio
         'chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"'
     ) from _missing
 
-from ._spec import OPERATIONS, document
+from . import _wire
+from ._spec import OPERATIONS, WIRE_RULES, document
 from ._transport import AsyncTransport, PreparedRequest
 
 if TYPE_CHECKING:
@@ -188,18 +191,13 @@ def _variants(schema: Any) -> list[Any]:
 
 
 @functools.cache
-def _lenient_validator() -> Any:
-    """Draft 2020-12, except that a `oneOf` accepts a value that more than one alternative takes.
-
-    A real API takes a body that one of its variants describes; it does not reject one because a
-    second, open variant happens to take it too, as a strict `oneOf` would (two open objects take
-    every body). So the mock, like the client (chaser_core._bodies), reads `oneOf` as `anyOf`.
-    """
+def _validator() -> Any:
+    """Draft 2020-12, as the spec's schemas are read: a `oneOf` takes a value that exactly one of
+    its alternatives takes. A body that two open variants both take is refused, as a strict server
+    refuses it; the spec must tell its variants apart (the pipeline reports overlapping ones)."""
     import jsonschema
 
-    base = jsonschema.Draft202012Validator
-    # types-jsonschema leaves extend() unannotated.
-    return jsonschema.validators.extend(base, {"oneOf": base.VALIDATORS["anyOf"]})  # type: ignore[no-untyped-call]
+    return jsonschema.Draft202012Validator
 
 
 def _openapi_30_to_json_schema(node: Any) -> Any:
@@ -212,6 +210,30 @@ def _openapi_30_to_json_schema(node: Any) -> Any:
     if result.pop("nullable", False) is True and isinstance(result.get("type"), str):
         result["type"] = [result["type"], "null"]
     return result
+
+
+def _default_rule(location: str, name: str) -> _wire.Rule:
+    """The spec's default rule of a parameter the table does not list."""
+    style = "simple" if location in ("path", "header") else "form"
+    return _wire.Rule(location, name, style, style == "form")
+
+
+def _cookie_pairs(header: str) -> list[tuple[str, str]]:
+    pairs = []
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key:
+            pairs.append((key, urllib.parse.unquote(value)))
+    return pairs
+
+
+def _claimed(rule: _wire.Rule, pairs: list[tuple[str, str]], value: Any) -> set[str]:
+    """The query keys a parameter's value was read from."""
+    if rule.style == "deepObject":
+        return {key for key, _ in pairs if key == rule.name or key.startswith(rule.name + "[")}
+    if isinstance(value, dict) and rule.style == "form" and rule.explode:
+        return set(value) | {rule.name}
+    return {rule.name}
 
 
 # ------------------------------------------------------------------------------------------
@@ -242,6 +264,10 @@ class _Operation:
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<p{index}>[^/?#]+)", 1)
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P=p{index})")  # the same value again
         self.path_names = list(dict.fromkeys(self.path_names))
+        # How each parameter and form field was written (chaser_core._wire), as the SDK writes it.
+        parameter_rules, form_rules = WIRE_RULES.get(self.name, ((), ()))
+        self.rules = {(rule.location, rule.name): rule for rule in parameter_rules}
+        self.form_rules = form_rules
         self.regex = f"^{pattern}$"
         self.query_regex = "".join(
             rf"(?=(?:.*&)?{re.escape(urllib.parse.quote(key))}={re.escape(urllib.parse.quote(value))}(?:&|$))"
@@ -399,40 +425,46 @@ class MockAPI:
         authorization = request.headers.get("authorization", "")
         if not re.fullmatch(r"Bearer \S+", authorization):
             problems.append("Authorization is not 'Bearer <token>'")
-        decoded = {
-            name: httpx.URL("/" + value).path[1:]
-            for name, value in zip(operation.path_names, match.groups(), strict=True)
-        }
+        segments = dict(zip(operation.path_names, match.groups(), strict=True))
         query = request.url.params
+        pairs = list(query.multi_items())
         known_query: set[str] = set(operation.fixed_query)
         for key, value in operation.fixed_query.items():
             if query.get(key) != value:
                 problems.append(f"query parameter {key}={value} (fixed by the path) is missing")
+        cookies = _cookie_pairs(request.headers.get("cookie", ""))
         for parameter in operation.parameters:
             location, pname, schema = (
                 parameter.get("in"),
                 parameter.get("name"),
                 parameter.get("schema") or {},
             )
+            rule = operation.rules.get((location, pname)) or _default_rule(location, pname)
+            kind = self._kind(schema)
+            label = f"{location} parameter {pname!r}"
             if location == "path":
-                problems += self._check_value(
-                    f"path parameter {pname!r}", decoded.get(pname, ""), schema, raw=True
-                )
+                decoded = _wire.decode_parameter(rule, segments.get(pname, ""), kind)
             elif location == "query":
-                known_query.add(pname)
-                values = query.get_list(pname)
-                if not values:
-                    if parameter.get("required"):
-                        problems.append(f"missing required query parameter {pname!r}")
-                    continue
-                resolved, _ = _resolve(self._doc, schema)
-                if resolved.get("type") == "array":
-                    problems += self._check_value(f"query parameter {pname!r}", values, schema, raw=True)
-                else:
-                    problems += self._check_value(f"query parameter {pname!r}", values[-1], schema, raw=True)
+                decoded = _wire.decode_parameter(rule, pairs, kind)
+                if decoded is _wire.MISSING and kind == "object" and rule.style == "form" and rule.explode:
+                    # An exploded form object: its properties are pairs of their own.
+                    properties = _resolve(self._doc, schema)[0].get("properties") or {}
+                    decoded = {key: text for key, text in pairs if key in properties} or _wire.MISSING
+                known_query |= _claimed(rule, pairs, decoded)
             elif location == "header":
-                if parameter.get("required") and pname not in request.headers:
-                    problems.append(f"missing required header {pname!r}")
+                text = request.headers.get(pname)
+                decoded = _wire.MISSING if text is None else _wire.decode_parameter(rule, text, kind)
+            elif location == "cookie":
+                decoded = _wire.decode_parameter(rule, cookies, kind)
+            else:
+                continue
+            if decoded is _wire.MISSING:
+                if parameter.get("required"):
+                    problems.append(f"missing required {label}")
+                continue
+            if location == "header" and decoded == "" and not parameter.get("required"):
+                continue
+            problems += self._check_value(label, decoded, schema, raw=True)
         for unknown in sorted(set(query.keys()) - known_query):
             problems.append(f"query parameter {unknown!r} is not in the spec")
         problems += self._check_body(operation, request)
@@ -441,14 +473,17 @@ class MockAPI:
     def _check_value(self, label: str, value: Any, schema: Any, *, raw: bool = False) -> list[str]:
         if raw:
             value = self._coerce(value, schema)
-        validator = _lenient_validator()(
+        validator = _validator()(
             {
                 "$ref": "#/$defs/target",
                 "$defs": {"target": schema},
                 "components": self._doc.get("components", {}),
             }
         )
-        problems = [f"{label}: {error.message}" for error in validator.iter_errors(value)][:3]
+        problems = [
+            f"{label}{''.join(f'[{part!r}]' for part in error.absolute_path)}: {error.message}"
+            for error in validator.iter_errors(value)
+        ][:3]
         if problems and isinstance(value, dict):
             problems += self._unknown_properties(label, value, schema)
         return problems
@@ -473,13 +508,52 @@ class MockAPI:
             f"{label}: {key!r} is not a property of the body{did_you_mean(key, declared)}" for key in unknown
         ]
 
-    def _coerce(self, value: Any, schema: Any) -> Any:
-        """Query and path values arrive as strings; read them as the schema's type."""
+    def _kind(self, schema: Any) -> str | None:
+        """The type a parameter's text is read as: "array", "object" or a scalar's."""
         resolved, _ = _resolve(self._doc, schema)
-        if isinstance(value, list):
-            return [self._coerce(item, resolved.get("items") or {}) for item in value]
+        if not isinstance(resolved, dict):
+            return None
+        declared = resolved.get("type")
+        types = [t for t in (declared if isinstance(declared, list) else [declared]) if t and t != "null"]
+        if types:
+            return str(types[0])
+        if "properties" in resolved:
+            return "object"
+        return None
+
+    def _coerce(self, value: Any, schema: Any) -> Any:
+        """Parameters and form fields arrive as text; read them as the schema's types (objects
+        and lists by their properties and items; a union by the first alternative that takes it)."""
+        resolved, _ = _resolve(self._doc, schema)
+        if not isinstance(resolved, dict):
+            return value
+        variants = resolved.get("anyOf") or resolved.get("oneOf")
+        if isinstance(variants, list) and variants:
+            validator = self._schema_validator
+            for variant in variants:
+                candidate = self._coerce(value, variant)
+                if validator(variant).is_valid(candidate):
+                    return candidate
+            return value
         declared = resolved.get("type")
         types = declared if isinstance(declared, list) else [declared]
+        if value == "" and "string" not in types:
+            # An empty container is sent as an empty value (chaser_core._wire).
+            if "object" in types or "properties" in resolved:
+                return {}
+            if "array" in types:
+                return []
+        if isinstance(value, list):
+            return [self._coerce(item, resolved.get("items") or {}) for item in value]
+        if isinstance(value, dict):
+            properties = resolved.get("properties") or {}
+            extra = resolved.get("additionalProperties")
+            return {
+                key: self._coerce(item, properties.get(key, extra if isinstance(extra, dict) else {}))
+                for key, item in value.items()
+            }
+        if not isinstance(value, str):
+            return value
         try:
             if "integer" in types and re.fullmatch(r"-?\d+", value):
                 return int(value)
@@ -489,7 +563,18 @@ class MockAPI:
             return value
         if "boolean" in types and value in ("true", "false"):
             return value == "true"
+        if "null" in types and value == "":
+            return None
         return value
+
+    def _schema_validator(self, schema: Any) -> Any:
+        return _validator()(
+            {
+                "$ref": "#/$defs/target",
+                "$defs": {"target": schema},
+                "components": self._doc.get("components", {}),
+            }
+        )
 
     def _check_body(self, operation: _Operation, request: httpx.Request) -> list[str]:
         request_body, _ = _resolve(self._doc, operation.spec.get("requestBody"))
@@ -511,6 +596,11 @@ class MockAPI:
             except ValueError as exc:
                 return [f"the body is not valid JSON ({exc})"]
             return self._check_value("body", body, schema)
+        if media_type == "application/x-www-form-urlencoded":
+            resolved, _ = _resolve(self._doc, schema)
+            kinds = {str(name): self._kind(sub) for name, sub in (resolved.get("properties") or {}).items()}
+            body = _wire.decode_form(content, operation.form_rules, kinds)
+            return self._check_value("body", body, schema, raw=True)
         if media_type == "multipart/form-data":
             header = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
             message = email.message_from_bytes(header + content, policy=email.policy.default)

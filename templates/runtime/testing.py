@@ -11,7 +11,9 @@
 
 Every operation answers by default with a response that is valid against its schema. Every
 request is checked against the spec before it is answered: the path, the query parameters
-(unknown ones included), the Authorization header and the body. A request the API would
+(unknown ones included), the headers, the Authorization header and the body. Parameters and form
+bodies are read by the spec's serialization rules (`style`, `explode`, `encoding`: the ones the
+SDK writes with, chaser_core._wire), and a `oneOf` takes what exactly one of its variants takes. A request the API would
 reject fails your test with `MockValidationError`, naming the operation and the problem.
 `respond()` changes the answer and keeps the checks; `api["sessions.get"]` is the underlying
 respx route, for anything else (replacing it drops the checks for that route).
@@ -42,7 +44,8 @@ except ImportError as _missing:  # pragma: no cover - depends on the installatio
     # A private name: type checkers would read `exc` as a public name of this module.
     raise ImportError('chaser_core.testing needs the testing extra: pip install "chaser-core[testing]"') from _missing
 
-from ._spec import OPERATIONS, document
+from . import _wire
+from ._spec import OPERATIONS, WIRE_RULES, document
 from ._transport import AsyncTransport, PreparedRequest
 
 if TYPE_CHECKING:
@@ -71,7 +74,9 @@ def _pointer_parts(pointer: str) -> list[str]:
     return [part.replace("~1", "/").replace("~0", "~") for part in pointer[2:].split("/")]
 
 
-def _resolve(doc: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> tuple[Any, frozenset[str]]:
+def _resolve(
+    doc: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()
+) -> tuple[Any, frozenset[str]]:
     while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
         ref = schema["$ref"]
         if ref in seen or not ref.startswith("#/"):
@@ -158,13 +163,17 @@ def _example(doc: dict[str, Any], schema: Any, depth: int, seen: frozenset[str])
     if kind == "array":
         if depth >= MAX_EXAMPLE_DEPTH and not schema.get("minItems"):
             return []
-        return [_example(doc, schema.get("items") or {}, depth + 1, seen)] * max(1, int(schema.get("minItems") or 1))
+        return [_example(doc, schema.get("items") or {}, depth + 1, seen)] * max(
+            1, int(schema.get("minItems") or 1)
+        )
     if kind == "string":
         text = _FORMAT_EXAMPLES.get(str(schema.get("format")), "string")
         text = text.ljust(int(schema.get("minLength") or 0), "x")
         return text[: int(schema["maxLength"])] if isinstance(schema.get("maxLength"), int) else text
     if kind in ("integer", "number"):
-        value = schema.get("minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0))
+        value = schema.get(
+            "minimum", schema.get("exclusiveMinimum", 0) + (1 if "exclusiveMinimum" in schema else 0)
+        )
         return int(value) if kind == "integer" else float(value)
     if kind == "boolean":
         return False
@@ -179,18 +188,13 @@ def _variants(schema: Any) -> list[Any]:
 
 
 @functools.cache
-def _lenient_validator() -> Any:
-    """Draft 2020-12, except that a `oneOf` accepts a value that more than one alternative takes.
-
-    A real API takes a body that one of its variants describes; it does not reject one because a
-    second, open variant happens to take it too, as a strict `oneOf` would (two open objects take
-    every body). So the mock, like the client (chaser_core._bodies), reads `oneOf` as `anyOf`.
-    """
+def _validator() -> Any:
+    """Draft 2020-12, as the spec's schemas are read: a `oneOf` takes a value that exactly one of
+    its alternatives takes. A body that two open variants both take is refused, as a strict server
+    refuses it; the spec must tell its variants apart (the pipeline reports overlapping ones)."""
     import jsonschema
 
-    base = jsonschema.Draft202012Validator
-    # types-jsonschema leaves extend() unannotated.
-    return jsonschema.validators.extend(base, {"oneOf": base.VALIDATORS["anyOf"]})  # type: ignore[no-untyped-call]
+    return jsonschema.Draft202012Validator
 
 
 def _openapi_30_to_json_schema(node: Any) -> Any:
@@ -203,6 +207,30 @@ def _openapi_30_to_json_schema(node: Any) -> Any:
     if result.pop("nullable", False) is True and isinstance(result.get("type"), str):
         result["type"] = [result["type"], "null"]
     return result
+
+
+def _default_rule(location: str, name: str) -> _wire.Rule:
+    """The spec's default rule of a parameter the table does not list."""
+    style = "simple" if location in ("path", "header") else "form"
+    return _wire.Rule(location, name, style, style == "form")
+
+
+def _cookie_pairs(header: str) -> list[tuple[str, str]]:
+    pairs = []
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key:
+            pairs.append((key, urllib.parse.unquote(value)))
+    return pairs
+
+
+def _claimed(rule: _wire.Rule, pairs: list[tuple[str, str]], value: Any) -> set[str]:
+    """The query keys a parameter's value was read from."""
+    if rule.style == "deepObject":
+        return {key for key, _ in pairs if key == rule.name or key.startswith(rule.name + "[")}
+    if isinstance(value, dict) and rule.style == "form" and rule.explode:
+        return set(value) | {rule.name}
+    return {rule.name}
 
 
 # ------------------------------------------------------------------------------------------
@@ -220,7 +248,8 @@ class _Operation:
         self.spec: dict[str, Any] = doc["paths"][parts[1]][parts[2]]
         path_item = doc["paths"][parts[1]]
         self.parameters = [
-            _resolve(doc, raw)[0] for raw in list(path_item.get("parameters") or []) + list(self.spec.get("parameters") or [])
+            _resolve(doc, raw)[0]
+            for raw in list(path_item.get("parameters") or []) + list(self.spec.get("parameters") or [])
         ]
         # Some specs tell two operations apart by a fixed query in the path (OpenAI's
         # `/responses?beta=true`): the query must be there, with that value.
@@ -232,6 +261,10 @@ class _Operation:
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<p{index}>[^/?#]+)", 1)
             pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P=p{index})")  # the same value again
         self.path_names = list(dict.fromkeys(self.path_names))
+        # How each parameter and form field was written (chaser_core._wire), as the SDK writes it.
+        parameter_rules, form_rules = WIRE_RULES.get(self.name, ((), ()))
+        self.rules = {(rule.location, rule.name): rule for rule in parameter_rules}
+        self.form_rules = form_rules
         self.regex = f"^{pattern}$"
         self.query_regex = "".join(
             rf"(?=(?:.*&)?{re.escape(urllib.parse.quote(key))}={re.escape(urllib.parse.quote(value))}(?:&|$))"
@@ -387,33 +420,46 @@ class MockAPI:
         authorization = request.headers.get("authorization", "")
         if not re.fullmatch(r"Bearer \S+", authorization):
             problems.append("Authorization is not 'Bearer <token>'")
-        decoded = {
-            name: httpx.URL("/" + value).path[1:] for name, value in zip(operation.path_names, match.groups(), strict=True)
-        }
+        segments = dict(zip(operation.path_names, match.groups(), strict=True))
         query = request.url.params
+        pairs = list(query.multi_items())
         known_query: set[str] = set(operation.fixed_query)
         for key, value in operation.fixed_query.items():
             if query.get(key) != value:
                 problems.append(f"query parameter {key}={value} (fixed by the path) is missing")
+        cookies = _cookie_pairs(request.headers.get("cookie", ""))
         for parameter in operation.parameters:
-            location, pname, schema = parameter.get("in"), parameter.get("name"), parameter.get("schema") or {}
+            location, pname, schema = (
+                parameter.get("in"),
+                parameter.get("name"),
+                parameter.get("schema") or {},
+            )
+            rule = operation.rules.get((location, pname)) or _default_rule(location, pname)
+            kind = self._kind(schema)
+            label = f"{location} parameter {pname!r}"
             if location == "path":
-                problems += self._check_value(f"path parameter {pname!r}", decoded.get(pname, ""), schema, raw=True)
+                decoded = _wire.decode_parameter(rule, segments.get(pname, ""), kind)
             elif location == "query":
-                known_query.add(pname)
-                values = query.get_list(pname)
-                if not values:
-                    if parameter.get("required"):
-                        problems.append(f"missing required query parameter {pname!r}")
-                    continue
-                resolved, _ = _resolve(self._doc, schema)
-                if resolved.get("type") == "array":
-                    problems += self._check_value(f"query parameter {pname!r}", values, schema, raw=True)
-                else:
-                    problems += self._check_value(f"query parameter {pname!r}", values[-1], schema, raw=True)
+                decoded = _wire.decode_parameter(rule, pairs, kind)
+                if decoded is _wire.MISSING and kind == "object" and rule.style == "form" and rule.explode:
+                    # An exploded form object: its properties are pairs of their own.
+                    properties = _resolve(self._doc, schema)[0].get("properties") or {}
+                    decoded = {key: text for key, text in pairs if key in properties} or _wire.MISSING
+                known_query |= _claimed(rule, pairs, decoded)
             elif location == "header":
-                if parameter.get("required") and pname not in request.headers:
-                    problems.append(f"missing required header {pname!r}")
+                text = request.headers.get(pname)
+                decoded = _wire.MISSING if text is None else _wire.decode_parameter(rule, text, kind)
+            elif location == "cookie":
+                decoded = _wire.decode_parameter(rule, cookies, kind)
+            else:
+                continue
+            if decoded is _wire.MISSING:
+                if parameter.get("required"):
+                    problems.append(f"missing required {label}")
+                continue
+            if location == "header" and decoded == "" and not parameter.get("required"):
+                continue
+            problems += self._check_value(label, decoded, schema, raw=True)
         for unknown in sorted(set(query.keys()) - known_query):
             problems.append(f"query parameter {unknown!r} is not in the spec")
         problems += self._check_body(operation, request)
@@ -422,10 +468,17 @@ class MockAPI:
     def _check_value(self, label: str, value: Any, schema: Any, *, raw: bool = False) -> list[str]:
         if raw:
             value = self._coerce(value, schema)
-        validator = _lenient_validator()(
-            {"$ref": "#/$defs/target", "$defs": {"target": schema}, "components": self._doc.get("components", {})}
+        validator = _validator()(
+            {
+                "$ref": "#/$defs/target",
+                "$defs": {"target": schema},
+                "components": self._doc.get("components", {}),
+            }
         )
-        problems = [f"{label}: {error.message}" for error in validator.iter_errors(value)][:3]
+        problems = [
+            f"{label}{''.join(f'[{part!r}]' for part in error.absolute_path)}: {error.message}"
+            for error in validator.iter_errors(value)
+        ][:3]
         if problems and isinstance(value, dict):
             problems += self._unknown_properties(label, value, schema)
         return problems
@@ -434,23 +487,68 @@ class MockAPI:
         """Keys that no variant of a closed schema declares, with the closest declared name (a typo)."""
         resolved, seen = _resolve(self._doc, schema)
         variants = [_resolve(self._doc, variant, seen)[0] for variant in _variants(resolved)]
-        if not variants or any(not isinstance(v, dict) or v.get("additionalProperties", True) is not False for v in variants):
+        if not variants or any(
+            not isinstance(v, dict) or v.get("additionalProperties", True) is not False for v in variants
+        ):
             return []
         declared = sorted({str(name) for v in variants for name in v.get("properties") or {}})
         from ._bodies import did_you_mean
 
         unknown = [key for key in value if key not in declared]
         if not unknown and len(variants) > 1:
-            return [f"{label}: no variant declares all of {', '.join(map(repr, value))}, and none takes others"]
-        return [f"{label}: {key!r} is not a property of the body{did_you_mean(key, declared)}" for key in unknown]
+            return [
+                f"{label}: no variant declares all of {', '.join(map(repr, value))}, and none takes others"
+            ]
+        return [
+            f"{label}: {key!r} is not a property of the body{did_you_mean(key, declared)}" for key in unknown
+        ]
+
+    def _kind(self, schema: Any) -> str | None:
+        """The type a parameter's text is read as: "array", "object" or a scalar's."""
+        resolved, _ = _resolve(self._doc, schema)
+        if not isinstance(resolved, dict):
+            return None
+        declared = resolved.get("type")
+        types = [t for t in (declared if isinstance(declared, list) else [declared]) if t and t != "null"]
+        if types:
+            return str(types[0])
+        if "properties" in resolved:
+            return "object"
+        return None
 
     def _coerce(self, value: Any, schema: Any) -> Any:
-        """Query and path values arrive as strings; read them as the schema's type."""
+        """Parameters and form fields arrive as text; read them as the schema's types (objects
+        and lists by their properties and items; a union by the first alternative that takes it)."""
         resolved, _ = _resolve(self._doc, schema)
-        if isinstance(value, list):
-            return [self._coerce(item, resolved.get("items") or {}) for item in value]
+        if not isinstance(resolved, dict):
+            return value
+        variants = resolved.get("anyOf") or resolved.get("oneOf")
+        if isinstance(variants, list) and variants:
+            validator = self._schema_validator
+            for variant in variants:
+                candidate = self._coerce(value, variant)
+                if validator(variant).is_valid(candidate):
+                    return candidate
+            return value
         declared = resolved.get("type")
         types = declared if isinstance(declared, list) else [declared]
+        if value == "" and "string" not in types:
+            # An empty container is sent as an empty value (chaser_core._wire).
+            if "object" in types or "properties" in resolved:
+                return {}
+            if "array" in types:
+                return []
+        if isinstance(value, list):
+            return [self._coerce(item, resolved.get("items") or {}) for item in value]
+        if isinstance(value, dict):
+            properties = resolved.get("properties") or {}
+            extra = resolved.get("additionalProperties")
+            return {
+                key: self._coerce(item, properties.get(key, extra if isinstance(extra, dict) else {}))
+                for key, item in value.items()
+            }
+        if not isinstance(value, str):
+            return value
         try:
             if "integer" in types and re.fullmatch(r"-?\d+", value):
                 return int(value)
@@ -460,7 +558,18 @@ class MockAPI:
             return value
         if "boolean" in types and value in ("true", "false"):
             return value == "true"
+        if "null" in types and value == "":
+            return None
         return value
+
+    def _schema_validator(self, schema: Any) -> Any:
+        return _validator()(
+            {
+                "$ref": "#/$defs/target",
+                "$defs": {"target": schema},
+                "components": self._doc.get("components", {}),
+            }
+        )
 
     def _check_body(self, operation: _Operation, request: httpx.Request) -> list[str]:
         request_body, _ = _resolve(self._doc, operation.spec.get("requestBody"))
@@ -472,7 +581,9 @@ class MockAPI:
         media_type = request.headers.get("content-type", "").split(";")[0].strip()
         media = (request_body.get("content") or {}).get(media_type)
         if media is None:
-            return [f"content type {media_type!r} is not one of {', '.join(request_body.get('content') or {})}"]
+            return [
+                f"content type {media_type!r} is not one of {', '.join(request_body.get('content') or {})}"
+            ]
         schema = media.get("schema") or {}
         if media_type == "application/json" or media_type.endswith("+json"):
             try:
@@ -480,6 +591,11 @@ class MockAPI:
             except ValueError as exc:
                 return [f"the body is not valid JSON ({exc})"]
             return self._check_value("body", body, schema)
+        if media_type == "application/x-www-form-urlencoded":
+            resolved, _ = _resolve(self._doc, schema)
+            kinds = {str(name): self._kind(sub) for name, sub in (resolved.get("properties") or {}).items()}
+            body = _wire.decode_form(content, operation.form_rules, kinds)
+            return self._check_value("body", body, schema, raw=True)
         if media_type == "multipart/form-data":
             header = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
             message = email.message_from_bytes(header + content, policy=email.policy.default)
@@ -516,7 +632,9 @@ class MockAPI:
 
         return handle
 
-    def _default_answer(self, operation: _Operation, request: httpx.Request | None) -> tuple[int, dict[str, str], Any]:
+    def _default_answer(
+        self, operation: _Operation, request: httpx.Request | None
+    ) -> tuple[int, dict[str, str], Any]:
         responses = operation.spec.get("responses") or {}
         code = next((key for key in responses if str(key).startswith("2")), None)
         chosen = responses.get(code) if code else responses.get("default")
@@ -542,9 +660,9 @@ class MockAPI:
         if not isinstance(pagination, dict) or not isinstance(body, dict) or request is None:
             return body
         params = request.url.params
-        later = (pagination.get("offset_param") and params.get(pagination["offset_param"], "0") not in ("", "0")) or (
-            pagination.get("cursor_param") and params.get(pagination["cursor_param"])
-        )
+        later = (
+            pagination.get("offset_param") and params.get(pagination["offset_param"], "0") not in ("", "0")
+        ) or (pagination.get("cursor_param") and params.get(pagination["cursor_param"]))
         items = pagination.get("items")
         if isinstance(items, str) and isinstance(body.get(items), list):
             if later:

@@ -18,6 +18,7 @@ OVERRIDE_MARKERS = {
     "literal_enum.py.jinja": "# A value this version of the spec does not list: keep it rather than fail.",
     "property_templates/union_property.py.jinja": "pass  # an optional body left unset: nothing to send",
     "models_init.py.jinja": "Contains all the data models used in inputs/outputs, each imported when first used.",
+    "property_templates/boolean_property.py.jinja": 'b"true" if self.overwrite else b"false", "text/plain"',
 }
 
 

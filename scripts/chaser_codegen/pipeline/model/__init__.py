@@ -33,6 +33,7 @@ from .types import (
     Resource,
     Result,
     Waiter,
+    WireRule,
 )
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Resource",
     "Result",
     "Waiter",
+    "WireRule",
     "build_api",
     "iter_operations",
     "operation_key",

@@ -10,6 +10,7 @@ from ..opc_compat import Endpoint, FileProperty, ModelProperty, UnionProperty
 from .context import SpecContext, text, wire_name
 from .fields import as_optional, field_from
 from .types import Body, BodyKind, Field, JsonSchema
+from .wire import form_rules
 
 _BODY_KINDS: dict[str, BodyKind] = {"json": "json", "files": "multipart", "data": "form"}
 
@@ -27,12 +28,26 @@ def body_of(ctx: SpecContext, endpoint: Endpoint, operation: dict[str, Any], tak
         # Several content types: pass the body through as the low-level union.
         annotation = " | ".join(ctx.annotation_of(b.prop, no_optional=True) for b in endpoint.bodies)
         required = all(b.prop.required for b in endpoint.bodies)
+        content = (ctx.resolve(operation.get("requestBody") or {}).get("content")) or {}
+        # The encoding of the form or multipart one among them (one of each at most, as the
+        # low-level layer sends one form and one multipart variant).
+        rules = tuple(
+            rule
+            for b in endpoint.bodies
+            for rule in form_rules(
+                ctx,
+                body_kind(b.body_type.value),
+                content.get(text(b.content_type)) or {},
+                (content.get(text(b.content_type)) or {}).get("schema") or {},
+            )
+        )
         return Body(
             content_type=text(endpoint.bodies[0].content_type),
             kind=body_kind(endpoint.bodies[0].body_type.value),
             annotation=annotation,
             required=required,
             fields=(passthrough_field(ctx, endpoint, annotation, required),),
+            form_rules=rules,
         )
     body = endpoint.bodies[0]
     content_type = text(body.content_type)
@@ -59,9 +74,11 @@ def body_of(ctx: SpecContext, endpoint: Endpoint, operation: dict[str, Any], tak
             annotation=annotation,
             required=bool(prop.required),
             fields=(passthrough_field(ctx, endpoint, annotation, bool(prop.required)),),
+            form_rules=form_rules(ctx, kind, media, schema),
         )
     fields, variant_fields = flattened
     return Body(
+        form_rules=form_rules(ctx, kind, media, schema),
         content_type=content_type,
         kind=kind,
         annotation=annotation,
@@ -147,7 +164,7 @@ def flatten(
         variant_schema = schemas[index] if index < len(schemas) else {}
         for prop in list(variant.required_properties or []) + list(variant.optional_properties or []):
             name = str(prop.python_name)
-            prop_schema = ctx.resolve((variant_schema.get("properties") or {}).get(wire_name(prop), {}))
+            prop_schema = ctx.resolve(_properties(ctx, variant_schema).get(wire_name(prop), {}))
             candidate = field_from(
                 ctx,
                 prop,
@@ -176,3 +193,16 @@ def _variant_schemas(ctx: SpecContext, schema: JsonSchema) -> list[Any]:
     if isinstance(schema, dict) and ("oneOf" in schema or "anyOf" in schema):
         return [ctx.resolve(s) for s in schema.get("oneOf") or schema.get("anyOf") or []]
     return [schema]
+
+
+def _properties(ctx: SpecContext, schema: Any, depth: int = 0) -> dict[str, Any]:
+    """An object schema's properties, those its `allOf` parts declare included (OpenAI composes
+    its request bodies so): the schema of each flattened argument, for examples and the CLI."""
+    schema = ctx.resolve(schema)
+    if not isinstance(schema, dict) or depth > 16:
+        return {}
+    merged: dict[str, Any] = {}
+    for part in schema.get("allOf") or []:
+        merged.update(_properties(ctx, part, depth + 1))
+    merged.update(schema.get("properties") or {})
+    return merged

@@ -30,6 +30,7 @@ from ..opc_compat import (
 )
 from .context import SpecContext, text, wire_name
 from .types import Field, FieldLocation, JsonSchema, ValueShape
+from .wire import rule_of
 
 _SCALAR_SHAPES: dict[type, ValueShape] = {
     StringProperty: "string",
@@ -105,8 +106,9 @@ def field_from(
         annotation = re.sub(r"\bFile\b", "FileInput", annotation)
     imports = ctx.imports_of(prop)
     model_class = None
-    if isinstance(prop, ModelProperty) and location == "body":
-        # A nested object argument: the model, or the same object as a plain dict.
+    if isinstance(prop, ModelProperty) and location in ("body", "query"):
+        # A nested object argument (a body property, or a query object such as a deepObject
+        # filter): the model, or the same object as a plain dict.
         model_class = prop.class_info.name
         annotation = f"{model_class} | Mapping[str, Any]" + ("" if prop.required else " | Unset")
         imports = imports | {"from collections.abc import Mapping", "from typing import Any"}
@@ -151,16 +153,18 @@ def parameter_fields(
     fields = []
     for prop in props:
         raw = declared.get(wire_name(prop), {})
-        fields.append(
-            field_from(
-                ctx,
-                prop,
-                location,
-                ctx.resolve(raw.get("schema") or {}),
-                description=raw.get("description"),
-                deprecated=bool(raw.get("deprecated")),
-            )
+        schema = ctx.resolve(raw.get("schema") or {})
+        field_ = field_from(
+            ctx,
+            prop,
+            location,
+            schema,
+            description=raw.get("description"),
+            deprecated=bool(raw.get("deprecated")),
         )
+        if location != "body":
+            field_ = replace(field_, wire=rule_of(ctx, location, wire_name(prop), raw, schema))
+        fields.append(field_)
     return tuple(fields)
 
 

@@ -29,6 +29,27 @@ ValueShape = Literal["string", "integer", "number", "boolean", "choice", "list",
 JsonSchema = dict[str, Any]
 
 
+# Where a serialization rule applies: a parameter's location, or a field of a form body.
+WireLocation = Literal["path", "query", "header", "cookie", "form", "multipart"]
+
+
+@dataclass(frozen=True)
+class WireRule:
+    """How one parameter or form field goes on the wire: the spec's `style`, `explode` and
+    `allowReserved` (defaults filled in), or a form field's `encoding.contentType`. Rendered as
+    chaser_core._wire.Rule, into each method and into the mock's table."""
+
+    location: WireLocation
+    name: SpecText
+    style: str
+    explode: bool
+    allow_reserved: bool = False
+    content_type: SpecText | None = None
+    # Whether the low-level layer's own encoding would differ (a container or union value, a
+    # style other than the location's default): then the method encodes through chaser_core._wire.
+    needs_runtime: bool = False
+
+
 @dataclass(frozen=True)
 class Field:
     """One argument of a generated method: a parameter or a (flattened) body property."""
@@ -53,6 +74,7 @@ class Field:
     cli_kind: ValueShape = "json"
     cli_item: ValueShape = "string"  # the kind of each item of a "list"
     choices: tuple[str, ...] = ()
+    wire: WireRule | None = None  # a parameter's serialization rule
 
     def __post_init__(self) -> None:
         if not self.arg_name:
@@ -74,6 +96,9 @@ class Body:
     variants: tuple[str, ...] = ()  # body model class names (one, or several for a union)
     variant_fields: tuple[tuple[str, ...], ...] = ()  # python names of each variant's properties
     imports: frozenset[str] = frozenset()
+    # A form body's `encoding` map, one rule per field it names (the rest: form, exploded); a
+    # multipart body's, one per field it gives a content type.
+    form_rules: tuple[WireRule, ...] = ()
 
     @property
     def flattened(self) -> bool:
@@ -238,6 +263,18 @@ class Operation:
     @property
     def path_text(self) -> SpecText:
         return SpecText(self.path)
+
+    @property
+    def wire_rules(self) -> tuple[WireRule, ...]:
+        return tuple(f.wire for f in self.parameters if f.wire is not None)
+
+    @property
+    def wire_encoded(self) -> bool:
+        """Whether the method encodes its request through chaser_core._wire (by the spec's rules)
+        rather than taking the low-level layer's encoding, which only fits scalars and lists of
+        them in their location's default style."""
+        form = self.body is not None and (self.body.kind == "form" or bool(self.body.form_rules))
+        return form or any(rule.needs_runtime for rule in self.wire_rules)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...escaping import SpecText
 from ...names import qualify_builtins, shadowed_builtins
-from ..model import Field, Operation, Parser, ParserKind, Resource, Waiter
+from ..model import Field, Operation, Parser, ParserKind, Resource, Waiter, WireRule
 
 
 def _tuple_display(names: tuple[str, ...]) -> str:
@@ -147,7 +147,38 @@ def python_example(op: Operation) -> SpecText:
     return SpecText(f"result = {call}")
 
 
+def _exact(value: str | SpecText) -> str:
+    """A string literal of the exact value (spec text included: ascii() escapes it whole)."""
+    return ascii(value.raw if isinstance(value, SpecText) else value)
+
+
+def wire_rule(rule: WireRule) -> str:
+    """The chaser_core._wire.Rule of a parameter or a form field (the module imported as `_wire`)."""
+    args = [_exact(rule.location), _exact(rule.name), _exact(rule.style), str(rule.explode)]
+    if rule.allow_reserved or rule.content_type is not None:
+        args.append(str(rule.allow_reserved))
+    if rule.content_type is not None:
+        args.append(_exact(rule.content_type))
+    return f"_wire.Rule({', '.join(args)})"
+
+
+def wire_call(op: Operation, low_level: str) -> str:
+    """The low-level request of `op` re-encoded by the spec's rules (chaser_core._wire.encoded),
+    or as it is when the low-level layer's encoding already is the spec's."""
+    if not op.wire_encoded:
+        return low_level
+    parameters = [f"({wire_rule(f.wire)}, {f.arg_name})" for f in op.parameters if f.wire is not None]
+    shown = "(" + ", ".join(parameters) + ("," if len(parameters) == 1 else "") + ")"
+    form = ""
+    if op.body is not None and (op.body.kind == "form" or op.body.form_rules):
+        rules = [wire_rule(rule) for rule in op.body.form_rules]
+        form = ", form=(" + ", ".join(rules) + ("," if len(rules) == 1 else "") + ")"
+    return f"_wire.encoded({low_level}, {_exact(op.path_text)}, {shown}{form})"
+
+
 FILTERS = {
+    "wire_rule": wire_rule,
+    "wire_call": wire_call,
     "value_expr": value_expr,
     "signature_default": signature_default,
     "parser_expr": parser_expr,
