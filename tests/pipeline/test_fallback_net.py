@@ -447,3 +447,47 @@ def test_an_example_that_refers_to_nothing_is_set_aside_and_the_body_keeps_its_t
     assert entry.pointer == "#/paths/~1t/post/requestBody/content/application~1json/examples/gone"
     [operation] = result.api.operations
     assert operation.body is not None and operation.body.variants == ("Thing",)
+
+
+def test_a_repair_rule_that_fails_on_a_construct_is_reported_and_the_spec_still_generates(tmp_path):
+    import dataclasses
+
+    from chaser_codegen.pipeline.repair import RULES
+
+    def broken(node: Any, ctx: Any) -> None:
+        if "required" in node.value:
+            raise TypeError("unhashable type: 'list'")
+
+    [index] = [index for index, rule in enumerate(RULES) if rule.name == "duplicate-required"]
+    original = RULES[index]
+    RULES[index] = dataclasses.replace(original, apply=broken)
+    try:
+        document = spec(
+            {"/t": {"get": {"operationId": "getT", "responses": ok(ref("Thing"))}}},
+            {"Thing": {**THING, "required": ["id"]}},
+        )
+        result = generate(tmp_path, document)
+    finally:
+        RULES[index] = original
+    assert len(result.api.operations) == 1
+    [failure] = [r for r in result.repairs.repairs if r.rule == "repair-rule-failed"]
+    assert failure.pointer == "#/components/schemas/Thing"
+    assert failure.before == "duplicate-required: TypeError: unhashable type: 'list'"
+
+
+def test_an_allof_of_31_type_lists_with_enums_is_merged_without_failing(tmp_path):
+    # Lago (3.1.0, 518 files): two allOf parts that both define a property as
+    # `{type: [string, 'null'], enum: [...]}`; the allof-merged rule raised TypeError.
+    part = {
+        "type": "object",
+        "properties": {"status": {"type": ["string", "null"], "enum": ["a", "b", None]}},
+    }
+    other = {"type": "object", "properties": {"status": {"type": ["string", "null"], "enum": ["a", None]}}}
+    document = spec(
+        {"/t": {"get": {"operationId": "getT", "responses": ok(ref("Both"))}}},
+        {"Both": {"allOf": [part, other]}},
+        version="3.1.0",
+    )
+    result = generate(tmp_path, document)
+    assert len(result.api.operations) == 1
+    assert not [r for r in result.repairs.repairs if r.rule == "repair-rule-failed"]

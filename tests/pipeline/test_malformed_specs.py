@@ -156,3 +156,15 @@ def test_yaml_numbers_with_an_exponent_are_numbers_as_yaml_1_2_reads_them():
 
     document = parse_document(b"a: 1e-08\nb: 1.5e3\nc: 10\nd: 2026-01-01\ne: 1e5x\n", source="spec.yaml")
     assert document == {"a": 1e-08, "b": 1500.0, "c": 10, "d": "2026-01-01", "e": "1e5x"}
+
+
+def test_yaml_that_pyyaml_reads_as_other_types_keeps_the_text_that_was_written():
+    # Equinix Fabric: an enum of operators, `[=, "!=", <]` (YAML 1.1's "value" type for a bare
+    # `=`); Rebilly: `x-enumDescriptions: {true: ..., false: ...}` (boolean keys). Both sank the
+    # whole document at the load stage.
+    from chaser_codegen.pipeline.load import parse_document
+
+    document = parse_document(
+        b"ops: [=, '!=', <]\nx-enumDescriptions:\n  true: on\n  no: off\n", source="spec.yaml"
+    )
+    assert document == {"ops": ["=", "!=", "<"], "x-enumDescriptions": {"true": True, "no": False}}

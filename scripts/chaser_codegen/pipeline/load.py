@@ -113,6 +113,10 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[st
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if (isinstance(key, bool) or key is None) and isinstance(key_node, yaml.ScalarNode):
+            # `true:` or `yes:` or `~:` as a key (an extension mapping booleans to descriptions):
+            # OpenAPI keys are strings, and the string is what was written.
+            key = key_node.value
         if isinstance(key, bool) or not isinstance(key, str | int | float):
             raise yaml.constructor.ConstructorError(
                 None, None, f"unsupported key {key!r}", key_node.start_mark
@@ -126,6 +130,9 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[st
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.1 resolves a bare `=` to its "value" type, which SafeLoader cannot construct; in YAML 1.2
+# and in every OpenAPI document that writes it (an operator in an enum: `[=, "!=", <]`) it is text.
+_StrictLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
 
 
 def _parse_yaml(text: str, source: str, stage: str) -> Any:

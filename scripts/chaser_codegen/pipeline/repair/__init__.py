@@ -50,6 +50,11 @@ class RepairResult:
     content_type_overrides: dict[str, str] = field(default_factory=dict)
 
 
+RULE_FAILED = named(
+    "repair-rule-failed",
+    "a repair rule raised an error on this object (a construct it was not written for): the object "
+    "is left as it was, for the validate stage and the fallback net, and the error is reported",
+)
 OPENAPI_VERSION = named(
     "openapi-version",
     "an `openapi` field that says 3.0 or 3.1 but is no full version (`3.1`, `3.0`, `3.1.x-junk`) "
@@ -101,7 +106,13 @@ def repair_document(document: dict[str, Any], *, source: str = "spec") -> Repair
         if kinds not in selected:
             selected[kinds] = [node for node in nodes if node.kind in kinds]
         for node in selected[kinds]:
-            current.apply(node, ctx)
+            try:
+                current.apply(node, ctx)
+            except Exception as exc:
+                # A rule of ours that fails on a construct nobody wrote it for must not sink the
+                # spec: the node stays as it was (the validate stage and the fallback net see it),
+                # and the failure is in the report, where --strict refuses it.
+                log.record(RULE_FAILED, node.path, before=f"{current.name}: {type(exc).__name__}: {exc}")
         if current.restructures and len(ctx.log) != before:
             nodes = walk(repaired)
             selected.clear()

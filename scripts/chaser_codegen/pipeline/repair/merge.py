@@ -170,6 +170,8 @@ def _intersect(
 
 
 def _enum_intersection(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any] | None:
+    if isinstance(first.get("type"), list) or isinstance(second.get("type"), list):
+        return None  # a 3.1 list of types: not two enums of one type
     kinds = {first.get("type"), second.get("type")} - {None}
     if len(kinds) > 1 or ("enum" not in first and "enum" not in second):
         return None
