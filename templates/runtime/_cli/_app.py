@@ -54,14 +54,21 @@ class CliState:
         if self._client is None:
             from .._client import Chaser
 
-            if not (self.api_key or os.environ.get(ENV_API_KEY)):
-                fail(f"no API key: pass --api-key or set {ENV_API_KEY}", EXIT_USAGE)
-            options: dict[str, Any] = {"api_key": self.api_key, "base_url": self.base_url, "account": self.account}
+            from .._exceptions import ConfigurationError
+
+            options: dict[str, Any] = {"base_url": self.base_url, "account": self.account}
+            if self.api_key is not None:
+                # --api-key is the credential of a key scheme; the others come from CHASER_<ARGUMENT>.
+                options["api_key"] = self.api_key
             if self.timeout is not None:
                 options["timeout"] = self.timeout
             if self.max_retries is not None:
                 options["max_retries"] = self.max_retries
-            self._client = Chaser(**options)
+            try:
+                self._client = Chaser(**options)
+            except (ConfigurationError, TypeError) as exc:
+                hint = " (--api-key sets api_key)" if "api_key=" in str(exc) else ""
+                fail(f"{exc}{hint}", EXIT_USAGE)
         return self._client
 
 
