@@ -1,6 +1,6 @@
 """Authentication from the spec: its `securitySchemes`, and which of them each operation needs.
 
-The naming rule (CONTRIBUTING.md, "Authentication"): a scheme that carries one secret (http
+The naming rule (docs/policies.md, "Authentication"): a scheme that carries one secret (http
 bearer, apiKey in a header, query or cookie, oauth2, openIdConnect) gets the client argument
 `api_key`; http basic gets `username` and `password`. When a name is taken by an earlier scheme
 (document order of `components.securitySchemes`), the later one is named from the scheme itself,
