@@ -258,8 +258,18 @@ def _check_credentials(operation: _Operation, request: httpx.Request) -> list[st
         all(_carries(request, scheme) for _, scheme in alternative) for alternative in operation.security
     ):
         return []
-    wanted = " or ".join(" and ".join(repr(name) for name, _ in alternative) for alternative in operation.security)
-    return [f"no credentials of the security it needs ({wanted})"]
+    wanted = " or ".join(
+        " and ".join(f"{name!r} ({_where(scheme)})" for name, scheme in alternative) for alternative in operation.security
+    )
+    return [f"no credentials of the security it needs: {wanted}"]
+
+
+def _where(scheme: dict[str, Any]) -> str:
+    """Where a scheme's credential travels, as a problem message names it."""
+    if scheme.get("type") == "apiKey":
+        return f"{scheme.get('in')} {scheme.get('name')!r}"
+    prefix = str(scheme.get("scheme") or "bearer") if scheme.get("type") == "http" else "bearer"
+    return f"Authorization: {prefix.capitalize()} <credentials>"
 
 
 class _Operation:

@@ -1066,3 +1066,62 @@ def test_strict_refuses_a_spec_that_needs_a_repair_naming_each_one(tmp_path):
         pipeline.Inputs(spec=path, overlay=None, exclusions=None, out=out, version="0", strict=True)
     )
     assert len(result.repairs) == 0
+
+
+# -- oneOf variants that overlap (report only) -------------------------------------------------------
+
+
+def test_a_oneof_of_open_objects_without_required_properties_is_reported_and_left_unchanged():
+    """The Chaser spec's CreateSessionRequestDoc: two open objects, no required property, so the
+    empty body (and every other) matches both variants and a strict server refuses it."""
+    schemas = {
+        "Persistent": {"type": "object", "properties": {"workspace": {"type": "string"}}},
+        "Ephemeral": {"type": "object", "properties": {"ephemeral": {"type": "boolean"}}},
+        "A": {"oneOf": [{"$ref": "#/components/schemas/Persistent"}, {"$ref": "#/components/schemas/Ephemeral"}]},
+    }
+    document = spec(RETURNS_A, schemas)
+    fixed, applied = repaired(document)
+    assert applied == [("overlapping-oneof", "#/components/schemas/A/oneOf")]
+    assert fixed == document
+    [repair] = repair_document(document).log.repairs
+    assert repair.after == {"unchanged": True, "variants": [0, 1], "both-take": {}}
+    assert "overlapping-oneof" in rules_applied(generates(document))
+
+
+def test_a_body_both_variants_take_is_named_with_their_shared_required_properties():
+    """OpenAI's transcription response: `{text}` and the verbose `{text, language, duration}`."""
+    plain = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
+    verbose = {
+        "type": "object",
+        "required": ["text", "duration"],
+        "properties": {"text": {"type": "string"}, "duration": {"type": "number"}},
+    }
+    [repair] = repair_document(returning({"oneOf": [plain, verbose]})).log.repairs
+    assert repair.after["both-take"] == {"duration": 0, "text": "x"}
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        # a required property the other variant closes out
+        [
+            {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+            {"type": "object", "additionalProperties": False, "properties": {"b": {"type": "string"}}},
+        ],
+        # a required tag of disjoint values (enum, the 3.0 spelling of const)
+        [
+            {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["a"]}}},
+            {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["b"]}}},
+        ],
+        # a required property of different types
+        [
+            {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+        ],
+        # what this check cannot judge: not objects, a `not`
+        [{"type": "string"}, {"type": "integer"}],
+        [{"type": "object", "not": {"required": ["a"]}}, {"type": "object", "required": ["a"]}],
+    ],
+)
+def test_variants_a_body_can_tell_apart_are_not_reported(variants):
+    assert repaired(returning({"oneOf": variants}))[1] == []
