@@ -1077,7 +1077,9 @@ def test_a_oneof_of_open_objects_without_required_properties_is_reported_and_lef
     schemas = {
         "Persistent": {"type": "object", "properties": {"workspace": {"type": "string"}}},
         "Ephemeral": {"type": "object", "properties": {"ephemeral": {"type": "boolean"}}},
-        "A": {"oneOf": [{"$ref": "#/components/schemas/Persistent"}, {"$ref": "#/components/schemas/Ephemeral"}]},
+        "A": {
+            "oneOf": [{"$ref": "#/components/schemas/Persistent"}, {"$ref": "#/components/schemas/Ephemeral"}]
+        },
     }
     document = spec(RETURNS_A, schemas)
     fixed, applied = repaired(document)
@@ -1110,8 +1112,16 @@ def test_a_body_both_variants_take_is_named_with_their_shared_required_propertie
         ],
         # a required tag of disjoint values (enum, the 3.0 spelling of const)
         [
-            {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["a"]}}},
-            {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["b"]}}},
+            {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": ["a"]}},
+            },
+            {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": ["b"]}},
+            },
         ],
         # a required property of different types
         [

@@ -12,7 +12,6 @@ import base64
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -68,7 +67,9 @@ class CheckingServer(LoopbackServer):
             respond(200, {"sid": "SM1", "status": "ok", "name": "Paris", "calls": 3})(handler)
 
 
-def exercise(tmp_path_factory: pytest.TempPathFactory, spec: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def exercise(
+    tmp_path_factory: pytest.TempPathFactory, spec: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     out = tmp_path_factory.mktemp(spec) / "out"
     pipeline.generate(
         pipeline.Inputs(spec=SPECS / f"{spec}.yaml", overlay=None, exclusions=None, out=out, version="0.0.0")
@@ -141,7 +142,10 @@ def test_an_api_key_in_the_query_authenticates_and_is_redacted(api_key):
     assert report["weather"]["value"]["name"] == "Paris"
     assert seen[0]["query"] == {"q": "Paris", "appid": "k-query-secret"}
     assert report["denied"]["error"] == "AuthenticationError"
-    assert report["timeout"]["error"] == "APITimeoutError" and "appid=%3Credacted%3E" in report["timeout"]["message"]
+    assert (
+        report["timeout"]["error"] == "APITimeoutError"
+        and "appid=%3Credacted%3E" in report["timeout"]["message"]
+    )
     assert "appid=" in report["log"]
     assert secrets_in(report, "k-query-secret", "k-wrong-secret") == []
 
@@ -161,10 +165,18 @@ def test_an_operation_needing_a_credential_the_client_lacks_fails_before_sending
     report, seen = api_key
     message = report["admin_without_credentials"]["message"]
     assert report["admin_without_credentials"]["error"] == "ConfigurationError"
-    for name in ("admin_key=", "CHASER_ADMIN_KEY", "session_cookie_api_key=", "CHASER_SESSION_COOKIE_API_KEY"):
+    for name in (
+        "admin_key=",
+        "CHASER_ADMIN_KEY",
+        "session_cookie_api_key=",
+        "CHASER_SESSION_COOKIE_API_KEY",
+    ):
         assert name in message
     assert len([s for s in seen if s["path"] == "/admin/stats"]) == 2  # only the two that could authenticate
-    assert report["missing"]["error"] == "ConfigurationError" and "CHASER_API_KEY" in report["missing"]["message"]
+    assert (
+        report["missing"]["error"] == "ConfigurationError"
+        and "CHASER_API_KEY" in report["missing"]["message"]
+    )
 
 
 def test_accept_follows_the_success_media_types(api_key):
@@ -172,5 +184,7 @@ def test_accept_follows_the_success_media_types(api_key):
     accept = {s["path"]: s["accept"] for s in seen}
     assert report["pdf"] == {"value": "%PDF-1.7"}
     assert accept["/reports/r1"] == "application/pdf"
-    assert accept["/exports/e1"] == "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        accept["/exports/e1"] == "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert accept["/data/2.5/weather"] == "application/json"

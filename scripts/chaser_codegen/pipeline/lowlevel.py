@@ -21,6 +21,7 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.openapi import import_string_from_class
+from openapi_python_client.strings import PythonCode
 
 from ..errors import PipelineError
 from .repair.log import RepairLog
@@ -268,14 +269,37 @@ def _sort_parameters_allowing_repeats(original: Any) -> Any:
     return sort_parameters
 
 
+def _unset_means_absent(original: Any) -> Any:
+    """Property.to_string, the declaration of a model attribute or an endpoint argument, with an
+    optional one defaulting to UNSET whatever the spec's `default`.
+
+    0.29.1 makes the spec's default the Python default (`n: int | Unset = 1`), so a model built
+    without the field, or an endpoint called without the argument, sends `"n": 1`: a value the
+    caller never gave, and a default documents what the server does when the field is absent
+    (docs/policies.md, "Results and request bodies": unset means absent). The default stays in
+    the attribute's docstring (to_docstring reads it), and the SDK's methods document it too. A
+    required property keeps its default (a const the wire must carry).
+    """
+
+    def to_string(self: Any) -> Any:
+        if self.required or self.default is None:
+            return original(self)
+        return PythonCode(f"{self.python_name}: {self.get_type_string().as_unembedded_code()} = UNSET")
+
+    to_string.patched = True  # type: ignore[attr-defined]
+    return to_string
+
+
 def install_patches() -> None:
     """Patch openapi-python-client (pinned at OAPC_VERSION): its endpoint copies, which are
-    worse than linear, and its union errors, which lose their cause. Idempotent."""
+    worse than linear, its union errors, which lose their cause, and its optional properties,
+    which default to the spec's default instead of UNSET. Idempotent."""
     import openapi_python_client
     from openapi_python_client.parser import bodies, properties, responses
     from openapi_python_client.parser import openapi as oapc_openapi
     from openapi_python_client.parser.openapi import Endpoint
     from openapi_python_client.parser.properties.model_property import ModelProperty
+    from openapi_python_client.parser.properties.protocol import PropertyProtocol
 
     if openapi_python_client.__version__ != OAPC_VERSION:  # pragma: no cover - the pin guards it
         raise PipelineError("low-level", f"the patches are for openapi-python-client {OAPC_VERSION}")
@@ -287,6 +311,7 @@ def install_patches() -> None:
         lambda original: staticmethod(_sort_parameters_allowing_repeats(original)),
     )
     _replace(ModelProperty, "build", _SameModelOnce)
+    _replace(PropertyProtocol, "to_string", _unset_means_absent)
     # Modules that imported property_from_data by name hold their own reference: patch each, all
     # with one wrapper (it relates consecutive calls).
     causes = _UnionCauses(properties.property_from_data)

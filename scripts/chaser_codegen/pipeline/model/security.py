@@ -11,7 +11,7 @@ environment variable `CHASER_<ARGUMENT>` (`CHASER_API_KEY`, `CHASER_USERNAME`, .
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ...escaping import SpecText
 from ...names import ascii_identifier
@@ -51,6 +51,8 @@ def _scheme(ctx: SpecContext, name: str, raw: Any, taken: set[str]) -> SecurityS
     scheme = ctx.resolve(raw)
     if not isinstance(scheme, dict):
         return None
+    kind: Literal["token", "basic"]
+    location: Literal["header", "query", "cookie"]
     kind_of = scheme.get("type")
     http_scheme = str(scheme.get("scheme") or "").strip()
     if kind_of == "http" and http_scheme.lower() == "basic":
@@ -60,14 +62,17 @@ def _scheme(ctx: SpecContext, name: str, raw: Any, taken: set[str]) -> SecurityS
         # oauth2 and openIdConnect: the client holds an access token, sent as a bearer token.
         prefix = "Bearer" if kind_of != "http" or http_scheme.lower() == "bearer" else http_scheme
         if not prefix.isascii() or not prefix.replace("-", "").isalnum():
-            raise ctx.error(f"the http scheme {http_scheme!r} is not a valid auth-scheme token", *where, "scheme")
+            raise ctx.error(
+                f"the http scheme {http_scheme!r} is not a valid auth-scheme token", *where, "scheme"
+            )
         kind, location, parameter = "token", "header", "Authorization"
         wanted = ("api_key",)
     elif kind_of == "apiKey":
-        location = str(scheme.get("in") or "")
+        where_in = scheme.get("in")
         parameter = str(scheme.get("name") or "")
-        if location not in ("header", "query", "cookie") or not parameter:
+        if where_in not in ("header", "query", "cookie") or not parameter:
             raise ctx.error("an apiKey scheme needs `in` (header, query or cookie) and `name`", *where)
+        location = where_in
         kind, prefix, wanted = "token", "", ("api_key",)
     else:
         return None
@@ -101,7 +106,11 @@ def _scheme(ctx: SpecContext, name: str, raw: Any, taken: set[str]) -> SecurityS
 def security_schemes_of(ctx: SpecContext) -> tuple[SecurityScheme, ...]:
     raw = (ctx.document.get("components") or {}).get("securitySchemes") or {}
     taken: set[str] = set()
-    schemes = [_scheme(ctx, str(name), value, taken) for name, value in raw.items()] if isinstance(raw, dict) else []
+    schemes = (
+        [_scheme(ctx, str(name), value, taken) for name, value in raw.items()]
+        if isinstance(raw, dict)
+        else []
+    )
     return tuple(s for s in schemes if s is not None)
 
 

@@ -58,6 +58,7 @@ def _pytuple(values: Any) -> str:
 def _security_expr(security: Any) -> str:
     """A security requirement (alternatives of scheme names) as a tuple of tuples of exact literals:
     the names are keys of the generated SCHEMES, so they must survive unchanged."""
+
     def literal(items: list[str]) -> str:
         # No trailing comma but a one-element tuple's own, so ruff keeps it on one line.
         return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"

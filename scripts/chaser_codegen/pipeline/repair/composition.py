@@ -302,7 +302,14 @@ def merge_in_place(
 
 # -- oneOf variants that overlap ------------------------------------------------------------------
 
-_PLAIN_VALUES: dict[str, Any] = {"string": "x", "integer": 0, "number": 0, "boolean": True, "object": {}, "array": []}
+_PLAIN_VALUES: dict[str, Any] = {
+    "string": "x",
+    "integer": 0,
+    "number": 0,
+    "boolean": True,
+    "object": {},
+    "array": [],
+}
 
 
 def _object_variant(schema: Any, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -351,7 +358,9 @@ def overlap(first: Any, second: Any, document: dict[str, Any]) -> dict[str, Any]
     body: dict[str, Any] = {}
     for name in sorted(a["required"] | b["required"]):
         declared = [variant["properties"].get(name) for variant in (a, b)]
-        if any(schema is None and not variant["open"] for schema, variant in zip(declared, (a, b), strict=True)):
+        if any(
+            schema is None and not variant["open"] for schema, variant in zip(declared, (a, b), strict=True)
+        ):
             return None  # a closed variant refuses the other's required property
         found, value = _shared_value(declared[0] or {}, declared[1] or {}, document)
         if not found:
