@@ -1135,3 +1135,47 @@ def test_a_body_both_variants_take_is_named_with_their_shared_required_propertie
 )
 def test_variants_a_body_can_tell_apart_are_not_reported(variants):
     assert repaired(returning({"oneOf": variants}))[1] == []
+
+
+# -- nullable in 3.0 ---------------------------------------------------------------------------------
+
+
+def test_a_nullable_enum_in_a_30_document_lists_null():
+    """`{enum: [GET, POST], nullable: true}`: servers answer null, which the enum alone refuses."""
+    document = returning({"type": "string", "enum": ["GET", "POST"], "nullable": True})
+    fixed, applied = repaired(document)
+    schema = fixed["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["enum"] == ["GET", "POST", None]
+    assert applied == [
+        ("nullable-enum-lists-null", "#/paths/~1x/get/responses/200/content/application~1json/schema/enum")
+    ]
+    assert "nullable-enum-lists-null" in rules_applied(generates(document))
+
+
+def test_nullable_beside_a_ref_in_a_30_document_becomes_a_nullable_allof():
+    schemas = {
+        "O": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "A": {
+            "type": "object",
+            "properties": {"owner": {"$ref": "#/components/schemas/O", "nullable": True, "description": "d"}},
+        },
+    }
+    fixed, applied = repaired(spec(RETURNS_A, schemas))
+    assert fixed["components"]["schemas"]["A"]["properties"]["owner"] == {
+        "allOf": [{"$ref": "#/components/schemas/O"}],
+        "nullable": True,
+        "description": "d",
+    }
+    assert applied == [("nullable-beside-ref", "#/components/schemas/A/properties/owner")]
+
+
+def test_the_allof_nullable_marker_in_a_30_document_becomes_a_nullable_allof():
+    schemas = {
+        "O": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "A": {"allOf": [{"$ref": "#/components/schemas/O"}, {"nullable": True}]},
+    }
+    fixed, _ = repaired(spec(RETURNS_A, schemas))
+    assert fixed["components"]["schemas"]["A"] == {
+        "allOf": [{"$ref": "#/components/schemas/O"}],
+        "nullable": True,
+    }
