@@ -103,6 +103,7 @@ def check_request(mock: MockAPI, op: Operation, call: Call, *, account: bool = T
     """Beyond the mock's schema validation: every value arrived exactly as given."""
     request = mock.calls(op.qualified_name)[-1]
     assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers.get_list("accept") == [op.accept if not op.is_streaming else "text/event-stream"]
     if account:
         assert request.headers["x-chaser-account"] == ACCOUNT
     raw_path = request.url.raw_path.decode("ascii").split("?")[0]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -55,10 +54,13 @@ class CliState:
             from .._client import Chaser
 
             from .._exceptions import ConfigurationError
+            from .._security import SCHEMES
 
             options: dict[str, Any] = {"base_url": self.base_url, "account": self.account}
             if self.api_key is not None:
                 # --api-key is the credential of a key scheme; the others come from CHASER_<ARGUMENT>.
+                if not any("api_key" in scheme.arguments for scheme in SCHEMES.values()):
+                    fail("--api-key: this API has no API key scheme; set its CHASER_* credentials", EXIT_USAGE)
                 options["api_key"] = self.api_key
             if self.timeout is not None:
                 options["timeout"] = self.timeout
@@ -66,7 +68,7 @@ class CliState:
                 options["max_retries"] = self.max_retries
             try:
                 self._client = Chaser(**options)
-            except (ConfigurationError, TypeError) as exc:
+            except ConfigurationError as exc:
                 hint = " (--api-key sets api_key)" if "api_key=" in str(exc) else ""
                 fail(f"{exc}{hint}", EXIT_USAGE)
         return self._client
