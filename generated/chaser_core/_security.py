@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from ._auth import Scheme, Security, sensitive_names
 
-SCHEMES = MappingProxyType(
+SCHEMES: Mapping[str, Scheme] = MappingProxyType(
     {
         "BearerAuth": Scheme(
             name="BearerAuth",

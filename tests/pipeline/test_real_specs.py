@@ -227,7 +227,7 @@ def test_a_spec_with_schemas_and_no_paths_generates_its_models_and_an_empty_clie
         [
             sys.executable,
             "-c",
-            "import chaser_core, chaser_core.types as t; c = chaser_core.Chaser(api_key='k'); print(t.Pet(name='x').to_dict())",
+            "import chaser_core, chaser_core.types as t; c = chaser_core.Chaser(); print(t.Pet(name='x').to_dict())",
         ],
         cwd=out,
         capture_output=True,

@@ -57,10 +57,9 @@ class CliState:
             from .._security import SCHEMES
 
             options: dict[str, Any] = {"base_url": self.base_url, "account": self.account}
-            if self.api_key is not None:
-                # --api-key is the credential of a key scheme; the others come from CHASER_<ARGUMENT>.
-                if not any("api_key" in scheme.arguments for scheme in SCHEMES.values()):
-                    fail("--api-key: this API has no API key scheme; set its CHASER_* credentials", EXIT_USAGE)
+            # --api-key (or CHASER_API_KEY) is the credential of the spec's key scheme, and means
+            # nothing to an API that has none; the other credentials come from CHASER_<ARGUMENT>.
+            if self.api_key is not None and any("api_key" in scheme.arguments for scheme in SCHEMES.values()):
                 options["api_key"] = self.api_key
             if self.timeout is not None:
                 options["timeout"] = self.timeout
