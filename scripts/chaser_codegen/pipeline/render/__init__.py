@@ -66,6 +66,17 @@ def _security_expr(security: Any) -> str:
     return literal([literal([_pyexact(name) for name in alternative]) for alternative in security])
 
 
+def _security_text(security: Any) -> str:
+    """A security requirement in words, for api.md: the schemes of each alternative."""
+    if not security:
+        return "no credentials"
+    alternatives = [
+        " and ".join(f"`{escaping.md_code(name)}`" for name in alternative) if alternative else "none"
+        for alternative in security
+    ]
+    return "the credentials of " + " or ".join(alternatives)
+
+
 def _pyset(values: Any) -> str:
     """A set display of string literals (for frozenset(...)); never empty: leave the field out."""
     if not values:
@@ -95,6 +106,7 @@ def make_environment() -> jinja2.Environment:
     env.filters["pytuple"] = _pytuple
     env.filters["pyset"] = _pyset
     env.filters["security_expr"] = _security_expr
+    env.filters["security_text"] = _security_text
     env.filters["pyexact"] = _pyexact
     env.filters["pyjson_document"] = _pyjson_document
     # The per-surface views of the model: `op | cli_name`, `f | value_expr`, `op | ll_alias`.
