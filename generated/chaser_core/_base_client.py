@@ -4,8 +4,9 @@
 Generated resource methods build their request with the low-level layer's `_get_kwargs` (the
 method, URL, query, headers and body openapi-python-client derived from the spec) and hand it,
 with the caller's `RequestOptions`, to `request()`, `download()`, or through `_pagination` and
-`_streaming` to `send_request()`. This module adds what the spec does not say: authentication,
-the account header, per-call options, retries, timeouts, logging, typed errors and response
+`_streaming` to `send_request()`. This module adds the credentials the operation's security
+asks for (`_auth`), the Accept header of its success media types, and what the spec does not
+say: the account header, per-call options, retries, timeouts, logging, typed errors and response
 parsing. A transport (`_transport`) carries each prepared request: httpx, or aiohttp.
 
 The internal API that the other runtime modules use: `send_request()` (send with retries, the
@@ -26,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 import anyio
 import httpx
 
-from . import _idempotency, _retry, _wire
+from . import _auth, _idempotency, _retry, _wire
 from ._constants import (
     ACCOUNT_HEADER,
     DEFAULT_CONNECTION_LIMITS,
@@ -34,7 +35,7 @@ from ._constants import (
     DEFAULT_TIMEOUT,
     HTTPX_DEFAULT_TIMEOUT,
 )
-from ._env import ENV_ACCOUNT, ENV_API_KEY, ENV_BASE_URLS
+from ._env import ENV_ACCOUNT, ENV_BASE_URLS
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -42,9 +43,10 @@ from ._exceptions import (
     ConfigurationError,
     status_error_from_response,
 )
-from ._logging import logger, redact_headers, setup_logging
+from ._logging import logger, redact_headers, redact_url, setup_logging
 from ._parsing import Parser, ResponseShapeError
 from ._response import make_api_response, take_raw_flag
+from ._security import DEFAULT_SECURITY, SCHEMES
 from ._transport import (
     AsyncHttpxTransport,
     AsyncTransport,
@@ -66,7 +68,7 @@ _NO_OPTIONS = RequestOptions()
 
 
 class InsecureBaseURLWarning(UserWarning):
-    """The base URL is plain http:// to a remote host: the API key would travel unencrypted."""
+    """The base URL is plain http:// to a remote host: the credentials would travel unencrypted."""
 
 
 def _env_base_url() -> str | None:
@@ -87,7 +89,7 @@ class BaseClient:
     def __init__(
         self,
         *,
-        api_key: str | None,
+        credentials: Mapping[str, str | None],
         base_url: str | httpx.URL | None,
         account: str | None,
         timeout: Timeout | NotGiven,
@@ -96,32 +98,29 @@ class BaseClient:
     ) -> None:
         setup_logging()
         self._configure(
-            api_key=api_key if api_key is not None else os.environ.get(ENV_API_KEY),
+            credentials=_auth.read_credentials(SCHEMES, credentials),
             base_url=base_url or _env_base_url() or self._default_base_url,
             account=account if account is not None else os.environ.get(ENV_ACCOUNT),
             timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout,
             max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
             default_headers=default_headers,
-            warn_insecure=True,
+            # The caller's frame: _configure, this, the core's __init__, the generated client's.
+            warn_insecure=5,
         )
 
     def _configure(
         self,
         *,
-        api_key: str | None,
+        credentials: _auth.Credentials,
         base_url: str | httpx.URL,
         account: str | None,
         timeout: Timeout,
         max_retries: int,
         default_headers: Headers | None,
-        warn_insecure: bool,
+        warn_insecure: int,
     ) -> None:
-        if not api_key or not api_key.strip():
-            raise ConfigurationError(
-                f"No API key: pass api_key=... or set {ENV_API_KEY}. Keys look like sk_...; create one with "
-                "`chaser-core keys create` or in the Chaser dashboard."
-            )
-        self._api_key = api_key
+        """warn_insecure: the stack level of the caller to warn about a plain http:// URL; 0: none."""
+        self._credentials = credentials
         url = httpx.URL(str(base_url))
         if url.scheme not in ("http", "https") or not url.host:
             raise ConfigurationError(f"base_url must be an http(s) URL, got {str(url)!r}")
@@ -129,7 +128,7 @@ class BaseClient:
             warnings.warn(
                 f"base_url {url} is not HTTPS: the API key would be sent unencrypted",
                 InsecureBaseURLWarning,
-                stacklevel=4,
+                stacklevel=warn_insecure,
             )
         self._base_url = url.copy_with(raw_path=url.raw_path.rstrip(b"/"))
         self._base_url_text = str(self._base_url)
@@ -144,6 +143,14 @@ class BaseClient:
         if self._max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         self._custom_headers = dict(default_headers or {})
+        self._explicit_headers = frozenset(name.lower() for name in self._custom_headers)
+        # What the document's security asks of every operation without its own is checked now,
+        # not answered with a 401 later (docs/policies.md, "Authentication"); a header of the
+        # caller's own replaces the one a credential makes, but the credential is still needed.
+        chosen = _auth.choose(DEFAULT_SECURITY, SCHEMES, credentials)
+        if chosen is None:
+            raise ConfigurationError(_missing_credentials(DEFAULT_SECURITY, "this client"))
+        self._default_wire = _auth.wire(chosen, credentials, self._explicit_headers)
         self._default_headers = self._build_default_headers()
 
     # -- configuration, read-only -----------------------------------------------------------------
@@ -164,40 +171,46 @@ class BaseClient:
     def max_retries(self) -> int:
         return self._max_retries
 
-    @property
-    def api_key(self) -> str:
-        """The API key. Never part of repr(), logs or exceptions."""
-        return self._api_key
+    def _credential(self, argument: str) -> str | None:
+        """A credential the client holds (the generated properties read it). Never part of
+        repr(), logs or exceptions."""
+        return self._credentials.get(argument)
 
     def __repr__(self) -> str:
         account = f", account={self._account!r}" if self._account else ""
         return f"{type(self).__name__}(base_url={self._base_url_text!r}{account})"
 
     def _build_default_headers(self) -> dict[str, str]:
+        """The headers of an operation with the default Accept and security: ours first, then
+        the caller's default_headers, which win (an explicit header wins)."""
         headers = {
             "Accept": "application/json",
             "User-Agent": f"chaser-core/{__version__} python/{platform.python_version()}",
-            **self._custom_headers,
-            "Authorization": f"Bearer {self._api_key}",
+            **self._default_wire.headers,
         }
         if self._account:
             headers[ACCOUNT_HEADER] = self._account
-        return headers
+        return _merge_headers(headers, self._custom_headers)
 
-    def with_options(
+    def _copy_with(
         self,
         *,
-        api_key: str | NotGiven = NOT_GIVEN,
+        credentials: Mapping[str, str | NotGiven],
         base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
         account: str | NotGiven | None = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Headers | NotGiven = NOT_GIVEN,
     ) -> Self:
-        """A copy with some settings changed. It shares this client's connection pool."""
+        """A copy with some settings changed (the generated with_options()). It shares this
+        client's connection pool."""
+        held: dict[str, str | None] = {**self._credentials.as_arguments()}
+        for argument, value in credentials.items():
+            if not isinstance(value, NotGiven):
+                held[argument] = value
         copy = object.__new__(type(self))
         copy._configure(
-            api_key=self._api_key if isinstance(api_key, NotGiven) else api_key,
+            credentials=_auth.usable(SCHEMES, held),
             base_url=self._base_url if isinstance(base_url, NotGiven) else base_url,
             # None means "no account" here, not "fall back to CHASER_ACCOUNT": with_account(None)
             # must act personally even when the environment names an account.
@@ -207,15 +220,15 @@ class BaseClient:
             default_headers=self._custom_headers
             if isinstance(default_headers, NotGiven)
             else default_headers,
-            # The original warned about its own URL already.
-            warn_insecure=not isinstance(base_url, NotGiven),
+            # The original warned about its own URL already; the caller's frame is with_options'.
+            warn_insecure=0 if isinstance(base_url, NotGiven) else 4,
         )
         copy._share_transport_of(self)
         return copy
 
     def with_account(self, account: str | None) -> Self:
         """A copy that acts in another account (sent as X-Chaser-Account); None means personal."""
-        return self.with_options(account=account)
+        return self._copy_with(credentials={}, account=account)
 
     def _share_transport_of(self, original: Self) -> None:
         raise NotImplementedError
@@ -231,11 +244,24 @@ class BaseClient:
     def _prepare(self, kwargs: Mapping[str, Any], options: RequestOptions) -> PreparedRequest:
         """The request of one call, as every attempt sends it."""
         headers: Mapping[str, str] = self._default_headers
+        params = kwargs.get("params")
+        cookies = kwargs.get("cookies")
+        accept = kwargs.get(_auth.ACCEPT_KEY)
+        security = kwargs.get(_auth.SECURITY_KEY)
         op_headers = kwargs.get("headers")
+        if security is not None or self._default_wire.params or self._default_wire.cookies:
+            # Credentials other than the client's default headers: the operation's own security,
+            # or a key that travels in the query or a cookie.
+            headers, params, cookies = self._with_credentials(security, params, cookies, options)
+        if accept is not None:
+            op_headers = (
+                {"Accept": accept, **(op_headers or {})}
+                if "accept" not in self._explicit_headers
+                else op_headers
+            )
         if op_headers or options.extra_headers:
             headers = _merge_headers(headers, op_headers or {}, options.extra_headers or {})
         url = self._base_url_text + kwargs["url"]
-        params = kwargs.get("params")
         if options.extra_query:
             params = {**(params or {}), **options.extra_query}
         if params:
@@ -263,22 +289,53 @@ class BaseClient:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             if not any(name.lower() == "content-type" for name in headers):
                 headers = {**headers, "Content-Type": "application/json"}
-        elif form_rules is None and any(kwargs.get(name) for name in ("data", "files", "cookies")):
-            # Multipart uploads (and forms and cookies the spec gives no rules for) are encoded
-            # by httpx, once, for every transport.
+        elif cookies or (form_rules is None and any(kwargs.get(name) for name in ("data", "files"))):
+            # Multipart uploads, forms the spec gives no rules for, and cookies (a credential may
+            # travel in one) are encoded by httpx, once, for every transport; a form written by
+            # the spec's rules above keeps its body.
+            by_httpx = form_rules is None
             encoded = httpx.Request(
-                "POST", url, data=kwargs.get("data"), files=kwargs.get("files"), cookies=kwargs.get("cookies")
+                "POST",
+                url,
+                data=kwargs.get("data") if by_httpx else None,
+                files=kwargs.get("files") if by_httpx else None,
+                cookies=cookies,
             )
-            content = encoded.read() or None
-            encoding = {
-                name: encoded.headers[name] for name in ("Content-Type", "Cookie") if name in encoded.headers
-            }
+            if by_httpx:
+                content = encoded.read() or None
+            names = ("Content-Type", "Cookie") if by_httpx else ("Cookie",)
+            encoding = {name: encoded.headers[name] for name in names if name in encoded.headers}
             headers = _merge_headers(headers, encoding)
         timeout = self._timeout if isinstance(options.timeout, NotGiven) else options.timeout
         # An idempotency key rides with the request (every attempt): for the debug log and
         # APIResponse.idempotency_key.
         key = kwargs.get(_idempotency.REQUEST_KEY)
         return PreparedRequest(kwargs["method"].upper(), url, headers, content, timeout, key)
+
+    def _with_credentials(
+        self, security: _auth.Security | None, params: Any, cookies: Any, options: RequestOptions
+    ) -> tuple[Mapping[str, str], Any, Any]:
+        """The headers, query and cookies of a request that needs other credentials than the
+        client's default headers carry."""
+        wire = self._default_wire
+        headers: Mapping[str, str] = self._default_headers
+        if security is not None:
+            explicit = self._explicit_headers
+            if options.extra_headers:
+                explicit = explicit | {name.lower() for name in options.extra_headers}
+            chosen = _auth.choose(security, SCHEMES, self._credentials, explicit)
+            if chosen is None:
+                raise ConfigurationError(_missing_credentials(security, "this operation"))
+            wire = _auth.wire(chosen, self._credentials, explicit)
+            # The default credentials' headers go, this operation's come, the caller's still win.
+            dropped = {name.lower() for name in self._default_wire.headers}
+            headers = {name: value for name, value in headers.items() if name.lower() not in dropped}
+            headers = _merge_headers(headers, wire.headers, self._custom_headers)
+        if wire.params:
+            params = {**wire.params, **(params or {})}
+        if wire.cookies:
+            cookies = {**wire.cookies, **(cookies or {})}
+        return headers, params, cookies
 
     def _retries_for(self, options: RequestOptions) -> int:
         return self._max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
@@ -324,7 +381,7 @@ class BaseClient:
             logger.info(
                 "%s %s -> %d in %.0f ms (request id %s)",
                 request.method,
-                request.url,
+                redact_url(request.url),
                 response.status_code,
                 (time.monotonic() - started) * 1000,
                 response.headers.get("x-request-id", "-"),
@@ -337,7 +394,7 @@ class BaseClient:
             logger.debug(
                 "Sending %s %s (attempt %d%s) headers=%s",
                 request.method,
-                request.url,
+                redact_url(request.url),
                 attempt + 1,
                 f", idempotency key {key}" if key else "",
                 redact_headers(request.headers),
@@ -372,8 +429,12 @@ class BaseClient:
             delay, cause = _retry.retry_delay(attempt, response.headers), f"HTTP {response.status_code}"
         else:
             delay, cause = _retry.retry_delay(attempt, None), type(error).__name__
-        logger.info("Retrying %s %s in %.2fs after %s", request.method, request.url, delay, cause)
+        logger.info("Retrying %s %s in %.2fs after %s", request.method, redact_url(request.url), delay, cause)
         return delay
+
+
+def _missing_credentials(security: _auth.Security, what: str) -> str:
+    return _auth.missing_message(security, SCHEMES, what)
 
 
 def _merge_headers(headers: Mapping[str, str], *updates: Mapping[str, str]) -> dict[str, str]:
@@ -395,7 +456,9 @@ def connection_error(exc: httpx.RequestError) -> APIConnectionError:
     """The typed error for a transport failure that left us without a (complete) response."""
     request = exc.request
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"Request timed out: {request.method} {request.url}", request=request)
+        return APITimeoutError(
+            f"Request timed out: {request.method} {redact_url(request.url)}", request=request
+        )
     return APIConnectionError(f"Connection error: {type(exc).__name__}: {exc}", request=request)
 
 
@@ -446,7 +509,7 @@ class SyncAPIClient(BaseClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        credentials: Mapping[str, str | None] | None = None,
         base_url: str | httpx.URL | None = None,
         account: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
@@ -456,7 +519,7 @@ class SyncAPIClient(BaseClient):
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
+            credentials=credentials or {},
             base_url=base_url,
             account=account,
             timeout=_timeout_of(timeout, http_client),
@@ -565,7 +628,7 @@ class AsyncAPIClient(BaseClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        credentials: Mapping[str, str | None] | None = None,
         base_url: str | httpx.URL | None = None,
         account: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
@@ -576,7 +639,7 @@ class AsyncAPIClient(BaseClient):
         transport: Literal["httpx", "aiohttp"] = "httpx",
     ) -> None:
         super().__init__(
-            api_key=api_key,
+            credentials=credentials or {},
             base_url=base_url,
             account=account,
             timeout=_timeout_of(timeout, http_client),

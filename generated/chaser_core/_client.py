@@ -7,11 +7,16 @@ Resources are created on first use, so building a client imports no resource mod
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+import httpx
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._types import NOT_GIVEN, Headers, NotGiven, Timeout
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from .resources.accounts import AccountsResource, AsyncAccountsResource
     from .resources.assistants import AssistantsResource, AsyncAssistantsResource
     from .resources.audit import AsyncAuditResource, AuditResource
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from .resources.ssh_keys import AsyncSshKeysResource, SshKeysResource
     from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
     from .resources.workspaces import AsyncWorkspacesResource, WorkspacesResource
+
 
 __all__ = ["AsyncChaser", "Chaser"]
 
@@ -54,6 +60,54 @@ class Chaser(SyncAPIClient):
     """
 
     _default_base_url = DEFAULT_BASE_URL
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        account: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        max_connections: int | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            credentials={"api_key": api_key},
+            base_url=base_url,
+            account=account,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            max_connections=max_connections,
+            http_client=http_client,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
+        account: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Headers | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some settings changed. It shares this client's connection pool."""
+        return self._copy_with(
+            credentials={"api_key": api_key},
+            base_url=base_url,
+            account=account,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+
+    @property
+    def api_key(self) -> str:
+        """The credential of the security scheme BearerAuth. Never part of repr(), logs or exceptions."""
+        return self._credential("api_key") or ""
 
     @cached_property
     def accounts(self) -> AccountsResource:
@@ -160,6 +214,56 @@ class AsyncChaser(AsyncAPIClient):
     """
 
     _default_base_url = DEFAULT_BASE_URL
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        account: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        max_connections: int | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: Literal["httpx", "aiohttp"] = "httpx",
+    ) -> None:
+        super().__init__(
+            credentials={"api_key": api_key},
+            base_url=base_url,
+            account=account,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            max_connections=max_connections,
+            http_client=http_client,
+            transport=transport,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
+        account: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Headers | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some settings changed. It shares this client's connection pool."""
+        return self._copy_with(
+            credentials={"api_key": api_key},
+            base_url=base_url,
+            account=account,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+
+    @property
+    def api_key(self) -> str:
+        """The credential of the security scheme BearerAuth. Never part of repr(), logs or exceptions."""
+        return self._credential("api_key") or ""
 
     @cached_property
     def accounts(self) -> AsyncAccountsResource:

@@ -12,9 +12,10 @@
 
 Every operation answers by default with a response that is valid against its schema. Every
 request is checked against the spec before it is answered: the path, the query parameters
-(unknown ones included), the headers, the Authorization header and the body. Parameters and form
-bodies are read by the spec's serialization rules (`style`, `explode`, `encoding`: the ones the
-SDK writes with, chaser_core._wire), and a `oneOf` takes what exactly one of its variants takes. A request the API would
+(unknown ones included), the credentials its security asks for and the body. Parameters and
+form bodies are read by the spec's serialization rules (`style`, `explode`, `encoding`: the ones
+the SDK writes with, chaser_core._wire), and a `oneOf` takes what exactly one of its variants
+takes. A request the API would
 reject fails your test with `MockValidationError`, naming the operation and the problem.
 `respond()` changes the answer and keeps the checks; `api["sessions.get"]` is the underlying
 respx route, for anything else (replacing it drops the checks for that route).
@@ -241,6 +242,74 @@ def _claimed(rule: _wire.Rule, pairs: list[tuple[str, str]], value: Any) -> set[
 # ------------------------------------------------------------------------------------------
 
 
+def _test_credentials() -> dict[str, str]:
+    """A value for every credential argument of the client: a key, or a username and password."""
+    from ._security import SCHEMES
+
+    values: dict[str, str] = {}
+    for scheme in SCHEMES.values():
+        if scheme.kind == "basic":
+            values.update(zip(scheme.arguments, ("mock-user", "mock-password"), strict=True))
+        else:
+            values[scheme.arguments[0]] = TEST_API_KEY
+    return values
+
+
+def _credential_params(operation: _Operation) -> set[str]:
+    """The query parameters that carry a credential of the operation's security (never unknown)."""
+    return {
+        str(scheme.get("name"))
+        for alternative in operation.security
+        for _, scheme in alternative
+        if scheme.get("type") == "apiKey" and scheme.get("in") == "query"
+    }
+
+
+def _carries(request: httpx.Request, scheme: dict[str, Any]) -> bool:
+    """Whether the request carries a credential of the scheme, in the form the scheme says."""
+    kind = scheme.get("type")
+    if kind == "apiKey":
+        name, where = str(scheme.get("name")), scheme.get("in")
+        if where == "header":
+            return bool(request.headers.get(name, "").strip())
+        if where == "query":
+            return bool(request.url.params.get(name, "").strip())
+        if where == "cookie":
+            pairs = dict(
+                part.strip().partition("=")[::2]
+                for part in request.headers.get("cookie", "").split(";")
+                if "=" in part
+            )
+            return bool(pairs.get(name, "").strip())
+        return False
+    if kind in ("http", "oauth2", "openIdConnect"):
+        prefix = str(scheme.get("scheme") or "bearer") if kind == "http" else "bearer"
+        found = re.fullmatch(r"(\S+) (\S+)", request.headers.get("authorization", ""))
+        return found is not None and found.group(1).lower() == prefix.lower()
+    return False
+
+
+def _check_credentials(operation: _Operation, request: httpx.Request) -> list[str]:
+    """Problems when no alternative of the operation's security is carried by the request."""
+    if not operation.security or any(
+        all(_carries(request, scheme) for _, scheme in alternative) for alternative in operation.security
+    ):
+        return []
+    wanted = " or ".join(
+        " and ".join(f"{name!r} ({_where(scheme)})" for name, scheme in alternative)
+        for alternative in operation.security
+    )
+    return [f"no credentials of the security it needs: {wanted}"]
+
+
+def _where(scheme: dict[str, Any]) -> str:
+    """Where a scheme's credential travels, as a problem message names it."""
+    if scheme.get("type") == "apiKey":
+        return f"{scheme.get('in')} {scheme.get('name')!r}"
+    prefix = str(scheme.get("scheme") or "bearer") if scheme.get("type") == "http" else "bearer"
+    return f"Authorization: {prefix.capitalize()} <credentials>"
+
+
 class _Operation:
     def __init__(self, doc: dict[str, Any], name: str, method: str, path: str, pointer: str) -> None:
         self.name = name
@@ -269,6 +338,13 @@ class _Operation:
         self.rules = {(rule.location, rule.name): rule for rule in parameter_rules}
         self.form_rules = form_rules
         self.regex = f"^{pattern}$"
+        # The alternatives of the operation's security, each [(scheme name, scheme)]: [] is public.
+        schemes = (doc.get("components") or {}).get("securitySchemes") or {}
+        self.security = [
+            [(str(sname), _resolve(doc, schemes.get(sname))[0]) for sname in requirement]
+            for requirement in self.spec.get("security", doc.get("security")) or []
+            if isinstance(requirement, dict)
+        ]
         self.query_regex = "".join(
             rf"(?=(?:.*&)?{re.escape(urllib.parse.quote(key))}={re.escape(urllib.parse.quote(value))}(?:&|$))"
             for key, value in self.fixed_query.items()
@@ -358,15 +434,16 @@ class MockAPI:
     # -- clients ---------------------------------------------------------------------------------
 
     def client(self, **options: Any) -> Chaser:
+        """A Chaser on this mock, holding a test credential for every security scheme."""
         from ._client import Chaser
 
-        return Chaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
+        return Chaser(**{**_test_credentials(), "base_url": self.base_url, **options})
 
     def async_client(self, **options: Any) -> AsyncChaser:
         """An AsyncChaser on this mock; async_client(transport="aiohttp") on aiohttp."""
         from ._client import AsyncChaser
 
-        return AsyncChaser(**{"api_key": TEST_API_KEY, "base_url": self.base_url, **options})
+        return AsyncChaser(**{**_test_credentials(), "base_url": self.base_url, **options})
 
     # -- routes, answers and calls -----------------------------------------------------------------
 
@@ -422,13 +499,11 @@ class MockAPI:
         match = re.match(operation.regex, request.url.raw_path.decode("ascii").split("?")[0])
         if request.method != operation.method or match is None:
             return [f"{request.method} {request.url.path} is not {operation.method} {operation.path}"]
-        authorization = request.headers.get("authorization", "")
-        if not re.fullmatch(r"Bearer \S+", authorization):
-            problems.append("Authorization is not 'Bearer <token>'")
+        problems += _check_credentials(operation, request)
         segments = dict(zip(operation.path_names, match.groups(), strict=True))
         query = request.url.params
         pairs = list(query.multi_items())
-        known_query: set[str] = set(operation.fixed_query)
+        known_query: set[str] = set(operation.fixed_query) | _credential_params(operation)
         for key, value in operation.fixed_query.items():
             if query.get(key) != value:
                 problems.append(f"query parameter {key}={value} (fixed by the path) is missing")

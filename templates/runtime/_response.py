@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from ._idempotency import REQUEST_KEY
+from ._logging import redact_url
 
 if TYPE_CHECKING:
     from ._parsing import Parser
@@ -92,7 +93,7 @@ class APIResponse(Generic[T]):
         return self._parsed
 
     def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {self.method} {self.url}>"
+        return f"<APIResponse [{self.status_code}] {self.method} {redact_url(self.url)}>"
 
 
 def make_api_response(

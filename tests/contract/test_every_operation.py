@@ -103,10 +103,18 @@ def answer(mock: MockAPI, op: Operation, body: Any) -> None:
     mock.respond_with(op.qualified_name, respond)
 
 
-def check_request(mock: MockAPI, op: Operation, call: Call, *, account: bool = True) -> None:
-    """Beyond the mock's schema validation: every value arrived exactly as given."""
+def check_request(
+    mock: MockAPI, op: Operation, call: Call, *, account: bool = True, low_level: bool = False
+) -> None:
+    """Beyond the mock's schema validation: every value arrived exactly as given (and, on the
+    SDK's surfaces, the Accept of the operation's media types; the low-level layer is
+    openapi-python-client's, which sends httpx's */*)."""
     request = mock.calls(op.qualified_name)[-1]
     assert request.headers["authorization"] == f"Bearer {KEY}"
+    if not low_level:
+        assert request.headers.get_list("accept") == [
+            op.accept if not op.is_streaming else "text/event-stream"
+        ]
     if account:
         assert request.headers["x-chaser-account"] == ACCOUNT
     raw_path = request.url.raw_path.decode("ascii").split("?")[0]
@@ -326,7 +334,7 @@ def test_low_level_sync(op: Operation, tmp_path, mock) -> None:
         answer(mock, op, body)
         response = module.sync_detailed(*call.path, client=client, **low_level_kwargs(op, call))
         check_low_level(op, response, body)
-        check_request(mock, op, call, account=False)
+        check_request(mock, op, call, account=False, low_level=True)
 
     fuzzed(op, exercise)
 
@@ -345,7 +353,7 @@ def test_low_level_async(op: Operation, tmp_path, mock) -> None:
         )
 
     check_low_level(op, asyncio.run(run()), body)
-    check_request(mock, op, call)
+    check_request(mock, op, call, low_level=True)
 
 
 @pytest.mark.surface("cli")

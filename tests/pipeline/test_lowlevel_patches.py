@@ -158,3 +158,46 @@ def test_the_patches_are_in_place_for_one_parse_and_gone_after_it():
             pass  # pragma: no cover
         assert installed() == during  # the refused second installation changed nothing
     assert installed() == before
+
+
+def test_an_optional_property_defaults_to_unset_and_documents_the_spec_default():
+    """0.29.1 declares `n: int | Unset = 1`, so a model built without n sends n: 1. Unset means
+    absent (docs/policies.md): the declaration says UNSET, the docstring keeps the default."""
+    document = small_spec(
+        {
+            "/x": {
+                "get": {
+                    "operationId": "op",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
+                        }
+                    },
+                }
+            }
+        },
+        {
+            "A": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {
+                    "kind": {"type": "string", "default": "a"},
+                    "n": {"type": "integer", "default": 1},
+                    "store": {"type": "boolean", "default": False},
+                },
+            }
+        },
+    )
+    [model] = parse(document).models
+    declared = {
+        str(p.python_name): p.to_string().as_unembedded_code()
+        for p in model.required_properties + model.optional_properties
+    }
+    docs = {str(p.python_name): p.to_docstring() for p in model.optional_properties}
+    assert declared == {
+        "kind": "kind: str = 'a'",
+        "n": "n: int | Unset = UNSET",
+        "store": "store: bool | Unset = UNSET",
+    }
+    assert "Default: 1." in docs["n"] and "Default: False." in docs["store"]

@@ -324,3 +324,13 @@ def build_and_import(document: dict[str, Any], tmp_path: Path, monkeypatch: pyte
     finally:
         for name in [name for name in sys.modules if name.startswith(package)]:
             del sys.modules[name]
+
+
+def test_upstream_still_sends_an_optional_propertys_spec_default() -> None:
+    """unset-means-absent: upstream declares `n: int | Unset = 1`, which a model built without n
+    sends."""
+    document = spec({}, {"A": {"type": "object", "properties": {"n": {"type": "integer", "default": 1}}}})
+    data = upstream_parse(document)
+    [model] = data.models
+    [prop] = model.optional_properties
+    assert prop.to_string().as_unembedded_code() == "n: int | Unset = 1"

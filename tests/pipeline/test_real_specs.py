@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from chaser_codegen.errors import PipelineError
@@ -28,6 +29,7 @@ from tests.pipeline.packages import run_generate
 REAL_SPECS = ROOT / "tests" / "fixtures" / "real-specs"
 OAPC = REAL_SPECS / "openapi-python-client"
 DRIVE = REAL_SPECS / "drive.py"
+UNSET = REAL_SPECS / "unset.py"
 
 EXPECTED_OPERATIONS = {"openai-2026-08": 288, "stripe-2022-04": 417}
 
@@ -283,7 +285,7 @@ def test_a_spec_with_schemas_and_no_paths_generates_its_models_and_an_empty_clie
         [
             sys.executable,
             "-c",
-            "import chaser_core, chaser_core.types as t; c = chaser_core.Chaser(api_key='k'); print(t.Pet(name='x').to_dict())",
+            "import chaser_core, chaser_core.types as t; c = chaser_core.Chaser(); print(t.Pet(name='x').to_dict())",
         ],
         cwd=out,
         capture_output=True,
@@ -292,3 +294,28 @@ def test_a_spec_with_schemas_and_no_paths_generates_its_models_and_an_empty_clie
     )
     assert checked.returncode == 0, checked.stderr[-2000:]
     assert checked.stdout.strip() == "{'name': 'x'}"
+
+
+def test_no_request_of_a_real_spec_carries_a_field_the_caller_did_not_set(real, tmp_path):
+    """Every operation called with its required arguments only: a spec `default` documents what
+    the server does without the field, so the SDK never sends it for the caller (OpenAI's
+    chat.completions sent frequency_penalty, store, n... before)."""
+    name, result, out = real
+    plan = plan_for(result.api)
+    for op in result.api.operations:
+        plan[op.qualified_name]["wire"] = {
+            f.arg_name: [f.location, f.wire_name.raw] for f in op.keyword_fields
+        }
+        plan[op.qualified_name]["whole_body"] = op.body is not None and not op.body.flattened
+        # A query the path itself fixes (OpenAI's `/responses?beta=true`) is the operation's own.
+        plan[op.qualified_name]["fixed_query"] = sorted(parse_qs(op.path.partition("?")[2]))
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    completed = subprocess.run(
+        [sys.executable, str(UNSET), str(out), str(path)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report = json.loads(completed.stdout.splitlines()[-1])
+    assert report["problems"] == []
+    assert report["calls"] == EXPECTED_OPERATIONS[name]
+    assert report["unset_sent"] == {}

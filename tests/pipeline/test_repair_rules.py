@@ -1162,3 +1162,116 @@ def test_a_nullable_allof_of_one_reference_becomes_an_anyof_the_generator_always
     }
     assert ("nullable-single-allof", "#/components/schemas/ANumbersACHNullable") in repairs
     assert not [repair for repair in generates(document).repairs if "fallback" in repair.rule]
+
+
+# -- oneOf variants that overlap (report only) -------------------------------------------------------
+
+
+def test_a_oneof_of_open_objects_without_required_properties_is_reported_and_left_unchanged():
+    """The Chaser spec's CreateSessionRequestDoc: two open objects, no required property, so the
+    empty body (and every other) matches both variants and a strict server refuses it."""
+    schemas = {
+        "Persistent": {"type": "object", "properties": {"workspace": {"type": "string"}}},
+        "Ephemeral": {"type": "object", "properties": {"ephemeral": {"type": "boolean"}}},
+        "A": {
+            "oneOf": [{"$ref": "#/components/schemas/Persistent"}, {"$ref": "#/components/schemas/Ephemeral"}]
+        },
+    }
+    document = spec(RETURNS_A, schemas)
+    fixed, applied = repaired(document)
+    assert applied == [("overlapping-oneof", "#/components/schemas/A/oneOf")]
+    assert fixed == document
+    [repair] = repair_document(document).log.repairs
+    assert repair.after == {"unchanged": True, "variants": [0, 1], "both-take": {}}
+    assert "overlapping-oneof" in rules_applied(generates(document))
+
+
+def test_a_body_both_variants_take_is_named_with_their_shared_required_properties():
+    """OpenAI's transcription response: `{text}` and the verbose `{text, language, duration}`."""
+    plain = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
+    verbose = {
+        "type": "object",
+        "required": ["text", "duration"],
+        "properties": {"text": {"type": "string"}, "duration": {"type": "number"}},
+    }
+    [repair] = repair_document(returning({"oneOf": [plain, verbose]})).log.repairs
+    assert repair.after["both-take"] == {"duration": 0, "text": "x"}
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        # a required property the other variant closes out
+        [
+            {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+            {"type": "object", "additionalProperties": False, "properties": {"b": {"type": "string"}}},
+        ],
+        # a required tag of disjoint values (enum, the 3.0 spelling of const)
+        [
+            {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": ["a"]}},
+            },
+            {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": ["b"]}},
+            },
+        ],
+        # a required property of different types
+        [
+            {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+        ],
+        # what this check cannot judge: not objects, a `not`
+        [{"type": "string"}, {"type": "integer"}],
+        [{"type": "object", "not": {"required": ["a"]}}, {"type": "object", "required": ["a"]}],
+    ],
+)
+def test_variants_a_body_can_tell_apart_are_not_reported(variants):
+    assert repaired(returning({"oneOf": variants}))[1] == []
+
+
+# -- nullable in 3.0 ---------------------------------------------------------------------------------
+
+
+def test_a_nullable_enum_in_a_30_document_lists_null():
+    """`{enum: [GET, POST], nullable: true}`: servers answer null, which the enum alone refuses."""
+    document = returning({"type": "string", "enum": ["GET", "POST"], "nullable": True})
+    fixed, applied = repaired(document)
+    schema = fixed["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["enum"] == ["GET", "POST", None]
+    assert applied == [
+        ("nullable-enum-lists-null", "#/paths/~1x/get/responses/200/content/application~1json/schema/enum")
+    ]
+    assert "nullable-enum-lists-null" in rules_applied(generates(document))
+
+
+def test_nullable_beside_a_ref_in_a_30_document_becomes_a_nullable_allof():
+    schemas = {
+        "O": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "A": {
+            "type": "object",
+            "properties": {"owner": {"$ref": "#/components/schemas/O", "nullable": True, "description": "d"}},
+        },
+    }
+    fixed, applied = repaired(spec(RETURNS_A, schemas))
+    assert fixed["components"]["schemas"]["A"]["properties"]["owner"] == {
+        "allOf": [{"$ref": "#/components/schemas/O"}],
+        "nullable": True,
+        "description": "d",
+    }
+    assert applied == [("nullable-beside-ref", "#/components/schemas/A/properties/owner")]
+
+
+def test_the_allof_nullable_marker_in_a_30_document_becomes_a_nullable_allof():
+    schemas = {
+        "O": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "A": {"allOf": [{"$ref": "#/components/schemas/O"}, {"nullable": True}]},
+    }
+    fixed, _ = repaired(spec(RETURNS_A, schemas))
+    assert fixed["components"]["schemas"]["A"] == {
+        "allOf": [{"$ref": "#/components/schemas/O"}],
+        "nullable": True,
+    }

@@ -132,17 +132,19 @@ async def test_sends_bearer_authorization_user_agent_and_json_accept(
     assert headers["accept"] == "application/json"
 
 
-async def test_default_headers_are_sent_but_cannot_replace_authorization(
+async def test_default_headers_are_sent_and_an_explicit_authorization_wins_once(
     make_client: Any, api: respx.MockRouter
 ) -> None:
     route = _get_session(api)
-    client = make_client(default_headers={"X-Team": "infra", "Authorization": "Bearer sk_other"})
+    client = make_client(default_headers={"X-Team": "infra", "authorization": "Bearer sk_other"})
 
     await run(client.sessions.get("s1"))
-
     headers = route.calls.last.request.headers
     assert headers["x-team"] == "infra"
-    assert headers.get_list("authorization") == [f"Bearer {KEY}"]
+    assert headers.get_list("authorization") == ["Bearer sk_other"]
+
+    await run(client.sessions.get("s1", extra_headers={"Authorization": "Bearer sk_per_call"}))
+    assert route.calls.last.request.headers.get_list("authorization") == ["Bearer sk_per_call"]
 
 
 async def test_strips_a_trailing_slash_and_keeps_a_base_path(make_client: Any, api: respx.MockRouter) -> None:

@@ -10,6 +10,7 @@ import os
 from functools import cached_property
 from typing import IO, cast
 
+from .. import _auth
 from .. import _parsing as _p
 from .._api.api.files import files_download as _files_download_api
 from .._api.api.files import files_upload as _files_upload_api
@@ -62,7 +63,9 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         """
 
         return self._client.request(
-            _files_download_api._get_kwargs(id=id, path=path),
+            _auth.with_wire(
+                _files_download_api._get_kwargs(id=id, path=path), "application/octet-stream", None
+            ),
             _p.bytes_(),
             RequestOptions(
                 extra_headers=extra_headers,
@@ -90,7 +93,9 @@ class FilesResource(FilesHelpers, SyncAPIResource):
         file object) without holding it in memory. Returns the number of bytes written."""
 
         return self._client.download(
-            _files_download_api._get_kwargs(id=id, path=path),
+            _auth.with_wire(
+                _files_download_api._get_kwargs(id=id, path=path), "application/octet-stream", None
+            ),
             destination,
             RequestOptions(
                 extra_headers=extra_headers,
@@ -247,7 +252,9 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         """
 
         return await self._client.request(
-            _files_download_api._get_kwargs(id=id, path=path),
+            _auth.with_wire(
+                _files_download_api._get_kwargs(id=id, path=path), "application/octet-stream", None
+            ),
             _p.bytes_(),
             RequestOptions(
                 extra_headers=extra_headers,
@@ -275,7 +282,9 @@ class AsyncFilesResource(AsyncFilesHelpers, AsyncAPIResource):
         file object) without holding it in memory. Returns the number of bytes written."""
 
         return await self._client.download(
-            _files_download_api._get_kwargs(id=id, path=path),
+            _auth.with_wire(
+                _files_download_api._get_kwargs(id=id, path=path), "application/octet-stream", None
+            ),
             destination,
             RequestOptions(
                 extra_headers=extra_headers,

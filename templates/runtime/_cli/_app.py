@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -54,14 +53,23 @@ class CliState:
         if self._client is None:
             from .._client import Chaser
 
-            if not (self.api_key or os.environ.get(ENV_API_KEY)):
-                fail(f"no API key: pass --api-key or set {ENV_API_KEY}", EXIT_USAGE)
-            options: dict[str, Any] = {"api_key": self.api_key, "base_url": self.base_url, "account": self.account}
+            from .._exceptions import ConfigurationError
+            from .._security import SCHEMES
+
+            options: dict[str, Any] = {"base_url": self.base_url, "account": self.account}
+            # --api-key (or CHASER_API_KEY) is the credential of the spec's key scheme, and means
+            # nothing to an API that has none; the other credentials come from CHASER_<ARGUMENT>.
+            if self.api_key is not None and any("api_key" in scheme.arguments for scheme in SCHEMES.values()):
+                options["api_key"] = self.api_key
             if self.timeout is not None:
                 options["timeout"] = self.timeout
             if self.max_retries is not None:
                 options["max_retries"] = self.max_retries
-            self._client = Chaser(**options)
+            try:
+                self._client = Chaser(**options)
+            except ConfigurationError as exc:
+                hint = " (--api-key sets api_key)" if "api_key=" in str(exc) else ""
+                fail(f"{exc}{hint}", EXIT_USAGE)
         return self._client
 
 

@@ -17,7 +17,7 @@ T = TypeVar("T", bound="CreateSessionEphemeralRequestDoc")
 class CreateSessionEphemeralRequestDoc:
     """OpenAPI documentation schema for ephemeral session creation."""
 
-    ephemeral: bool | Unset = UNSET
+    ephemeral: bool
     """ Set true to force a fresh non-persistent session without a workspace. """
     image: None | str | Unset = UNSET
     """ OCI image; accepted for ephemeral sandbox sessions only. """
@@ -47,9 +47,11 @@ class CreateSessionEphemeralRequestDoc:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if ephemeral is not UNSET:
-            field_dict["ephemeral"] = ephemeral
+        field_dict.update(
+            {
+                "ephemeral": ephemeral,
+            }
+        )
         if image is not UNSET:
             field_dict["image"] = image
         if proxy is not UNSET:
@@ -62,7 +64,7 @@ class CreateSessionEphemeralRequestDoc:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        ephemeral = d.pop("ephemeral", UNSET)
+        ephemeral = d.pop("ephemeral")
 
         def _parse_image(data: object) -> None | str | Unset:
             if data is None:

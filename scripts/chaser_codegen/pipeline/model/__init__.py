@@ -32,6 +32,8 @@ from .types import (
     ParserKind,
     Resource,
     Result,
+    SecurityRequirement,
+    SecurityScheme,
     Waiter,
     WireRule,
 )
@@ -50,6 +52,8 @@ __all__ = [
     "ParserKind",
     "Resource",
     "Result",
+    "SecurityRequirement",
+    "SecurityScheme",
     "Waiter",
     "WireRule",
     "build_api",

@@ -12,6 +12,7 @@ from .helpers import EXTENSION as HELPERS_EXTENSION
 from .helpers import attach_helpers, read_helpers
 from .operations import build_operation, iter_operations
 from .resources import avoid_model_names, check_mcp_bridges, check_member_collisions, group
+from .security import requirement_of, security_schemes_of
 from .types import Api, Exclusion
 
 
@@ -25,7 +26,10 @@ def build_api(
     helpers_module: Path | None,
 ) -> Api:
     ctx = SpecContext(document, data, package, source)
-    operations = [build_operation(ctx, path, method, op) for path, method, op in iter_operations(document)]
+    schemes = security_schemes_of(ctx)
+    operations = [
+        build_operation(ctx, path, method, op, schemes) for path, method, op in iter_operations(document)
+    ]
     resources = group(operations, source)
     avoid_model_names(resources, data)
     helpers = read_helpers(helpers_module) if helpers_module else {}
@@ -49,4 +53,6 @@ def build_api(
         exclusions=exclusions,
         spec_document=document,
         low_level_data=data,
+        security_schemes=schemes,
+        default_security=requirement_of(ctx, document.get("security"), schemes, ()),
     )

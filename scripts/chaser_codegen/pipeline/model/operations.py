@@ -17,8 +17,9 @@ from .fields import parameter_fields, renamed
 from .idempotency import idempotency_key_of, is_idempotent
 from .mcp_bridge import mcp_bridge_of
 from .pagination import pagination_of
-from .results import result_of
-from .types import Operation
+from .results import accept_of, result_of
+from .security import requirement_of
+from .types import Operation, SecurityScheme
 from .waiters import waiters_of
 
 # The resource of an operation without tags.
@@ -72,7 +73,13 @@ def resource_from_path(path: str) -> str:
     return DEFAULT_RESOURCE
 
 
-def build_operation(ctx: SpecContext, path: str, method: str, operation: dict[str, Any]) -> Operation:
+def build_operation(
+    ctx: SpecContext,
+    path: str,
+    method: str,
+    operation: dict[str, Any],
+    schemes: tuple[SecurityScheme, ...] = (),
+) -> Operation:
     pointer = ("paths", path, method)
     found = ctx.endpoint(method, path)
     if found is None:
@@ -101,6 +108,7 @@ def build_operation(ctx: SpecContext, path: str, method: str, operation: dict[st
         body = replace(body, fields=renamed(body.fields))
     result = result_of(ctx, endpoint, operation, pointer)
     key = idempotency_key_of(operation, body, header_params, ctx.error, pointer)
+    security = requirement_of(ctx, operation.get("security", ctx.document.get("security")), schemes, pointer)
     return Operation(
         key=operation_key(method, path),
         operation_id=str(endpoint.name),
@@ -124,4 +132,7 @@ def build_operation(ctx: SpecContext, path: str, method: str, operation: dict[st
         waiters=waiters_of(ctx, operation, endpoint, ".".join(resource_path), pointer),
         mcp_bridge=mcp_bridge_of(ctx, operation, method, pointer),
         idempotency_key=key,
+        security=security,
+        security_is_default=security == requirement_of(ctx, ctx.document.get("security"), schemes, ()),
+        accept=accept_of(ctx, operation),
     )

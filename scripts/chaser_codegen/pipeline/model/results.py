@@ -48,6 +48,20 @@ def _raw_response_for(responses: dict[str, Any], status_code: HTTPStatusPattern)
     return None
 
 
+def accept_of(ctx: SpecContext, operation: dict[str, Any]) -> str:
+    """The Accept header of an operation: the media types of its success responses, in the spec's
+    order; JSON when none has a body (what the error bodies are)."""
+    media: dict[str, None] = {}
+    for status, response in (operation.get("responses") or {}).items():
+        if str(status).upper().startswith("2"):
+            for content_type in (ctx.resolve(response) or {}).get("content") or {}:
+                # Only a well-formed media type reaches a header; a spec's typo never breaks the call.
+                text = str(content_type).strip()
+                if text.isascii() and text.isprintable() and "/" in text and "," not in text:
+                    media[text] = None
+    return ", ".join(media) or "application/json"
+
+
 def _without_body(kind: ResultKind, annotation: str, parser: ParserKind, content_type: str | None) -> Result:
     return Result(kind, annotation, Parser(parser), frozenset(), content_type, None)
 

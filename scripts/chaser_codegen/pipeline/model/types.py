@@ -201,6 +201,26 @@ class IdempotencyKey:
 
 
 @dataclass(frozen=True)
+class SecurityScheme:
+    """One entry of `components.securitySchemes` the client can hold a credential for."""
+
+    name: str  # the spec's name (a key of the requirements); printed only as name_text
+    name_text: SpecText
+    kind: Literal["token", "basic"]  # one secret, or a username and a password
+    location: Literal["header", "query", "cookie"]
+    parameter: SpecText  # the header, query parameter or cookie that carries it
+    prefix: str  # "Bearer" or "Basic" before the secret in Authorization; "" for an apiKey
+    arguments: tuple[str, ...]  # the client arguments: ("api_key",) or ("username", "password")
+    env_vars: tuple[str, ...]  # CHASER_<ARGUMENT>, one per argument
+    description: SpecText | None = None
+
+
+# The alternatives of an operation's `security`, each the names of the schemes it needs together;
+# () sends no credential (`security: []`, or none declared), and an empty alternative makes it optional.
+SecurityRequirement = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class Operation:
     key: str  # "GET /v1/sessions": stable identity across spec versions
     operation_id: str
@@ -226,6 +246,9 @@ class Operation:
     idempotency_key: IdempotencyKey | None = (
         None  # x-chaser-idempotency-key: filled per call, makes retries safe
     )
+    security: SecurityRequirement = ()
+    security_is_default: bool = True  # the document's: the client's default headers carry it
+    accept: str = "application/json"  # the Accept header: the success responses' media types
 
     @property
     def parameters(self) -> tuple[Field, ...]:
@@ -338,6 +361,22 @@ class Api:
     spec_document: JsonSchema = field(repr=False)
     # openapi-python-client's parse, rendered as the low-level layer (set by the pipeline).
     low_level_data: GeneratorData | None = field(default=None, repr=False)
+    security_schemes: tuple[SecurityScheme, ...] = ()
+    # What an operation without `security` of its own needs (the document's `security`).
+    default_security: SecurityRequirement = ()
+
+    def credentials(self) -> list[tuple[str, str, SecurityScheme, bool]]:
+        """(argument, environment variable, scheme, always held) of each client credential; always
+        held: every alternative of the default security needs it, so construction requires it."""
+        found = []
+        for scheme in self.security_schemes:
+            for argument, env_var in zip(scheme.arguments, scheme.env_vars, strict=True):
+                always = bool(self.default_security) and all(
+                    any(argument in s.arguments for s in self.security_schemes if s.name in alternative)
+                    for alternative in self.default_security
+                )
+                found.append((argument, env_var, scheme, always))
+        return found
 
     def all_resources(self) -> list[Resource]:
         return [r for top in self.resources for r in top.walk()]

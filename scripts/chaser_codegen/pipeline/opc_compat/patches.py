@@ -28,9 +28,10 @@ from openapi_python_client.parser import openapi as oapc_openapi
 from openapi_python_client.parser.errors import ParseError, PropertyError
 from openapi_python_client.parser.openapi import Endpoint
 from openapi_python_client.parser.properties.model_property import ModelProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.responses import Responses
 from openapi_python_client.schema.untrusted_string import UntrustedString
-from openapi_python_client.strings import PythonIdentifier
+from openapi_python_client.strings import PythonCode, PythonIdentifier
 
 UPSTREAM = "https://github.com/openapi-generators/openapi-python-client"
 
@@ -123,6 +124,15 @@ PATCHES: tuple[Patch, ...] = (
         ("openapi_python_client.parser.openapi:Endpoint", "templates:endpoint_module.py.jinja"),
     ),
     Patch(
+        "unset-means-absent",
+        "an optional property with a spec `default` is declared with that default as its Python "
+        "default (`n: int | Unset = 1`), so a model built, or an endpoint called, without it sends "
+        "`n: 1`: a value the caller never gave (a default documents what the server does when the "
+        "field is absent). Optional properties default to UNSET; the docstring keeps the default.",
+        "no upstream issue yet",
+        ("openapi_python_client.parser.properties.protocol:PropertyProtocol.to_string",),
+    ),
+    Patch(
         "models-init-context",
         "Project._build_models gives models_init.py.jinja only import strings, so our lazy "
         "models/__init__.py would have to find each name by word position in them; LowLevelProject "
@@ -174,6 +184,7 @@ REPLACED = (
     "openapi_python_client.parser.bodies:property_from_data",
     "openapi_python_client.parser.responses:property_from_data",
     "openapi_python_client.parser.openapi:property_from_data",
+    "openapi_python_client.parser.properties.protocol:PropertyProtocol.to_string",
 )
 
 
@@ -197,6 +208,7 @@ def _replacements(context: ParseContext) -> list[tuple[Any, str, Any]]:
             (module, "property_from_data", union_causes)
             for module in (properties, bodies, responses, oapc_openapi)
         ),
+        (PropertyProtocol, "to_string", _unset_means_absent(PropertyProtocol.to_string)),
     ]
 
 
@@ -217,6 +229,21 @@ def patched(context: ParseContext) -> Iterator[ParseContext]:
     finally:
         for owner, attribute, original in reversed(swaps):
             setattr(owner, attribute, original)
+
+
+def _unset_means_absent(original: Callable[..., Any]) -> Callable[..., Any]:
+    """PropertyProtocol.to_string (a model attribute's or an endpoint argument's declaration),
+    with an optional property defaulting to UNSET whatever the spec's `default`. A required
+    property keeps its default (a const the wire must carry); to_docstring still reads the
+    default, so the documentation says what the server does when the field is absent."""
+
+    def to_string(self: Any) -> Any:
+        if self.required or self.default is None:
+            return original(self)
+        return PythonCode(f"{self.python_name}: {self.get_type_string().as_unembedded_code()} = UNSET")
+
+    to_string.chaser_patch = True  # type: ignore[attr-defined]
+    return to_string
 
 
 def _copy_endpoint(endpoint: Any, memo: Any = None) -> Any:

@@ -47,6 +47,13 @@ INTERNALS: tuple[Internal, ...] = (
     Internal(
         "openapi_python_client.parser.responses:Responses", "fields", "patterns default", "endpoint-copies"
     ),
+    # unset-means-absent
+    Internal(
+        "openapi_python_client.parser.properties.protocol:PropertyProtocol.to_string",
+        "function",
+        "(self)",
+        "unset-means-absent",
+    ),
     # distinct-parameter-names
     Internal(
         "openapi_python_client.parser.openapi:Endpoint._check_parameters_for_conflicts",

@@ -56,6 +56,28 @@ def _pytuple(values: Any) -> str:
     return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"
 
 
+def _security_expr(security: Any) -> str:
+    """A security requirement (alternatives of scheme names) as a tuple of tuples of exact literals:
+    the names are keys of the generated SCHEMES, so they must survive unchanged."""
+
+    def literal(items: list[str]) -> str:
+        # No trailing comma but a one-element tuple's own, so ruff keeps it on one line.
+        return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+    return literal([literal([_pyexact(name) for name in alternative]) for alternative in security])
+
+
+def _security_text(security: Any) -> str:
+    """A security requirement in words, for api.md: the schemes of each alternative."""
+    if not security:
+        return "no credentials"
+    alternatives = [
+        " and ".join(f"`{escaping.md_code(name)}`" for name in alternative) if alternative else "none"
+        for alternative in security
+    ]
+    return "the credentials of " + " or ".join(alternatives)
+
+
 def _pyset(values: Any) -> str:
     """A set display of string literals (for frozenset(...)); never empty: leave the field out."""
     if not values:
@@ -84,6 +106,8 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(escaping.FILTERS)
     env.filters["pytuple"] = _pytuple
     env.filters["pyset"] = _pyset
+    env.filters["security_expr"] = _security_expr
+    env.filters["security_text"] = _security_text
     env.filters["pyexact"] = _pyexact
     env.filters["pyjson_document"] = _pyjson_document
     # The per-surface views of the model: `op | cli_name`, `f | value_expr`, `op | ll_alias`.
@@ -117,6 +141,7 @@ def render_package(api: Api, package_dir: Path, *, version: str) -> None:
         "__init__.py.jinja", "__init__.py", api=api, public_names=names, all_names=sorted(n for n, _ in names)
     )
     write("_client.py.jinja", "_client.py", api=api)
+    write("_security.py.jinja", "_security.py", api=api)
     write("types.py.jinja", "types.py", api=api, types=public_types(api.low_level_data, source=api.package))
     write("resources/__init__.py.jinja", "resources/__init__.py", api=api)
     for top in api.resources:

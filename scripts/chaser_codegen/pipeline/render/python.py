@@ -36,9 +36,11 @@ def value_expr(f: Field) -> str:
 
 
 def signature_default(f: Field) -> str | None:
-    if f.default is not None:
-        return f.default
-    return None if f.required else "UNSET"
+    """An optional argument defaults to UNSET, whatever the spec's `default`: unset means absent
+    (docs/policies.md, "Results and request bodies"); the docstring shows the spec's default."""
+    if not f.required:
+        return "UNSET"
+    return f.default
 
 
 def parser_expr(parser: Parser) -> str:

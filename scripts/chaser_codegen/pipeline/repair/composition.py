@@ -372,3 +372,95 @@ def merge_in_place(
         log.record(ALLOF_CONFLICT_FALLBACK, (*where, *property_path), before=detail, after={})
     log.record(ALLOF_MERGED, where, before=before, after=dict(schema))
     return True
+
+
+# -- oneOf variants that overlap ------------------------------------------------------------------
+
+_PLAIN_VALUES: dict[str, Any] = {
+    "string": "x",
+    "integer": 0,
+    "number": 0,
+    "boolean": True,
+    "object": {},
+    "array": [],
+}
+
+
+def _object_variant(schema: Any, document: dict[str, Any]) -> dict[str, Any] | None:
+    """An object variant's properties, required names and openness, its allOf parts merged; None
+    for a variant this check cannot judge (not an object, a nested union, a `not`)."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, dict) or any(key in schema for key in ("not", "oneOf", "anyOf")):
+        return None
+    parts = [schema, *(resolve(document, part) for part in schema.get("allOf") or [])]
+    merged: dict[str, Any] = {"properties": {}, "required": set(), "open": True}
+    for part in parts:
+        if not isinstance(part, dict) or any(key in part for key in ("not", "oneOf", "anyOf")):
+            return None
+        if part.get("type") not in (None, "object"):
+            return None
+        merged["properties"].update(part.get("properties") or {})
+        merged["required"].update(str(name) for name in part.get("required") or [])
+        if part.get("additionalProperties") is False:
+            merged["open"] = False
+    if not merged["properties"] and all(part.get("type") != "object" for part in parts):
+        return None  # nothing says it is an object: not this check's to judge
+    return merged
+
+
+def _shared_value(a: Any, b: Any, document: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, a value both property schemas take), or (False, None) when none exists: their types
+    or their enums (const, in 3.1) are disjoint. Other constraints are not compared."""
+    schemas = [resolve(document, s) if isinstance(s, dict) else {} for s in (a, b)]
+    types = [s.get("type") for s in schemas if isinstance(s.get("type"), str)]
+    numeric = {"integer", "number"}
+    if len(types) == 2 and types[0] != types[1] and not {*types} <= numeric:
+        return False, None
+    enums = [s["enum"] if "enum" in s else [s["const"]] for s in schemas if "enum" in s or "const" in s]
+    if enums:
+        common = [value for value in enums[0] if all(value in other for other in enums[1:])]
+        return (True, common[0]) if common else (False, None)
+    return True, _PLAIN_VALUES.get(types[0] if types else "string", "x")
+
+
+def overlap(first: Any, second: Any, document: dict[str, Any]) -> dict[str, Any] | None:
+    """A body that two oneOf variants both take, or None when they cannot be told apart by this
+    check's means (type, required, closed objects, enum and const) or none exists."""
+    a, b = _object_variant(first, document), _object_variant(second, document)
+    if a is None or b is None:
+        return None
+    body: dict[str, Any] = {}
+    for name in sorted(a["required"] | b["required"]):
+        declared = [variant["properties"].get(name) for variant in (a, b)]
+        if any(
+            schema is None and not variant["open"] for schema, variant in zip(declared, (a, b), strict=True)
+        ):
+            return None  # a closed variant refuses the other's required property
+        found, value = _shared_value(declared[0] or {}, declared[1] or {}, document)
+        if not found:
+            return None
+        body[name] = value
+    return body
+
+
+@rule(
+    "overlapping-oneof",
+    "REPORT ONLY: a oneOf must match exactly one variant, so a body two variants both take is "
+    "refused by a strict server; which variant was meant is a guess, so the oneOf is left as it is "
+    "and the report names the variants and such a body (fix it with the overlay)",
+    kinds={"schema"},
+)
+def overlapping_oneof(node: Node, ctx: Context) -> None:
+    variants = node.value.get("oneOf")
+    if not isinstance(variants, list) or len(variants) < 2 or "discriminator" in node.value:
+        return
+    for first in range(len(variants)):
+        for second in range(first + 1, len(variants)):
+            body = overlap(variants[first], variants[second], ctx.document)
+            if body is not None:
+                ctx.record(
+                    (*node.path, "oneOf"),
+                    before=variants,
+                    after={"unchanged": True, "variants": [first, second], "both-take": body},
+                )
+                return

@@ -273,9 +273,9 @@ def _is_nullable_marker(schema: Any) -> bool:
 @rule(
     "nullable-allof-idiom",
     "`allOf: [{$ref: X}, {nullable: true}]` is how 3.0 documents say 'X or null' (3.0 ignores "
-    "siblings of $ref); in a 3.1 document that is `anyOf: [{$ref: X}, {type: 'null'}]`",
+    "siblings of $ref); in a 3.1 document that is `anyOf: [{$ref: X}, {type: 'null'}]`, in a 3.0 "
+    "one `{allOf: [{$ref: X}], nullable: true}` (a marker without a type allows nothing by itself)",
     kinds={"schema"},
-    versions={"3.1"},
     restructures=True,
 )
 def nullable_allof_idiom(node: Node, ctx: Context) -> None:
@@ -290,6 +290,11 @@ def nullable_allof_idiom(node: Node, ctx: Context) -> None:
         for key, value in marker.items():
             if key != "nullable":
                 node.value.setdefault(key, value)
+    if not ctx.is_31:
+        node.value["allOf"] = rest
+        node.value["nullable"] = True
+        ctx.record(node.path, before=before, after=dict(node.value))
+        return
     core: Any = rest[0] if len(rest) == 1 else {"allOf": rest}
     if "anyOf" in node.value:
         node.value.setdefault("allOf", []).append({"anyOf": node.value.pop("anyOf")})
@@ -525,6 +530,41 @@ def examples_in_30(node: Node, ctx: Context) -> None:
         schema["example"] = examples[0]
         after["example"] = examples[0]
     ctx.record(node.path, before={"examples": examples}, after=after)
+
+
+@rule(
+    "nullable-enum-lists-null",
+    "in 3.0, `nullable: true` beside an `enum` means the listed values or null (what servers send); "
+    "JSON Schema's enum refuses any value it does not list, so null is added to the list (as "
+    "OpenAPI 3.0.3 asks a nullable enum to do)",
+    kinds={"schema"},
+    versions={"3.0"},
+)
+def nullable_enum_lists_null(node: Node, ctx: Context) -> None:
+    schema = node.value
+    enum = schema.get("enum")
+    if schema.get("nullable") is not True or not isinstance(enum, list) or any(item is None for item in enum):
+        return
+    schema["enum"] = [*enum, None]
+    ctx.record((*node.path, "enum"), before=enum, after=schema["enum"])
+
+
+@rule(
+    "nullable-beside-ref",
+    "3.0 ignores the keywords beside a $ref, yet `{$ref: X, nullable: true}` is how many documents "
+    "say 'X or null', and servers send null: it becomes the form 3.0 defines for it, "
+    "`{allOf: [{$ref: X}], nullable: true}` (the other keywords stay beside the allOf)",
+    kinds={"schema"},
+    versions={"3.0"},
+    restructures=True,
+)
+def nullable_beside_ref(node: Node, ctx: Context) -> None:
+    schema = node.value
+    if "$ref" not in schema or schema.get("nullable") is not True:
+        return
+    before = dict(schema)
+    schema["allOf"] = [{"$ref": schema.pop("$ref")}]
+    ctx.record(node.path, before=before, after=dict(schema))
 
 
 @rule(
