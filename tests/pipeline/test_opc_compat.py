@@ -334,3 +334,17 @@ def test_upstream_still_sends_an_optional_propertys_spec_default() -> None:
     [model] = data.models
     [prop] = model.optional_properties
     assert prop.to_string().as_unembedded_code() == "n: int | Unset = 1"
+
+
+def test_upstream_still_writes_a_boolean_multipart_part_as_python_text() -> None:
+    """multipart-booleans: upstream's part is str(value), "True"."""
+    from importlib import resources
+
+    template = (
+        resources.files("openapi_python_client")
+        / "templates"
+        / "property_templates"
+        / "boolean_property.py.jinja"
+    ).read_text(encoding="utf-8")
+    multipart = template[template.index("macro multipart") :]
+    assert "str(" in multipart.split("endmacro")[0]

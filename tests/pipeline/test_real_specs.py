@@ -160,7 +160,6 @@ INDEPENDENT_KNOWN: dict[str, dict[str, set[str]]] = {
             "discriminator value without mapping",
             "multipart array not sent read as empty",
             "multipart file part as bytes",
-            "multipart text part not read as its type",
             "multipart union part as bytes",
             "type list",
         },

@@ -62,6 +62,7 @@ from .patches import (
     import_unset_for_body_unions,
     patched,
     rename_shadowing_parameters,
+    rendering,
 )
 from .project import LowLevelProject, default_start_method
 
@@ -149,6 +150,14 @@ TEMPLATE_OVERRIDES: tuple[TemplateOverride, ...] = (
         f"{_UPSTREAM}/issues/1354 (left open for unions by {_UPSTREAM}/pull/1357)",
         "optional-union-body",
     ),
+    TemplateOverride(
+        "property_templates/boolean_property.py.jinja",
+        "a boolean multipart part is written as str(value), 'True' or 'False', which no reader of "
+        "the spec takes for a boolean; ours writes 'true' or 'false', as JSON and upstream's own "
+        "header macro do.",
+        "no upstream issue yet",
+        "multipart-booleans",
+    ),
 )
 
 
@@ -217,4 +226,5 @@ def render_package(
     )
     project.env.bytecode_cache = bytecode_cache
     # Project.build prints "Generating <dir>"; that is its only output and harmless.
-    return list(project.build())
+    with rendering():
+        return list(project.build())

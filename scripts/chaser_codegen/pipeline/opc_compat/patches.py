@@ -184,8 +184,9 @@ REPLACED = (
     "openapi_python_client.parser.bodies:property_from_data",
     "openapi_python_client.parser.responses:property_from_data",
     "openapi_python_client.parser.openapi:property_from_data",
-    "openapi_python_client.parser.properties.protocol:PropertyProtocol.to_string",
 )
+# What `rendering()` replaces while the templates run (in this process and in the models' worker).
+RENDER_REPLACED = ("openapi_python_client.parser.properties.protocol:PropertyProtocol.to_string",)
 
 
 def _replacements(context: ParseContext) -> list[tuple[Any, str, Any]]:
@@ -208,7 +209,6 @@ def _replacements(context: ParseContext) -> list[tuple[Any, str, Any]]:
             (module, "property_from_data", union_causes)
             for module in (properties, bodies, responses, oapc_openapi)
         ),
-        (PropertyProtocol, "to_string", _unset_means_absent(PropertyProtocol.to_string)),
     ]
 
 
@@ -244,6 +244,21 @@ def _unset_means_absent(original: Callable[..., Any]) -> Callable[..., Any]:
 
     to_string.chaser_patch = True  # type: ignore[attr-defined]
     return to_string
+
+
+@contextmanager
+def rendering() -> Iterator[None]:
+    """openapi-python-client with the render-time patch in place (unset-means-absent: the
+    templates declare each property through `to_string`), restored on exit."""
+    original = vars(PropertyProtocol)["to_string"]
+    if _is_patch(original):
+        yield  # already in place (a worker forked from a rendering process)
+        return
+    PropertyProtocol.to_string = _unset_means_absent(original)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PropertyProtocol.to_string = original  # type: ignore[method-assign]
 
 
 def _copy_endpoint(endpoint: Any, memo: Any = None) -> Any:

@@ -30,6 +30,7 @@ from openapi_python_client.parser.openapi import import_string_from_class
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
 from ...errors import PipelineError
+from .patches import rendering
 
 # Below this many models, a second process costs more than it saves.
 PARALLEL_MODELS = 400
@@ -169,7 +170,8 @@ def render_models(
     project = LowLevelProject(openapi=openapi, config=config, custom_template_path=custom_template_path)
     project.env.bytecode_cache = bytecode_cache
     template = project.env.get_template("model.py.jinja")
-    for model in pickle.loads(models):
-        (folder / f"{model.class_info.module_name}.py").write_text(
-            template.render(model=model), encoding=config.file_encoding, newline="\n"
-        )
+    with rendering():
+        for model in pickle.loads(models):
+            (folder / f"{model.class_info.module_name}.py").write_text(
+                template.render(model=model), encoding=config.file_encoding, newline="\n"
+            )

@@ -197,6 +197,12 @@ INTERNALS: tuple[Internal, ...] = (
         "overridden (optional-union-body)",
     ),
     Internal(
+        "templates:property_templates/boolean_property.py.jinja",
+        "template",
+        "df1821adba9279487e424d6f75a59bfd1c4638136385f2857fd1013a630e0735",
+        "overridden (multipart-booleans)",
+    ),
+    Internal(
         "templates:model.py.jinja",
         "template",
         "fd1c79680d51c06cfbb89809ad123750ba9add98b688036c04cabbf1f8ba40a0",
