@@ -21,6 +21,14 @@ LOW_LEVEL_PACKAGE = "_api"
 # named after its operation id instead).
 RESERVED_MEMBER_NAMES = frozenset({"with_raw_response", "builtins"})
 
+# What the generated clients (`Chaser`, `AsyncChaser`) have besides their resources: the runtime's
+# public members (templates/runtime/_base_client.py) and their own. A top-level resource of one of
+# these names, or of a credential's name (`client.api_key`), takes a trailing underscore.
+CLIENT_MEMBER_NAMES = frozenset(
+    {"account", "base_url", "build_url", "close", "download", "max_retries", "parse_response", "request",
+     "send_request", "timeout", "with_account", "with_options"}
+)  # fmt: skip
+
 # Names every generated endpoint or model module imports (openapi-python-client's templates and
 # ours): a model of one of these names would shadow it. Lower-cased, as model names compare; such a
 # model gets the suffix `Model`.

@@ -491,3 +491,30 @@ def test_an_allof_of_31_type_lists_with_enums_is_merged_without_failing(tmp_path
     result = generate(tmp_path, document)
     assert len(result.api.operations) == 1
     assert not [r for r in result.repairs.repairs if r.rule == "repair-rule-failed"]
+
+
+def test_security_schemes_and_resources_that_would_share_a_client_name_are_told_apart(tmp_path):
+    # Algolia and FusionAuth: two apiKey schemes (`apiKey`, `appId`), and a tag `API Key` whose
+    # resource would be `client.api_key`, the credential's property; both refused the spec.
+    document = spec(
+        {
+            "/keys": {"get": {"operationId": "listKeys", "tags": ["API Key"], "responses": ok(ref("Thing"))}},
+            "/things": {
+                "get": {"operationId": "listThings", "tags": ["things"], "responses": ok(ref("Thing"))}
+            },
+        },
+        {"Thing": THING},
+    )
+    document["components"]["securitySchemes"] = {
+        "appId": {"type": "apiKey", "in": "header", "name": "X-App-Id"},
+        "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+        "api_key": {"type": "apiKey", "in": "query", "name": "key"},
+    }
+    document["security"] = [{"appId": [], "apiKey": []}]
+    result = generate(tmp_path, document)
+    arguments = [argument for scheme in result.api.security_schemes for argument in scheme.arguments]
+    assert len(arguments) == len(set(arguments)) == 3
+    assert {op.name: op.resource_path for op in result.api.operations} == {
+        "list_keys": ("api_key_",),
+        "list_things": ("things",),
+    }

@@ -1280,3 +1280,21 @@ def test_the_allof_nullable_marker_in_a_30_document_becomes_a_nullable_allof():
         "anyOf": [{"$ref": "#/components/schemas/O"}],
         "nullable": True,
     }
+
+
+def test_a_parameter_component_that_is_a_reference_is_replaced_by_what_it_points_at():
+    # Lago (3.1.0, split over 518 files): every `components.parameters` entry is a $ref into an
+    # index of parameters; openapi-python-client: "Reference parameters are not supported".
+    document = spec(
+        {"/x": {"get": {"parameters": [{"$ref": "#/components/parameters/limit"}], "responses": OK}}}
+    )
+    document["components"] = {
+        "parameters": {
+            "limit": {"$ref": "#/components/parameters/Limit"},
+            "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+        }
+    }
+    fixed, repairs = repaired(document)
+    assert ("component-reference-inlined", "#/components/parameters/limit") in repairs
+    assert fixed["components"]["parameters"]["limit"] == document["components"]["parameters"]["Limit"]
+    generates(document)

@@ -11,7 +11,12 @@ from .context import SpecContext
 from .helpers import EXTENSION as HELPERS_EXTENSION
 from .helpers import attach_helpers, read_helpers
 from .operations import build_operation, iter_operations
-from .resources import avoid_model_names, check_mcp_bridges, check_member_collisions, group
+from .resources import (
+    avoid_model_names,
+    check_mcp_bridges,
+    check_member_collisions,
+    group,
+)
 from .security import requirement_of, security_schemes_of
 from .types import Api, Exclusion
 

@@ -10,7 +10,7 @@ from ... import directives
 from ...errors import json_pointer
 from ...escaping import spec_text
 from ...layout import HTTP_METHODS
-from ...names import RESERVED_MEMBER_NAMES, ascii_identifier
+from ...names import CLIENT_MEMBER_NAMES, RESERVED_MEMBER_NAMES, ascii_identifier
 from .bodies import body_of
 from .context import Pointer, SpecContext
 from .fields import parameter_fields, renamed
@@ -90,6 +90,11 @@ def build_operation(
         )
     tag, endpoint = found
     resource_path = resource_path_of(ctx, operation, pointer)
+    # A top-level resource is a member of the client: one named like another member (a credential,
+    # `client.api_key`, beside an `API Key` tag's resource) takes a trailing underscore.
+    client_members = CLIENT_MEMBER_NAMES.union(*(scheme.arguments for scheme in schemes))
+    while resource_path[0] in client_members:
+        resource_path = (f"{resource_path[0]}_", *resource_path[1:])
     raw_name = operation.get(directives.SDK_NAME) or str(endpoint.name)
     name = ascii_identifier(str(raw_name), prefix="op")
     if name is None or name.startswith("_") or name in RESERVED_MEMBER_NAMES:

@@ -77,18 +77,19 @@ def _scheme(ctx: SpecContext, name: str, raw: Any, taken: set[str]) -> SecurityS
     else:
         return None
     if any(argument in taken for argument in wanted):
-        base = _base_name(name)
-        if base is None:
-            raise ctx.error(f"the security scheme {name!r} gives no usable argument name", *where)
+        base = _base_name(name) or "credential"
         if kind == "basic":
             wanted = (f"{base}_username", f"{base}_password")
         else:
             wanted = (base if base.endswith(("key", "token")) else f"{base}_api_key",)
-    clash = [argument for argument in wanted if argument in taken or argument in CLIENT_ARGUMENTS]
-    if clash:
-        raise ctx.error(
-            f"the security scheme {name!r} would be the client argument {clash[0]!r}, which is taken", *where
-        )
+    # Still taken (two schemes whose names say the same, `api_key` and `ApiKey`), or a name the
+    # client already uses for something else: the next free number, never a refused spec.
+    unavailable = taken | CLIENT_ARGUMENTS
+    suffix = 2
+    first = wanted
+    while any(argument in unavailable for argument in wanted):
+        wanted = tuple(f"{argument}_{suffix}" for argument in first)
+        suffix += 1
     taken.update(wanted)
     return SecurityScheme(
         name=name,

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ...errors import json_pointer
-from ...refs import component_ref, lookup, pointer_parts
+from ...refs import component_ref, lookup, pointer_parts, resolve
 from .naming import context_name, taken_names, unique_name
 from .rule import Context, rule
 from .walk import Node, walk
@@ -117,6 +117,29 @@ def reference_inlined(node: Node, ctx: Context) -> None:
     if isinstance(parent, dict | list):
         parent[node.path[-1]] = copy.deepcopy(target)  # type: ignore[index]
         ctx.record(node.path, before=node.value, after={"copy of": ref})
+
+
+@rule(
+    "component-reference-inlined",
+    "a parameter, response, request body or header component that is itself only a $ref to "
+    "another component (`components.parameters.limit: {$ref: '#/components/parameters/Limit'}`) "
+    "is replaced by what it points at: openapi-python-client reads a component, never a reference "
+    "in its place ('Reference parameters are not supported'), and drops every operation that uses it",
+    kinds={"reference"},
+    restructures=True,
+)
+def component_reference_inlined(node: Node, ctx: Context) -> None:
+    path = node.path
+    if len(path) != 3 or path[0] != "components" or path[1] not in _INLINED_SECTIONS:
+        return
+    target = resolve(ctx.document, node.value)
+    if not isinstance(target, dict) or "$ref" in target:
+        return  # dangling or a cycle: the validate stage names it, the fallback net degrades it
+    ctx.document["components"][path[1]][path[2]] = copy.deepcopy(target)
+    ctx.record(path, before=node.value, after={"copy of": node.value["$ref"]})
+
+
+_INLINED_SECTIONS = frozenset({"parameters", "responses", "requestBodies", "headers"})
 
 
 @rule(
