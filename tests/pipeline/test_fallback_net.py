@@ -518,3 +518,36 @@ def test_security_schemes_and_resources_that_would_share_a_client_name_are_told_
         "list_keys": ("api_key_",),
         "list_things": ("things",),
     }
+
+
+def test_models_that_fail_only_because_they_refer_to_each_other_lose_one_reference_not_all():
+    # Algolia: highlightResult is a union of a map and an array of highlightResult; each model of
+    # the cycle reported "could not find reference", and each fell back. One fallback breaks it.
+    from chaser_codegen.pipeline.opc_compat import PropertyError
+
+    parse = _real_parse()
+
+    def cyclic(document: dict[str, Any]) -> Any:
+        data = parse(document)
+        schemas = document["components"]["schemas"]
+        cycle = all(
+            schemas[name].get("properties", {}).get("other") == ref(other) for name, other in ("AB", "BA")
+        )
+        # Like openapi-python-client: while the cycle stands, both report; once it is broken, neither.
+        for name in "AB" if cycle else "":
+            detail = "Invalid property in union; Could not find reference in parsed models or enums"
+            data.errors.append(
+                PropertyError(header=f"Unable to parse schema /components/schemas/{name}", detail=detail)
+            )
+        return data
+
+    document = spec(
+        {"/a": {"get": {"operationId": "getA", "responses": ok(ref("A"))}}},
+        {
+            "A": {"type": "object", "properties": {"id": {"type": "string"}, "other": ref("B")}},
+            "B": {"type": "object", "properties": {"id": {"type": "string"}, "other": ref("A")}},
+        },
+    )
+    log = RepairLog()
+    parse_until_clean(document, log, cyclic, source="test")
+    assert [repair.rule for repair in log.repairs] == ["schema-fallback-any"]

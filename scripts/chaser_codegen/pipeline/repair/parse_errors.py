@@ -390,12 +390,43 @@ def _repair_round(document: dict[str, Any], problems: list[Problem], log: Repair
     if changed:
         return True  # the echoes may be gone once their roots are repaired: parse again first
     # Only echoes are left (a model that refers to itself through a union reports "could not find
-    # reference" too): the ones that refer to no other failing component fall back first.
-    failing = {str(problem.scope[2]) for problem in problems if _is_component(problem.scope)}
+    # reference" too): the ones that refer to no other failing component fall back first. When
+    # every one does (models that refer to each other in a cycle), one fallback per cycle breaks
+    # it: the others are retried in the next round, and most then parse with their types.
+    failing = _failing_components(problems)
     deepest = [problem for problem in problems if not _refers_to_any(document, problem, failing)]
-    for problem in deepest or problems:
+    for problem in deepest or _one_per_cycle(document, problems):
         changed |= _fallback(document, problem, log, rounds)
     return changed
+
+
+_REMOVED = re.compile(r"/components/schemas/([^\s/…]+)")
+
+
+def _failing_components(problems: list[Problem]) -> set[str]:
+    """The components the parse failed on, and those it removed because they refer to one
+    ("Failure to process schema has resulted in the removal of: /components/schemas/A ...")."""
+    failing = {str(problem.scope[2]) for problem in problems if _is_component(problem.scope)}
+    for problem in problems:
+        _, found, removed = problem.text.partition("removal of:")
+        if found:
+            failing.update(_REMOVED.findall(removed))
+    return failing
+
+
+def _one_per_cycle(document: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+    """Problems none of which refers to the component of another (one member of each cycle)."""
+    picked: list[Problem] = []
+    components: set[str] = set()
+    for problem in problems:
+        own = {str(problem.scope[2])} if _is_component(problem.scope) else set()
+        if _refers_to_any(document, problem, components) or any(
+            _refers_to_any(document, other, own) for other in picked
+        ):
+            continue
+        picked.append(problem)
+        components |= own
+    return picked or problems[:1]
 
 
 def _refers_to_any(document: dict[str, Any], problem: Problem, components: set[str]) -> bool:
