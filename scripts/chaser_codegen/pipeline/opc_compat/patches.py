@@ -185,8 +185,6 @@ REPLACED = (
     "openapi_python_client.parser.responses:property_from_data",
     "openapi_python_client.parser.openapi:property_from_data",
 )
-# What `rendering()` replaces while the templates run (in this process and in the models' worker).
-RENDER_REPLACED = ("openapi_python_client.parser.properties.protocol:PropertyProtocol.to_string",)
 
 
 def _replacements(context: ParseContext) -> list[tuple[Any, str, Any]]:

@@ -338,7 +338,3 @@ def _with_why(before: Any, why: str) -> Any:
     if not why:
         return before
     return {"value": before, "why": " ".join(why.split())[:300]}
-
-
-def exists(document: dict[str, Any], where: Path) -> bool:
-    return lookup(document, json_pointer(*where)) is not MISSING
